@@ -1,0 +1,450 @@
+"""The projreg command line: parses options, calls the library, hands results to render.
+
+No filtering, date or formatting logic lives here. Exit codes: 0 success (an
+empty result too), 1 registry error or unknown project, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .dates import DateError, PartialDate, parse_date
+
+app = typer.Typer(
+    name="projreg",
+    help="Query a registry of migration and border-management projects.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88},
+)
+
+
+# --- option parsing ---------------------------------------------------------------
+
+
+def _date_option(text: str) -> PartialDate:
+    try:
+        return parse_date(text)
+    except DateError as error:
+        raise typer.BadParameter(f"{error}; write 2018, 2018-06 or 2018-06-01") from None
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    from .render import visible
+
+    sys.stderr.write(f"projreg: {visible(message)}\n")
+    return typer.Exit(code)
+
+
+def _load(ctx: typer.Context):
+    from .registry import RegistryError, load_registry
+
+    try:
+        return load_registry(ctx.obj)
+    except RegistryError as error:
+        sys.stderr.write(error.render() + "\n")
+        raise typer.Exit(1) from None
+
+
+# --- completion, from the registry in use --------------------------------------------
+
+
+def _completion_registry(ctx: typer.Context):
+    from .registry import load_registry
+
+    root = ctx.find_root()
+    try:
+        return load_registry(root.params.get("registry"))
+    except Exception:  # completion must never crash the shell
+        return None
+
+
+def _complete(values):
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        registry = _completion_registry(ctx)
+        if registry is None:
+            return []
+        found = sorted(set(values(registry)), key=str.casefold)
+        return [v for v in found if v.casefold().startswith(incomplete.casefold())]
+
+    return complete
+
+
+def _country_values(registry):
+    from . import geo
+
+    yield from (geo.country_name(c) for p in registry.projects for c in p.countries)
+    for region in geo.REGIONS:
+        yield from (geo.country_name(c) for c in region.countries)
+
+
+def _region_values(registry):
+    from . import geo
+
+    return [r.name for r in geo.REGIONS]
+
+
+complete_ids = _complete(lambda r: [p.id for p in r.projects])
+complete_countries = _complete(_country_values)
+complete_regions = _complete(_region_values)
+complete_donors = _complete(lambda r: [d.name for p in r.projects for d in p.donors])
+complete_agencies = _complete(lambda r: [i.name for p in r.projects for i in p.implementers])
+
+
+# --- shared options ------------------------------------------------------------------
+
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, tsv, csv, json, yaml or markdown. Default: table on a terminal, tsv in a pipe.",
+        show_default=False,
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+Fields = Annotated[
+    str | None,
+    typer.Option(
+        "--fields", help="Comma-separated fields to show, in order (e.g. id,title,start)."
+    ),
+]
+Color = Annotated[
+    str,
+    typer.Option("--color", help="auto, always or never. NO_COLOR and TERM=dumb are respected."),
+]
+Today = Annotated[
+    PartialDate | None,
+    typer.Option(
+        "--today",
+        parser=_date_option,
+        metavar="DATE",
+        help="Take this day as today, for reproducible status. Default: the real today.",
+    ),
+]
+
+
+def _output(fmt: str | None, as_json: bool, color: str):
+    from .render import COLORS, FORMATS, Output
+
+    if as_json:
+        fmt = "json"
+    if fmt is not None and fmt not in FORMATS:
+        raise _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+    if color not in COLORS:
+        raise _fail(f"unknown color mode {color!r}; choose one of {', '.join(COLORS)}", 2)
+    return Output.choose(fmt, color)
+
+
+def _fields(text: str | None, default: tuple[str, ...]) -> list[str]:
+    from .records import FIELDS
+
+    if not text:
+        return list(default)
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in FIELDS]
+    if unknown or not names:
+        raise _fail(
+            f"unknown field {', '.join(map(repr, unknown)) or '(none given)'}; "
+            f"available fields: {', '.join(FIELDS)}",
+            2,
+        )
+    return names
+
+
+def _today(today: PartialDate | None) -> dt.date:
+    return today.first_day() if today else dt.date.today()
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"projreg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            envvar="PROJREG_REGISTRY",
+            help="Registry file, or folder of *.yaml files. Default: the registry bundled with projreg.",
+            show_envvar=True,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Query a registry of migration and border-management projects.
+
+    Which projects work in a country, who funds and implements them, and what
+    was running on a given day.
+    """
+    ctx.obj = registry
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    country: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--country",
+            "-c",
+            help="Country name or ISO code; also matches projects covering a region that contains it.",
+            autocompletion=complete_countries,
+        ),
+    ] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            "-r",
+            help="Region, e.g. 'Eastern Partnership'.",
+            autocompletion=complete_regions,
+        ),
+    ] = None,
+    donor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--donor",
+            "-d",
+            help="Donor name or part of it; 'European Union' also finds the EU's institutions.",
+            autocompletion=complete_donors,
+        ),
+    ] = None,
+    agency: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--agency", "-a", help="Implementing organisation.", autocompletion=complete_agencies
+        ),
+    ] = None,
+    active_on: Annotated[
+        PartialDate | None,
+        typer.Option(
+            "--active-on",
+            parser=_date_option,
+            metavar="DATE",
+            help="Running on that day (or in that month or year).",
+        ),
+    ] = None,
+    between: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--between", metavar="FROM TO", help="Running at any time from FROM to TO."),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status", "-s", help="ongoing, completed, planned or unknown, as of --today."
+        ),
+    ] = None,
+    search: Annotated[
+        list[str] | None,
+        typer.Option("--search", "-q", help="Text in the id, titles, objectives or descriptions."),
+    ] = None,
+    direct: Annotated[
+        bool, typer.Option("--direct", help="With --country: only projects that name the country.")
+    ] = False,
+    sort: Annotated[str, typer.Option("--sort", help="id, start, end or title.")] = "id",
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, help="Show at most N projects.")
+    ] = None,
+    today: Today = None,
+    fmt: Format = None,
+    as_json: Json = False,
+    fields: Fields = None,
+    color: Color = "auto",
+) -> None:
+    """List projects, filtered. Values of one option OR together; different options AND.
+
+    Examples:
+
+      projreg list --country Azerbaijan
+
+      projreg list --donor "European Union" --active-on 2017 --sort start
+
+      projreg list --region "Central Asia" --fields id,title,donors --json
+    """
+    from .model import STATUSES
+
+    out = _output(fmt, as_json, color)
+    for value in status or ():
+        if value not in STATUSES:
+            raise _fail(f"unknown status {value!r}; choose one of {', '.join(STATUSES)}", 2)
+    span = None
+    if between:
+        try:
+            span = (_date_option(between[0]), _date_option(between[1]))
+        except typer.BadParameter as error:
+            raise _fail(f"--between: {error.message}", 2) from None
+    from .query import Filters
+
+    filters = Filters(
+        countries=tuple(country or ()),
+        regions=tuple(region or ()),
+        donors=tuple(donor or ()),
+        agencies=tuple(agency or ()),
+        active_on=active_on,
+        between=span,
+        statuses=tuple(status or ()),
+        search=tuple(search or ()),
+        direct=direct,
+        today=_today(today),
+    )
+    _print_selection(ctx, out, filters, fields, sort=sort, limit=limit)
+
+
+def _print_selection(
+    ctx, out, filters, fields_text, sort="id", limit=None, title=None, unknown_line=None
+):
+    from .query import FilterError, select
+    from .records import LIST_FIELDS, Context, record, to_registry
+    from .render import emit_rows
+
+    registry = _load(ctx)
+    try:
+        selection = select(registry, filters, sort=sort, limit=limit)
+    except FilterError as error:
+        raise _fail(str(error), 2) from None
+    default = LIST_FIELDS
+    if filters.countries or filters.regions:
+        default = (*LIST_FIELDS, "match")
+    names = _fields(fields_text, default)
+    rows = [record(m.project, names, Context(filters.today, m.via)) for m in selection.matches]
+    document = None
+    if out.format == "yaml" and not fields_text:
+        document = _registry_document(registry, [to_registry(m.project) for m in selection.matches])
+    if title and out.format == "table":
+        title = title.format(count=len(rows), s="" if len(rows) == 1 else "s")
+    emit_rows(out, rows, names, title=title if out.format == "table" else None, document=document)
+    if selection.undetermined:
+        ids = ", ".join(p.id for p in selection.undetermined)
+        line = (unknown_line or "Not shown, dates unknown: {ids}").format(ids=ids)
+        if out.format == "table":
+            from rich.text import Text
+
+            out.console().print(Text(line, style="yellow"))
+        else:
+            out.note(line)
+
+
+def _registry_document(registry, projects: list[dict]) -> dict:
+    from dataclasses import asdict
+
+    document: dict = {}
+    if registry.source_notes:
+        document["source"] = "\n".join(registry.source_notes)
+    if registry.organisations:
+        document["organisations"] = [
+            {
+                k: (list(v) if isinstance(v, tuple) else v)
+                for k, v in asdict(o).items()
+                if v not in (None, ())
+            }
+            for o in registry.organisations
+        ]
+    document["projects"] = projects
+    return document
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    project_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="Project id or acronym; case, spaces and punctuation are ignored.",
+            autocompletion=complete_ids,
+        ),
+    ],
+    today: Today = None,
+    fmt: Format = None,
+    as_json: Json = False,
+    fields: Fields = None,
+    color: Color = "auto",
+) -> None:
+    """Everything known about one project.
+
+    Examples:
+
+      projreg show ENIGMMA-2
+
+      projreg show "bomca 9"
+
+      projreg show enigmma2 --json
+    """
+    from .model import UnknownProject
+    from .records import PAGE_FIELDS, SHOW_FIELDS, Context, record
+    from .render import emit_project
+
+    out = _output(fmt, as_json, color)
+    registry = _load(ctx)
+    try:
+        project = registry.get(project_id)
+    except UnknownProject as error:
+        raise _fail(str(error), 1) from None
+    names = _fields(fields, PAGE_FIELDS if out.format == "table" else SHOW_FIELDS)
+    emit_project(out, record(project, names, Context(_today(today))))
+
+
+@app.command()
+def active(
+    ctx: typer.Context,
+    on: Annotated[
+        PartialDate | None,
+        typer.Option(
+            "--on",
+            parser=_date_option,
+            metavar="DATE",
+            help="The day (or month, or year) to ask about. Default: today.",
+        ),
+    ] = None,
+    today: Today = None,
+    fmt: Format = None,
+    as_json: Json = False,
+    fields: Fields = None,
+    color: Color = "auto",
+) -> None:
+    """Projects running on a day, and the ones whose dates are unknown.
+
+    A month or a year means "at any time in it". Projects whose dates are not
+    known are named on a line of their own, never counted as active or not.
+
+    Examples:
+
+      projreg active --on 2018-06-01
+
+      projreg active --on 2017 --fields id,title,start,end
+    """
+    from .query import Filters
+
+    out = _output(fmt, as_json, color)
+    day = on or PartialDate.from_date(_today(today))
+    filters = Filters(active_on=day, today=_today(today))
+    _print_selection(
+        ctx,
+        out,
+        filters,
+        fields,
+        sort="start",
+        title=f"{{count}} project{{s}} active on {day.human()}",
+        unknown_line="Dates unknown: {ids}",
+    )

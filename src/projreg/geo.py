@@ -1,0 +1,215 @@
+"""Countries and regions.
+
+Countries are ISO 3166-1 alpha-2 codes, looked up with pycountry by code or
+name, plus the names people actually write where ISO differs (Turkey, Russia,
+Moldova) and Kosovo, which ISO 3166 does not list (XK is its user-assigned code).
+Regions are data: a name, the other names it goes by, and its member countries.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cache
+
+
+class UnknownPlace(LookupError):
+    """A country or region name that matches nothing; carries suggestions."""
+
+    def __init__(self, kind: str, text: str, suggestions: list[str]):
+        self.kind, self.text, self.suggestions = kind, text, suggestions
+        hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown {kind} {text!r}{hint}")
+
+
+# Names people write that pycountry does not know, and short names for display
+# where the ISO name is a formal one ("Moldova, Republic of").
+_EXTRA_NAMES = {
+    "turkey": "TR",
+    "russia": "RU",
+    "moldova": "MD",
+    "kosovo": "XK",
+    "czech republic": "CZ",
+    "the netherlands": "NL",
+    "the czech republic": "CZ",
+    "macedonia": "MK",
+    "great britain": "GB",
+    "uk": "GB",
+}
+_SHORT_NAMES = {
+    "XK": "Kosovo",
+    "RU": "Russia",
+    "MD": "Moldova",
+    "GB": "United Kingdom",
+    "BA": "Bosnia and Herzegovina",
+}
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    aliases: tuple[str, ...]
+    countries: tuple[str, ...]
+    note: str = ""
+
+
+_EU = [
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HU",
+    "IE",
+    "IT",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+]
+_SCHENGEN = [
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HU",
+    "IS",
+    "IT",
+    "LV",
+    "LI",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "NO",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+    "CH",
+]
+
+REGIONS: tuple[Region, ...] = (
+    Region(
+        "Eastern Partnership",
+        ("EaP", "ENPI East", "ENPI East Region"),
+        tuple(["AM", "AZ", "BY", "GE", "MD", "UA"]),
+    ),
+    Region("Central Asia", (), tuple(["KZ", "KG", "TJ", "TM", "UZ"])),
+    Region("Western Balkans", (), tuple(["AL", "BA", "XK", "ME", "MK", "RS"])),
+    Region(
+        "European Union",
+        ("EU", "EU Member States", "EU MS"),
+        tuple(_EU),
+        "the 27 member states since 1 February 2020",
+    ),
+    Region(
+        "Schengen Area",
+        ("Schengen",),
+        tuple(_SCHENGEN),
+        "the 29 members since Bulgaria and Romania joined fully on 1 January 2025",
+    ),
+)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    """Every name, official name, common name and code of every country -> alpha-2."""
+    import pycountry
+
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("alpha_2", "alpha_3", "name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                index.setdefault(_key(value), country.alpha_2)
+    index.update(_EXTRA_NAMES)
+    index["xk"] = index["xkx"] = "XK"
+    return index
+
+
+@cache
+def _names() -> dict[str, str]:
+    import pycountry
+
+    names = {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    names.update(_SHORT_NAMES)
+    return names
+
+
+def country_code(text: str) -> str:
+    """The ISO 3166-1 alpha-2 code for a country name or code; raises UnknownPlace."""
+    code = _country_index().get(_key(text))
+    if code is None:
+        raise UnknownPlace("country", text, _suggest(text, _country_index()))
+    return code
+
+
+def country_name(code: str) -> str:
+    """The short English name of a country code: AZ -> Azerbaijan, MD -> Moldova."""
+    return _names().get(code, code)
+
+
+def all_country_names() -> list[str]:
+    return sorted(_names().values())
+
+
+@cache
+def _region_index() -> dict[str, Region]:
+    index = {}
+    for region in REGIONS:
+        for name in (region.name, *region.aliases):
+            index[_key(name)] = region
+    return index
+
+
+def region(text: str) -> Region:
+    """The region a name or alias refers to; raises UnknownPlace."""
+    found = _region_index().get(_key(text))
+    if found is None:
+        raise UnknownPlace("region", text, _suggest(text, _region_index()))
+    return found
+
+
+def regions_containing(code: str) -> list[Region]:
+    return [r for r in REGIONS if code in r.countries]
+
+
+def _suggest(text: str, index: dict) -> list[str]:
+    keys = difflib.get_close_matches(_key(text), list(index), n=3, cutoff=0.75)
+    names = []
+    for key in keys:
+        value = index[key]
+        name = value.name if isinstance(value, Region) else country_name(value)
+        if name not in names:
+            names.append(name)
+    return names

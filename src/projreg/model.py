@@ -1,0 +1,196 @@
+"""The registry's data: frozen dataclasses for projects, the organisations
+that take part in them, and the registry that holds them.
+
+Date logic that answers "was this project running then?" lives here too,
+because it is what a Project means: unknown dates give None, never False.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .dates import PartialDate
+
+STATUSES = ("ongoing", "completed", "planned", "unknown", "cancelled", "suspended")
+RECORDED_STATUSES = ("planned", "ongoing", "completed", "cancelled", "suspended")
+IMPLEMENTER_ROLES = ("lead", "partner", "co-implementing", "consortium-lead", "consortium-member")
+LINK_KINDS = ("website", "document")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record was read: for error messages, not for comparison."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Participant:
+    """An organisation taking part in a project: a donor, an implementer or a partner."""
+
+    name: str
+    role: str | None = None
+    department: str | None = None
+    instrument: str | None = None
+    ref: str | None = None
+
+    def describe(self) -> str:
+        """One line for a reader: name, then department, instrument and role."""
+        extras = [x for x in (self.department, self.instrument, self.role) if x]
+        return f"{self.name} ({'; '.join(extras)})" if extras else self.name
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str | None = None
+    url: str | None = None
+    kind: str | None = None
+
+    def describe(self) -> str:
+        if self.text and self.url:
+            return f"{self.text} <{self.url}>"
+        return self.text or self.url or ""
+
+
+@dataclass(frozen=True)
+class Component:
+    title: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Registry-wide facts about an organisation: other names, and what it is part of."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    part_of: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    title: str
+    acronym: str | None = None
+    summary: str | None = None
+    objective: str | None = None
+    specific_objectives: tuple[str, ...] = ()
+    components: tuple[Component, ...] = ()
+    target_groups: tuple[str, ...] = ()
+    final_beneficiaries: tuple[str, ...] = ()
+    implementers: tuple[Participant, ...] = ()
+    donors: tuple[Participant, ...] = ()
+    programme_partners: tuple[Participant, ...] = ()
+    programme: str | None = None
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    duration_months: int | None = None
+    activity_status: str | None = None
+    manager: str | None = None
+    links: tuple[Link, ...] = ()
+    notes: tuple[str, ...] = ()
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def dates_known(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def overlaps(self, first: dt.date, last: dt.date) -> bool | None:
+        """Was the project running on any day from first to last? None when unknown.
+
+        A project with a start and no end is ongoing. With no start, only an
+        end before the range can answer (False); anything else is unknown.
+        """
+        if self.end is not None and self.end.last_day() < first:
+            return False
+        if self.start is None:
+            return None
+        return self.start.first_day() <= last
+
+    def status_on(self, today: dt.date) -> str:
+        """ongoing, completed or planned relative to today, or unknown."""
+        if self.activity_status in ("cancelled", "suspended"):
+            return self.activity_status
+        if self.end is not None and self.end.last_day() < today:
+            return "completed"
+        if self.start is not None:
+            return "planned" if self.start.first_day() > today else "ongoing"
+        return self.activity_status or "unknown"
+
+    def months(self) -> int | None:
+        """Whole calendar months from start to end, counting both; None without both."""
+        if self.start is None or self.end is None:
+            return None
+        first, last = self.start.first_day(), self.end.last_day()
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def id_key(text: str) -> str:
+    """Ids and acronyms compare without case, spaces or punctuation: 'bomca 9' == 'BOMCA-9'."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+class UnknownProject(LookupError):
+    def __init__(self, text: str, suggestions: list[str]):
+        self.text, self.suggestions = text, suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no project {text!r}{hint}")
+
+
+@dataclass(frozen=True)
+class Registry:
+    projects: tuple[Project, ...]
+    organisations: tuple[Organisation, ...] = ()
+    sources: tuple[str, ...] = ()
+    source_notes: tuple[str, ...] = ()
+
+    def get(self, text: str) -> Project:
+        """The project whose id or acronym matches text (see id_key); raises UnknownProject."""
+        key = id_key(text)
+        for project in self.projects:
+            if id_key(project.id) == key:
+                return project
+        for project in self.projects:
+            if project.acronym and id_key(project.acronym) == key:
+                return project
+        import difflib
+
+        names = {id_key(p.id): p.id for p in self.projects}
+        names.update({id_key(p.acronym): p.id for p in self.projects if p.acronym})
+        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
+        contained = [names[k] for k in names if key and (key in k or k in key)]
+        suggestions = list(dict.fromkeys([names[k] for k in close] + contained))[:3]
+        raise UnknownProject(text, suggestions)
+
+    def organisation(self, name: str) -> Organisation | None:
+        key = " ".join(name.casefold().split())
+        for org in self.organisations:
+            if key in (" ".join(n.casefold().split()) for n in (org.name, *org.aliases)):
+                return org
+        return None
+
+    def names_of(self, name: str) -> list[str]:
+        """Every name an organisation goes by, and the names of what it is part of."""
+        names, seen = [], set()
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current.casefold() in seen:
+                continue
+            seen.add(current.casefold())
+            names.append(current)
+            org = self.organisation(current)
+            if org:
+                pending.extend((org.name, *org.aliases))
+                if org.part_of:
+                    pending.append(org.part_of)
+        return names

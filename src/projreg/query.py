@@ -1,0 +1,168 @@
+"""Filters as plain data, and the one place where matching rules live.
+
+Values of one filter OR together, different filters AND. A country filter
+also matches a project that covers a region containing that country, and
+says so ("via Eastern Partnership"). Date filters never guess: a project whose
+dates cannot answer the question is set aside as undetermined, not dropped
+silently and not counted as a match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from . import geo
+from .dates import PartialDate
+from .model import Project, Registry
+
+SORT_KEYS = ("id", "start", "end", "title")
+
+
+class FilterError(ValueError):
+    """A filter value the user got wrong (unknown country, reversed range...)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    donors: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    active_on: PartialDate | None = None
+    between: tuple[PartialDate, PartialDate] | None = None
+    statuses: tuple[str, ...] = ()
+    search: tuple[str, ...] = ()
+    direct: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A project that passed the filters, and how it matched the place filters."""
+
+    project: Project
+    via: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Selection:
+    matches: tuple[Match, ...]
+    undetermined: tuple[Project, ...]  # dates unknown, so the date filters could not decide
+
+    @property
+    def projects(self) -> list[Project]:
+        return [m.project for m in self.matches]
+
+
+def _words(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _contains_word(needle: str, haystack: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", _words(haystack)) is not None
+
+
+def _organisation_matches(registry: Registry, needle: str, participant) -> bool:
+    texts = [*registry.names_of(participant.name), participant.department, participant.instrument]
+    return any(_contains_word(needle, t) for t in texts if t)
+
+
+def _place_match(project: Project, codes: list[str], regions: list[geo.Region]):
+    """(matched, via) for the country and region filters taken together (OR)."""
+    via: list[str] = []
+    direct = False
+    for code in codes:
+        if code in project.countries:
+            direct = True
+        via.extend(r for r in project.regions if code in geo.region(r).countries)
+    for region in regions:
+        if region.name in project.regions:
+            direct = True
+        via.extend(geo.country_name(c) for c in project.countries if c in region.countries)
+    via = list(dict.fromkeys(via))
+    return direct or bool(via), () if direct else tuple(via)
+
+
+def searchable_text(project: Project) -> str:
+    parts = [project.id, project.acronym, project.title, project.summary, project.objective]
+    parts += [*project.specific_objectives, *project.target_groups, *project.final_beneficiaries]
+    parts += [project.programme, *project.notes]
+    for component in project.components:
+        parts += [component.title, component.description]
+    return _words(" ".join(p for p in parts if p))
+
+
+def select(
+    registry: Registry,
+    filters: Filters = Filters(),
+    sort: str = "id",
+    limit: int | None = None,
+) -> Selection:
+    """The projects of registry that pass filters, sorted, at most limit of them."""
+    try:
+        codes = [geo.country_code(c) for c in filters.countries]
+        regions = [geo.region(r) for r in filters.regions]
+    except geo.UnknownPlace as error:
+        raise FilterError(str(error)) from None
+    if filters.between and filters.between[1].last_day() < filters.between[0].first_day():
+        raise FilterError(
+            f"--between {filters.between[0]} {filters.between[1]}: the range ends before it starts"
+        )
+    if sort not in SORT_KEYS:
+        raise FilterError(f"cannot sort by {sort!r}; choose one of {', '.join(SORT_KEYS)}")
+    donors = [_words(d) for d in filters.donors]
+    agencies = [_words(a) for a in filters.agencies]
+    searches = [_words(s) for s in filters.search]
+
+    matches, undetermined = [], []
+    for project in registry.projects:
+        via: tuple[str, ...] = ()
+        if codes or regions:
+            matched, via = _place_match(project, codes, regions)
+            if not matched or (filters.direct and via):
+                continue
+        if donors and not any(
+            _organisation_matches(registry, d, p) for d in donors for p in project.donors
+        ):
+            continue
+        if agencies and not any(
+            _organisation_matches(registry, a, p) for a in agencies for p in project.implementers
+        ):
+            continue
+        if searches and not any(s in searchable_text(project) for s in searches):
+            continue
+        if filters.statuses and project.status_on(filters.today) not in filters.statuses:
+            continue
+        answers = []
+        if filters.active_on:
+            answers.append(
+                project.overlaps(filters.active_on.first_day(), filters.active_on.last_day())
+            )
+        if filters.between:
+            answers.append(
+                project.overlaps(filters.between[0].first_day(), filters.between[1].last_day())
+            )
+        if False in answers:
+            continue
+        if None in answers:
+            undetermined.append(project)
+            continue
+        matches.append(Match(project, via))
+
+    matches.sort(key=_sort_key(sort))
+    if limit is not None:
+        matches = matches[:limit]
+    return Selection(tuple(matches), tuple(undetermined))
+
+
+def _sort_key(sort: str):
+    far = dt.date.max
+    if sort == "start":
+        return lambda m: (m.project.start.first_day() if m.project.start else far, m.project.id)
+    if sort == "end":
+        return lambda m: (m.project.end.last_day() if m.project.end else far, m.project.id)
+    if sort == "title":
+        return lambda m: (m.project.title.casefold(), m.project.id)
+    return lambda m: m.project.id.casefold()

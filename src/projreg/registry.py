@@ -1,0 +1,574 @@
+"""Finding, reading and validating registry files.
+
+A registry is one YAML file or a folder of *.yaml files (ids unique across
+all of them), chosen by --registry, then $PROJREG_REGISTRY, then the registry
+bundled with projreg. Loading is strict: every problem is collected with its
+FILE:LINE:COL, the project and field it concerns, and a hint, and reported
+together in one RegistryError.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import geo
+from .dates import DateError, PartialDate, parse_date
+from .model import (
+    IMPLEMENTER_ROLES,
+    LINK_KINDS,
+    RECORDED_STATUSES,
+    Component,
+    Link,
+    Organisation,
+    Origin,
+    Participant,
+    Project,
+    Registry,
+)
+
+ENV_VAR = "PROJREG_REGISTRY"
+BUNDLED = Path(__file__).parent / "data" / "projects.yaml"
+
+TOP_FIELDS = ("source", "organisations", "projects")
+ORGANISATION_FIELDS = ("name", "aliases", "part_of", "note")
+PROJECT_FIELDS = (
+    "id",
+    "acronym",
+    "title",
+    "summary",
+    "objective",
+    "specific_objectives",
+    "components",
+    "target_groups",
+    "final_beneficiaries",
+    "implementers",
+    "donors",
+    "programme_partners",
+    "programme",
+    "countries",
+    "regions",
+    "start",
+    "end",
+    "duration_months",
+    "activity_status",
+    "manager",
+    "links",
+    "notes",
+)
+PARTICIPANT_FIELDS = {
+    "implementers": ("name", "role", "department", "ref"),
+    "donors": ("name", "department", "instrument", "ref"),
+    "programme_partners": ("name", "role", "ref"),
+}
+LINK_FIELDS = ("text", "url", "kind")
+COMPONENT_FIELDS = ("title", "description")
+DATE_HINT = "write a year (2018), a month (2018-06 or June 2018) or a day (2018-06-01)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a registry, located as precisely as we can."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    project: str | None = None
+    field: str | None = None
+    severity: str = "error"
+
+    def headline(self) -> str:
+        where = ": ".join(x for x in (self.project, self.field) if x)
+        message = f"{where}: {self.message}" if where else self.message
+        location = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return f"{location}: {self.severity}: {message}"
+
+    def render(self) -> str:
+        """hledger style: the headline, the offending line with a caret, then the hint."""
+        lines = [self.headline()]
+        source = _source_line(self.file, self.line)
+        if source is not None:
+            lines.append(f"  {self.line} | {source}")
+            lines.append(f"  {' ' * len(str(self.line))} | {' ' * (self.column - 1)}^")
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+
+def _source_line(file: str, line: int) -> str | None:
+    if line < 1:
+        return None
+    try:
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return text.rstrip("\r\n").expandtabs(1)
+    except OSError:
+        return None
+    return None
+
+
+class RegistryError(Exception):
+    """The registry could not be read or is not valid; .problems says why, all of it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.headline() for p in problems))
+
+    def render(self) -> str:
+        return "\n".join(p.render() for p in self.problems)
+
+
+def registry_paths(path: str | os.PathLike | None = None) -> list[Path]:
+    """The files of the registry chosen by path, $PROJREG_REGISTRY or the bundled default."""
+    chosen = path if path is not None else os.environ.get(ENV_VAR) or None
+    if chosen is None:
+        return [BUNDLED]
+    target = Path(chosen)
+    if target.is_dir():
+        files = sorted([*target.glob("*.yaml"), *target.glob("*.yml")])
+        if not files:
+            raise RegistryError(
+                [
+                    Problem(
+                        str(target), 0, 0, "folder has no *.yaml files", "point at a registry file"
+                    )
+                ]
+            )
+        return files
+    if not target.exists():
+        raise RegistryError(
+            [
+                Problem(
+                    str(target), 0, 0, "no such file or folder", f"check --registry or ${ENV_VAR}"
+                )
+            ]
+        )
+    return [target]
+
+
+def load_registry(path: str | os.PathLike | None = None) -> Registry:
+    """Load and validate the registry at path (a file or folder), or the default one."""
+    problems: list[Problem] = []
+    projects: list[Project] = []
+    organisations: list[Organisation] = []
+    notes: list[str] = []
+    files = registry_paths(path)
+    for file in files:
+        reader = _FileReader(str(file), problems)
+        reader.read()
+        projects.extend(reader.projects)
+        organisations.extend(reader.organisations)
+        notes.extend(reader.notes)
+    _check_unique_ids(projects, problems)
+    if problems:
+        raise RegistryError(problems)
+    return Registry(tuple(projects), tuple(organisations), tuple(map(str, files)), tuple(notes))
+
+
+def _check_unique_ids(projects: list[Project], problems: list[Problem]) -> None:
+    first: dict[str, Project] = {}
+    for project in projects:
+        key = project.id.casefold()
+        if key in first:
+            earlier = first[key]
+            problems.append(
+                Problem(
+                    project.origin.file,
+                    project.origin.line,
+                    1,
+                    f"duplicate id {project.id!r}, first defined at {earlier.origin}",
+                    "give each project its own id",
+                    project.id,
+                    "id",
+                )
+            )
+        else:
+            first[key] = project
+
+
+class _FileReader:
+    """Reads one registry file into projects and organisations, collecting problems."""
+
+    def __init__(self, file: str, problems: list[Problem]):
+        self.file = file
+        self.problems = problems
+        self.projects: list[Project] = []
+        self.organisations: list[Organisation] = []
+        self.notes: list[str] = []
+        self.project_id: str | None = None
+
+    def problem(self, position, message, hint="", field=None) -> None:
+        line, column = position or (0, 0)
+        self.problems.append(
+            Problem(self.file, line, column, message, hint, self.project_id, field)
+        )
+
+    def read(self) -> None:
+        data = self._parse()
+        if data is None:
+            return
+        for key in data:
+            if key not in TOP_FIELDS:
+                self._unknown_field(data, key, TOP_FIELDS, "top-level key")
+        source = self._text(data, "source")
+        if source:
+            self.notes.append(source)
+        for item, position in self._items(data, "organisations"):
+            org = self._organisation(item, position)
+            if org:
+                self.organisations.append(org)
+        if "projects" not in data:
+            self.problem((1, 1), "no 'projects' list", "add 'projects:' with one entry per project")
+        for item, position in self._items(data, "projects"):
+            project = self._project(item, position)
+            if project:
+                self.projects.append(project)
+
+    def _parse(self):
+        import yaml
+
+        from . import yamlsafe
+
+        try:
+            raw = Path(self.file).read_bytes()
+        except OSError as error:
+            self.problem(None, f"cannot read: {error.strerror or error}")
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+            self.problem((line, column), "not valid UTF-8", "save the file as UTF-8")
+            return None
+        try:
+            data, duplicates = yamlsafe.load(text)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            position = (mark.line + 1, mark.column + 1) if mark else None
+            message = " ".join(x for x in (error.context, error.problem) if x)
+            hint = "indent with spaces, not tabs" if "\t" in message else _yaml_hint(message)
+            self.problem(position, f"YAML syntax: {message}", hint)
+            return None
+        except yaml.YAMLError as error:
+            self.problem(None, f"YAML: {error}")
+            return None
+        for duplicate in duplicates:
+            self.problem(
+                duplicate.second,
+                f"key {duplicate.key!r} appears twice in one mapping "
+                f"(first on line {duplicate.first[0]})",
+                "keep one of them; YAML would silently drop the first",
+                duplicate.key,
+            )
+        if data is None:
+            self.problem((1, 1), "the file is empty", "start with 'projects:'")
+            return None
+        if not isinstance(data, dict):
+            self.problem(
+                (1, 1),
+                f"the top level is a {_kind(data)}, not a mapping",
+                "start the file with 'projects:' and list the projects under it",
+            )
+            return None
+        return data
+
+    # --- generic field readers -------------------------------------------------
+
+    def _unknown_field(self, mapping, key, allowed, what="field") -> None:
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(allowed)}"
+        self.problem(mapping.key_positions.get(key), f"unknown {what} {key!r}", hint, str(key))
+
+    def _check_fields(self, mapping, allowed, what="field") -> None:
+        for key in mapping:
+            if key not in allowed:
+                self._unknown_field(mapping, key, allowed, what)
+
+    def _text(self, mapping, key, required=False) -> str | None:
+        value = mapping.get(key)
+        position = mapping.value_positions.get(key, mapping.position)
+        if value is None:
+            if required:
+                self.problem(mapping.position, f"missing {key!r}", f"add '{key}: ...'", key)
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem(position, f"expected text, got {_kind(value)}", "", key)
+            return None
+        if not isinstance(value, str):
+            self.problem(position, f"expected text, got {_kind(value)} {value!r}", "quote it", key)
+            return None
+        value = value.strip()
+        if not value and required:
+            self.problem(position, f"{key!r} is empty", "", key)
+            return None
+        return value or None
+
+    def _items(self, mapping, key):
+        """(item, position) for each item of the list at mapping[key]; a lone value is a list of one."""
+        value = mapping.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            if isinstance(value, (str, dict)):
+                return [(value, mapping.value_positions[key])]
+            self.problem(
+                mapping.value_positions[key], f"expected a list, got {_kind(value)}", "", key
+            )
+            return []
+        return list(zip(value, value.item_positions))
+
+    def _texts(self, mapping, key) -> tuple[str, ...]:
+        out = []
+        for item, position in self._items(mapping, key):
+            if isinstance(item, str) and item.strip():
+                out.append(item.strip())
+            else:
+                self.problem(position, f"expected text, got {_kind(item)}", "", key)
+        return tuple(out)
+
+    # --- records -----------------------------------------------------------------
+
+    def _organisation(self, item, position) -> Organisation | None:
+        if isinstance(item, str):
+            return Organisation(item.strip())
+        if not isinstance(item, dict):
+            self.problem(
+                position, f"expected an organisation, got {_kind(item)}", "", "organisations"
+            )
+            return None
+        self._check_fields(item, ORGANISATION_FIELDS)
+        name = self._text(item, "name", required=True)
+        if name is None:
+            return None
+        return Organisation(
+            name,
+            self._texts(item, "aliases"),
+            self._text(item, "part_of"),
+            self._text(item, "note"),
+        )
+
+    def _project(self, item, position) -> Project | None:
+        self.project_id = None
+        if not isinstance(item, dict):
+            self.problem(position, f"expected a project mapping, got {_kind(item)}", "", "projects")
+            return None
+        raw_id = item.get("id")
+        self.project_id = str(raw_id) if isinstance(raw_id, (str, int)) and raw_id != "" else None
+        self._check_fields(item, PROJECT_FIELDS)
+        count = len(self.problems)
+        project_id = self._text(item, "id", required=True)
+        title = self._text(item, "title", required=True)
+        start = self._date(item, "start")
+        end = self._date(item, "end")
+        if start and end and end.last_day() < start.first_day():
+            self.problem(
+                item.value_positions["end"],
+                f"ends ({end}) before it starts ({start})",
+                "check the order of start and end",
+                "end",
+            )
+        fields = dict(
+            acronym=self._text(item, "acronym"),
+            summary=self._text(item, "summary"),
+            objective=self._text(item, "objective"),
+            specific_objectives=self._texts(item, "specific_objectives"),
+            components=self._components(item),
+            target_groups=self._texts(item, "target_groups"),
+            final_beneficiaries=self._texts(item, "final_beneficiaries"),
+            implementers=self._participants(item, "implementers"),
+            donors=self._participants(item, "donors"),
+            programme_partners=self._participants(item, "programme_partners"),
+            programme=self._text(item, "programme"),
+            countries=self._countries(item),
+            regions=self._regions(item),
+            start=start,
+            end=end,
+            duration_months=self._months(item),
+            activity_status=self._choice(item, "activity_status", RECORDED_STATUSES),
+            manager=self._text(item, "manager"),
+            links=self._links(item),
+            notes=self._texts(item, "notes"),
+        )
+        if len(self.problems) > count or project_id is None or title is None:
+            return None
+        return Project(project_id, title, origin=Origin(self.file, position[0]), **fields)
+
+    def _date(self, mapping, key) -> PartialDate | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        try:
+            return parse_date(value)
+        except DateError as error:
+            self.problem(mapping.value_positions[key], str(error), DATE_HINT, key)
+            return None
+
+    def _months(self, mapping) -> int | None:
+        value = mapping.get("duration_months")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.problem(
+                mapping.value_positions["duration_months"],
+                f"expected a whole number of months, got {value!r}",
+                "write e.g. 'duration_months: 36'",
+                "duration_months",
+            )
+            return None
+        return value
+
+    def _choice(self, mapping, key, allowed, field=None) -> str | None:
+        value = self._text(mapping, key)
+        if value is None:
+            return None
+        if value not in allowed:
+            close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(allowed)}"
+            self.problem(
+                mapping.value_positions[key], f"{value!r} is not a {key}", hint, field or key
+            )
+            return None
+        return value
+
+    def _participants(self, mapping, key) -> tuple[Participant, ...]:
+        allowed = PARTICIPANT_FIELDS[key]
+        out = []
+        for item, position in self._items(mapping, key):
+            if isinstance(item, str) and item.strip():
+                out.append(Participant(item.strip()))
+                continue
+            if not isinstance(item, dict):
+                self.problem(position, f"expected an organisation, got {_kind(item)}", "", key)
+                continue
+            self._check_fields(item, allowed, f"{key} field")
+            name = self._text(item, "name", required=True)
+            role = None
+            if "role" in allowed:
+                roles = IMPLEMENTER_ROLES if key == "implementers" else ()
+                role = self._choice(item, "role", roles, key) if roles else self._text(item, "role")
+            if name:
+                out.append(
+                    Participant(
+                        name,
+                        role=role,
+                        department=self._text(item, "department"),
+                        instrument=self._text(item, "instrument"),
+                        ref=self._text(item, "ref"),
+                    )
+                )
+        return tuple(out)
+
+    def _links(self, mapping) -> tuple[Link, ...]:
+        out = []
+        for item, position in self._items(mapping, "links"):
+            if isinstance(item, str) and item.strip():
+                out.append(Link(text=item.strip()))
+                continue
+            if not isinstance(item, dict):
+                self.problem(position, f"expected a link, got {_kind(item)}", "", "links")
+                continue
+            self._check_fields(item, LINK_FIELDS, "link field")
+            link = Link(
+                self._text(item, "text"),
+                self._text(item, "url"),
+                self._choice(item, "kind", LINK_KINDS, "links"),
+            )
+            if link.text is None and link.url is None:
+                self.problem(position, "a link needs a text or a url", "", "links")
+            else:
+                out.append(link)
+        return tuple(out)
+
+    def _components(self, mapping) -> tuple[Component, ...]:
+        out = []
+        for item, position in self._items(mapping, "components"):
+            if isinstance(item, str) and item.strip():
+                out.append(Component(description=item.strip()))
+                continue
+            if not isinstance(item, dict):
+                self.problem(position, f"expected a component, got {_kind(item)}", "", "components")
+                continue
+            self._check_fields(item, COMPONENT_FIELDS, "component field")
+            component = Component(self._text(item, "title"), self._text(item, "description"))
+            if component.title is None and component.description is None:
+                self.problem(
+                    position, "a component needs a title or a description", "", "components"
+                )
+            else:
+                out.append(component)
+        return tuple(out)
+
+    def _countries(self, mapping) -> tuple[str, ...]:
+        codes = []
+        for item, position in self._items(mapping, "countries"):
+            if not isinstance(item, str):
+                self.problem(
+                    position, f"expected a country name, got {_kind(item)}", "", "countries"
+                )
+                continue
+            try:
+                code = geo.country_code(item)
+            except geo.UnknownPlace as error:
+                hint = (
+                    f"did you mean {' or '.join(repr(s) for s in error.suggestions)}?"
+                    if error.suggestions
+                    else "use an ISO 3166 name or code, e.g. 'Georgia' or 'GE'"
+                )
+                self.problem(position, f"unknown country {item!r}", hint, "countries")
+                continue
+            if code not in codes:
+                codes.append(code)
+        return tuple(codes)
+
+    def _regions(self, mapping) -> tuple[str, ...]:
+        names = []
+        for item, position in self._items(mapping, "regions"):
+            if not isinstance(item, str):
+                self.problem(position, f"expected a region name, got {_kind(item)}", "", "regions")
+                continue
+            try:
+                region = geo.region(item)
+            except geo.UnknownPlace as error:
+                known = ", ".join(r.name for r in geo.REGIONS)
+                hint = (
+                    f"did you mean {error.suggestions[0]!r}?"
+                    if error.suggestions
+                    else f"known regions: {known}"
+                )
+                self.problem(position, f"unknown region {item!r}", hint, "regions")
+                continue
+            if region.name not in names:
+                names.append(region.name)
+        return tuple(names)
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def _yaml_hint(message: str) -> str:
+    if "could not find expected ':'" in message or "mapping values are not allowed" in message:
+        return "quote text that contains ': ', or check the indentation"
+    if "could not determine a constructor" in message:
+        return "remove the !tag: registries hold plain data only"
+    return "check the indentation and quoting on this line and the one before"

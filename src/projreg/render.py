@@ -1,0 +1,245 @@
+"""Rows and projects to the screen or a pipe.
+
+On a terminal: Rich tables. Piped: tab-separated, one record per line, no
+header, colour or decoration (gh's convention). Also csv, json, yaml and
+markdown on request. Registry text is data: it reaches Rich only as Text
+objects (never parsed as markup), and control, bidi and zero-width characters
+are shown as visible escapes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from dataclasses import dataclass
+
+from .records import as_text, label
+
+FORMATS = ("table", "tsv", "csv", "json", "yaml", "markdown")
+COLORS = ("auto", "always", "never")
+NONE = "—"
+
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+
+
+def visible(text: str, keep_newlines: bool = True) -> str:
+    """Text with terminal controls, bidi and zero-width characters escaped (\\x1b, \\u202e)."""
+
+    def escape(match: re.Match) -> str:
+        char = match.group()
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    text = _UNSAFE.sub(escape, text)
+    if not keep_newlines:
+        text = text.replace("\n", "\\n")
+    return text
+
+
+def _flat(text: str) -> str:
+    """One line for TSV: whitespace runs (tabs, newlines) become one space."""
+    return visible(" ".join(text.split()))
+
+
+@dataclass
+class Output:
+    """Where and how to print: the format, colour choice and the streams."""
+
+    format: str = "tsv"
+    color: str = "auto"
+    width: int | None = None
+
+    @classmethod
+    def choose(cls, format: str | None, color: str = "auto") -> Output:
+        if format is None:
+            format = "table" if sys.stdout.isatty() else "tsv"
+        return cls(format, color)
+
+    def console(self, stderr: bool = False):
+        from rich.console import Console
+
+        options = dict(highlight=False, markup=False, emoji=False, stderr=stderr, width=self.width)
+        if self.color == "always":
+            options["force_terminal"] = True
+        elif self.color == "never":
+            options["no_color"] = True
+            options["color_system"] = None
+        return Console(**options)
+
+    def write(self, text: str) -> None:
+        sys.stdout.write(text)
+
+    def note(self, text: str) -> None:
+        """A remark for the reader, on stderr so that pipes get only records."""
+        sys.stderr.write(visible(text) + "\n")
+
+
+def emit_rows(
+    out: Output, rows: list[dict], fields: list[str], title: str | None = None, document=None
+) -> None:
+    """Print records; `document` replaces rows for YAML when it must load back as a registry."""
+    fmt = out.format
+    if fmt == "json":
+        out.write(to_json(rows) + "\n")
+    elif fmt == "yaml":
+        out.write(to_yaml(document if document is not None else rows))
+    elif fmt == "tsv":
+        for row in rows:
+            out.write("\t".join(_flat(as_text(row[f])) for f in fields) + "\n")
+    elif fmt == "csv":
+        import csv
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(fields)
+        for row in rows:
+            writer.writerow([visible(as_text(row[f])) for f in fields])
+        out.write(buffer.getvalue())
+    elif fmt == "markdown":
+        out.write(
+            _markdown([label(f) for f in fields], [[as_text(r[f]) for f in fields] for r in rows])
+        )
+    else:
+        _table(out, rows, fields, title)
+
+
+def _markdown(header: list[str], body: list[list[str]]) -> str:
+    def cell(text: str) -> str:
+        return _flat(text).replace("\\", "\\\\").replace("|", "\\|") or NONE
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in body]
+    return "\n".join(lines) + "\n"
+
+
+def _table(out: Output, rows: list[dict], fields: list[str], title: str | None) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    console = out.console()
+    if not rows:
+        out.note("No projects match.")
+        return
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", header_style="bold")
+    for name in fields:
+        table.add_column(
+            label(name),
+            overflow="fold",
+            no_wrap=name == "id",
+            style="cyan" if name == "id" else None,
+        )
+    for row in rows:
+        table.add_row(*(Text(visible(as_text(row[f], ", ")) or NONE) for f in fields))
+    console.print(table)
+
+
+def to_json(data) -> str:
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def to_yaml(data) -> str:
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper, value: str):
+        style = None
+        if _UNSAFE.search(value):
+            style = '"'  # double quotes are the YAML style that can escape these
+        elif "\n" in value:
+            style = "|"
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    dumped = yaml.dump(
+        data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=88, default_flow_style=False
+    )
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+def emit_project(out: Output, record: dict) -> None:
+    """One project, laid out for reading on a terminal, or as key/value lines when piped."""
+    fmt = out.format
+    if fmt == "json":
+        out.write(to_json(record) + "\n")
+    elif fmt == "yaml":
+        out.write(to_yaml(record))
+    elif fmt == "tsv":
+        for name, value in record.items():
+            out.write(f"{name}\t{_flat(as_text(value))}\n")
+    elif fmt == "csv":
+        emit_rows(out, [record], list(record))
+    elif fmt == "markdown":
+        out.write(
+            _markdown(["Field", "Value"], [[label(k), as_text(v)] for k, v in record.items()])
+        )
+    else:
+        _project_page(out, record)
+
+
+# On the page, these are shown even when unknown ("—"); other empty fields are left out.
+_ALWAYS_SHOWN = ("status", "period", "countries", "donors", "implementers", "manager")
+
+
+def _project_page(out: Output, record: dict) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = out.console()
+    console.print(Text(visible(record.get("title") or record.get("id", "")), style="bold"))
+    subtitle = " · ".join(
+        dict.fromkeys(visible(record[k]) for k in ("id", "acronym") if record.get(k))
+    )
+    if subtitle:
+        console.print(Text(subtitle, style="cyan"))
+    console.print()
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    previous_long = False
+    for name, value in record.items():
+        if name in ("title", "id", "acronym"):
+            continue
+        if value in (None, [], "") and name not in _ALWAYS_SHOWN:
+            continue
+        long = (isinstance(value, list) and len(value) > 1) or len(as_text(value)) > 80
+        if long or previous_long:
+            grid.add_row("", "")
+        grid.add_row(label(name), _page_value(name, value))
+        previous_long = long
+    console.print(grid)
+
+
+def _page_value(name: str, value):
+    from rich.table import Table
+    from rich.text import Text
+
+    if value is None or value == []:
+        return Text(NONE, style="dim")
+    if name == "components":
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for number, item in enumerate(value, 1):
+            text = Text(visible(item.get("title") or ""), style="bold")
+            if item.get("description"):
+                text.append("\n" + visible(item["description"]))
+            grid.add_row(f"{number}.", text)
+        return grid
+    if isinstance(value, list) and len(value) > 1:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for item in value:
+            grid.add_row("•", Text(visible(as_text(item))))
+        return grid
+    text = as_text(value)
+    if isinstance(value, str) and "\n" in text:
+        text = "\n\n".join(p.strip() for p in text.split("\n") if p.strip())
+    return Text(visible(text))

@@ -1,0 +1,113 @@
+"""Strict, safe YAML reading that remembers where every value came from.
+
+- Only plain data: PyYAML's safe loader, so tags such as !!python/object are refused.
+- YAML 1.2 core scalars: only true/false are booleans, so NO (Norway), yes and
+  on stay text; dates stay text too, for the registry's own date parser.
+- A key given twice in one mapping is an error, not "last one wins".
+- Mappings and sequences come back as dict and list subclasses that carry the
+  1-based line and column of every key and item, for error messages.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Position = tuple[int, int]
+
+
+class Mapping(dict):
+    """A dict that knows the position of itself, each key and each value."""
+
+    __slots__ = ("key_positions", "position", "value_positions")
+
+
+class Sequence(list):
+    """A list that knows the position of itself and of each item."""
+
+    __slots__ = ("item_positions", "position")
+
+
+class DuplicateKey(Exception):
+    def __init__(self, key: str, first: Position, second: Position):
+        self.key, self.first, self.second = key, first, second
+        super().__init__(f"key {key!r} appears twice (first on line {first[0]})")
+
+
+def _position(node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class Loader(_BASE):
+    """PyYAML's safe loader with YAML 1.2 core scalars and position-aware containers."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[DuplicateKey] = []
+
+
+Loader.yaml_implicit_resolvers = {}
+for tag, pattern, first in (
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("bool", r"true|True|TRUE|false|False|FALSE", list("tTfF")),
+    ("int", r"[-+]?[0-9]+", list("-+0123456789")),
+    (
+        "float",
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        list("-+.0123456789"),
+    ),
+):
+    Loader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(rf"^(?:{pattern})$"), first)
+
+
+def _construct_int(loader: Loader, node) -> int:
+    return int(loader.construct_scalar(node), 10)
+
+
+def _construct_mapping(loader: Loader, node) -> Mapping:
+    data = Mapping()
+    data.position = _position(node)
+    data.key_positions, data.value_positions = {}, {}
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        if key in data:
+            loader.duplicates.append(
+                DuplicateKey(str(key), data.key_positions[key], _position(key_node))
+            )
+            continue
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_positions[key] = _position(key_node)
+        data.value_positions[key] = _position(value_node)
+    return data
+
+
+def _construct_sequence(loader: Loader, node) -> Sequence:
+    data = Sequence(loader.construct_object(child, deep=True) for child in node.value)
+    data.position = _position(node)
+    data.item_positions = [_position(child) for child in node.value]
+    return data
+
+
+Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+def load(text: str) -> tuple[object, list[DuplicateKey]]:
+    """Parse one YAML document; raises yaml.YAMLError. Returns the data and its duplicate keys."""
+    loader = Loader(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
