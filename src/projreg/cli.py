@@ -106,7 +106,7 @@ Format = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table, tsv, csv, json, yaml or markdown. Default: table on a terminal, tsv in a pipe.",
+        help="table, tsv, csv, json, yaml or markdown. Default: table on a terminal, else tsv.",
         show_default=False,
     ),
 ]
@@ -181,7 +181,7 @@ def main(
         typer.Option(
             "--registry",
             envvar="PROJREG_REGISTRY",
-            help="Registry file, or folder of *.yaml files. Default: the registry bundled with projreg.",
+            help="Registry file, or folder of *.yaml files. Default: the bundled registry.",
             show_envvar=True,
         ),
     ] = None,
@@ -208,7 +208,7 @@ def list_(
         typer.Option(
             "--country",
             "-c",
-            help="Country name or ISO code; also matches projects covering a region that contains it.",
+            help="Country name or ISO code; also matches projects in a region containing it.",
             autocompletion=complete_countries,
         ),
     ] = None,

@@ -53,85 +53,35 @@ class Region:
     note: str = ""
 
 
-_EU = [
-    "AT",
-    "BE",
-    "BG",
-    "HR",
-    "CY",
-    "CZ",
-    "DK",
-    "EE",
-    "FI",
-    "FR",
-    "DE",
-    "GR",
-    "HU",
-    "IE",
-    "IT",
-    "LV",
-    "LT",
-    "LU",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SK",
-    "SI",
-    "ES",
-    "SE",
-]
-_SCHENGEN = [
-    "AT",
-    "BE",
-    "BG",
-    "HR",
-    "CZ",
-    "DK",
-    "EE",
-    "FI",
-    "FR",
-    "DE",
-    "GR",
-    "HU",
-    "IS",
-    "IT",
-    "LV",
-    "LI",
-    "LT",
-    "LU",
-    "MT",
-    "NL",
-    "NO",
-    "PL",
-    "PT",
-    "RO",
-    "SK",
-    "SI",
-    "ES",
-    "SE",
-    "CH",
-]
+# fmt: off
+_EU = (
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+)
+_SCHENGEN = (
+    "AT", "BE", "BG", "HR", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IS", "IT",
+    "LV", "LI", "LT", "LU", "MT", "NL", "NO", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "CH",
+)
+# fmt: on
 
 REGIONS: tuple[Region, ...] = (
     Region(
         "Eastern Partnership",
         ("EaP", "ENPI East", "ENPI East Region"),
-        tuple(["AM", "AZ", "BY", "GE", "MD", "UA"]),
+        ("AM", "AZ", "BY", "GE", "MD", "UA"),
     ),
-    Region("Central Asia", (), tuple(["KZ", "KG", "TJ", "TM", "UZ"])),
-    Region("Western Balkans", (), tuple(["AL", "BA", "XK", "ME", "MK", "RS"])),
+    Region("Central Asia", (), ("KZ", "KG", "TJ", "TM", "UZ")),
+    Region("Western Balkans", (), ("AL", "BA", "XK", "ME", "MK", "RS")),
     Region(
         "European Union",
         ("EU", "EU Member States", "EU MS"),
-        tuple(_EU),
+        _EU,
         "the 27 member states since 1 February 2020",
     ),
     Region(
         "Schengen Area",
         ("Schengen",),
-        tuple(_SCHENGEN),
+        _SCHENGEN,
         "the 29 members since Bulgaria and Romania joined fully on 1 January 2025",
     ),
 )

@@ -310,7 +310,7 @@ class _FileReader:
         return value or None
 
     def _items(self, mapping, key):
-        """(item, position) for each item of the list at mapping[key]; a lone value is a list of one."""
+        """(item, position) for each item of the list at mapping[key]; one value is a list."""
         value = mapping.get(key)
         if value is None:
             return []
@@ -321,7 +321,7 @@ class _FileReader:
                 mapping.value_positions[key], f"expected a list, got {_kind(value)}", "", key
             )
             return []
-        return list(zip(value, value.item_positions))
+        return list(zip(value, value.item_positions, strict=True))
 
     def _texts(self, mapping, key) -> tuple[str, ...]:
         out = []
