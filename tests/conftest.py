@@ -1,0 +1,52 @@
+"""Shared fixtures: the bundled registry, a CLI runner, and registry files written for a test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from projreg import load_registry
+from projreg.cli import app
+
+SEED_PAGE = Path(__file__).parent / "seed" / "icmpd-projects-page.txt"
+# A day after every project with an end date: keeps status answers stable over time.
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture(scope="session")
+def registry():
+    return load_registry()
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    for name in ("PROJREG_REGISTRY", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+@pytest.fixture
+def run():
+    """Run projreg with arguments; returns the result (stdout, stderr, exit_code)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict | None = None):
+        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a registry file from dedented YAML text; returns its path."""
+
+    def make(text: str, name: str = "registry.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return make
