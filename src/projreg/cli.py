@@ -18,12 +18,15 @@ from .dates import DateError, PartialDate, parse_date
 
 app = typer.Typer(
     name="projreg",
-    help="Query a registry of migration and border-management projects.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     add_completion=True,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88},
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 88,
+        "terminal_width": 88,  # the same help everywhere, so docs/cli.md is reproducible
+    },
 )
 
 
@@ -106,6 +109,7 @@ Format = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FORMAT",
         help="table, tsv, csv, json, yaml or markdown. Default: table on a terminal, else tsv.",
         show_default=False,
     ),
@@ -114,12 +118,16 @@ Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.
 Fields = Annotated[
     str | None,
     typer.Option(
-        "--fields", help="Comma-separated fields to show, in order (e.g. id,title,start)."
+        "--fields", metavar="FIELDS", help="Comma-separated fields to show, in order (e.g. id,title,start)."
     ),
 ]
 Color = Annotated[
     str,
-    typer.Option("--color", help="auto, always or never. NO_COLOR and TERM=dumb are respected."),
+    typer.Option(
+        "--color",
+        metavar="WHEN",
+        help="auto, always or never. NO_COLOR and TERM=dumb are respected.",
+    ),
 ]
 Today = Annotated[
     PartialDate | None,
@@ -180,6 +188,7 @@ def main(
         Path | None,
         typer.Option(
             "--registry",
+            metavar="PATH",
             envvar="PROJREG_REGISTRY",
             help="Registry file, or folder of *.yaml files. Default: the bundled registry.",
             show_envvar=True,
@@ -195,7 +204,15 @@ def main(
     """Query a registry of migration and border-management projects.
 
     Which projects work in a country, who funds and implements them, and what
-    was running on a given day.
+    was running on a given day. The registry is a YAML file you can edit; see
+    docs/registry-format.md.
+
+    Examples:
+
+    \b
+      projreg list --country Azerbaijan
+      projreg show ENIGMMA-2
+      projreg active --on 2018-06-01
     """
     ctx.obj = registry
 
@@ -208,6 +225,7 @@ def list_(
         typer.Option(
             "--country",
             "-c",
+            metavar="COUNTRY",
             help="Country name or ISO code; also matches projects in a region containing it.",
             autocompletion=complete_countries,
         ),
@@ -226,6 +244,7 @@ def list_(
         typer.Option(
             "--donor",
             "-d",
+            metavar="DONOR",
             help="Donor name or part of it; 'European Union' also finds the EU's institutions.",
             autocompletion=complete_donors,
         ),
@@ -233,7 +252,11 @@ def list_(
     agency: Annotated[
         list[str] | None,
         typer.Option(
-            "--agency", "-a", help="Implementing organisation.", autocompletion=complete_agencies
+            "--agency",
+            "-a",
+            metavar="AGENCY",
+            help="Implementing organisation.",
+            autocompletion=complete_agencies,
         ),
     ] = None,
     active_on: Annotated[
@@ -257,14 +280,22 @@ def list_(
     ] = None,
     search: Annotated[
         list[str] | None,
-        typer.Option("--search", "-q", help="Text in the id, titles, objectives or descriptions."),
+        typer.Option(
+            "--search",
+            "-q",
+            metavar="TEXT",
+            help="Text in the id, titles, objectives or descriptions.",
+        ),
     ] = None,
     direct: Annotated[
         bool, typer.Option("--direct", help="With --country: only projects that name the country.")
     ] = False,
-    sort: Annotated[str, typer.Option("--sort", help="id, start, end or title.")] = "id",
+    sort: Annotated[
+        str, typer.Option("--sort", metavar="KEY", help="id, start, end or title.")
+    ] = "id",
     limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=0, help="Show at most N projects.")
+        int | None,
+        typer.Option("--limit", "-n", min=0, metavar="N", help="Show at most N projects."),
     ] = None,
     today: Today = None,
     fmt: Format = None,
@@ -276,10 +307,9 @@ def list_(
 
     Examples:
 
+    \b
       projreg list --country Azerbaijan
-
       projreg list --donor "European Union" --active-on 2017 --sort start
-
       projreg list --region "Central Asia" --fields id,title,donors --json
     """
     from .model import STATUSES
@@ -315,7 +345,7 @@ def _print_selection(
     ctx, out, filters, fields_text, sort="id", limit=None, title=None, unknown_line=None
 ):
     from .query import FilterError, select
-    from .records import LIST_FIELDS, Context, record, to_registry
+    from .records import LIST_FIELDS, SHOW_FIELDS, Context, record, to_registry
     from .render import emit_rows
 
     registry = _load(ctx)
@@ -323,9 +353,11 @@ def _print_selection(
         selection = select(registry, filters, sort=sort, limit=limit)
     except FilterError as error:
         raise _fail(str(error), 2) from None
-    default = LIST_FIELDS
-    if filters.countries or filters.regions:
-        default = (*LIST_FIELDS, "match")
+    placed = bool(filters.countries or filters.regions)
+    if out.format in ("json", "yaml"):
+        default = (*SHOW_FIELDS, "via") if placed else SHOW_FIELDS
+    else:
+        default = (*LIST_FIELDS, "match") if placed else LIST_FIELDS
     names = _fields(fields_text, default)
     rows = [record(m.project, names, Context(filters.today, m.via)) for m in selection.matches]
     document = None
@@ -385,10 +417,9 @@ def show(
 
     Examples:
 
+    \b
       projreg show ENIGMMA-2
-
       projreg show "bomca 9"
-
       projreg show enigmma2 --json
     """
     from .model import UnknownProject
@@ -430,8 +461,8 @@ def active(
 
     Examples:
 
+    \b
       projreg active --on 2018-06-01
-
       projreg active --on 2017 --fields id,title,start,end
     """
     from .query import Filters

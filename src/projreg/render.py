@@ -44,6 +44,10 @@ def _flat(text: str) -> str:
     return visible(" ".join(text.split()))
 
 
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 @dataclass
 class Output:
     """Where and how to print: the format, colour choice and the streams."""
@@ -55,15 +59,15 @@ class Output:
     @classmethod
     def choose(cls, format: str | None, color: str = "auto") -> Output:
         if format is None:
-            format = "table" if sys.stdout.isatty() else "tsv"
+            format = "table" if stdout_is_terminal() else "tsv"
         return cls(format, color)
 
     def console(self, stderr: bool = False):
         from rich.console import Console
 
         options = dict(highlight=False, markup=False, emoji=False, stderr=stderr, width=self.width)
-        if self.color == "always":
-            options["force_terminal"] = True
+        if self.color == "always":  # an explicit request outranks NO_COLOR and TERM=dumb
+            options.update(force_terminal=True, no_color=False, color_system="standard")
         elif self.color == "never":
             options["no_color"] = True
             options["color_system"] = None
