@@ -158,8 +158,14 @@ def test_yaml_output_is_a_registry_that_round_trips(run, tmp_path):
 
 def test_yaml_of_a_filtered_list_loads_as_that_selection(run, tmp_path):
     path = tmp_path / "az.yaml"
-    path.write_text(run("list", "--country", "az", "--direct", "-f", "yaml").stdout, encoding="utf-8")
-    assert [p.id for p in load_registry(path).projects] == ["EAP-IBM-CABUIPRO", "MOBILAZE", "RESTART"]
+    path.write_text(
+        run("list", "--country", "az", "--direct", "-f", "yaml").stdout, encoding="utf-8"
+    )
+    assert [p.id for p in load_registry(path).projects] == [
+        "EAP-IBM-CABUIPRO",
+        "MOBILAZE",
+        "RESTART",
+    ]
 
 
 def test_colour(run):

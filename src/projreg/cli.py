@@ -118,7 +118,9 @@ Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.
 Fields = Annotated[
     str | None,
     typer.Option(
-        "--fields", metavar="FIELDS", help="Comma-separated fields to show, in order (e.g. id,title,start)."
+        "--fields",
+        metavar="FIELDS",
+        help="Comma-separated fields to show, in order (e.g. id,title,start).",
     ),
 ]
 Color = Annotated[

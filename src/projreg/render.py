@@ -119,26 +119,91 @@ def _markdown(header: list[str], body: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _table(out: Output, rows: list[dict], fields: list[str], title: str | None) -> None:
+# Columns that never wrap; the others share the remaining width.
+_SHORT_FIELDS = {
+    "id", "start", "end", "status", "activity_status", "start_precision", "end_precision",
+    "duration_months", "months", "country_codes",
+}  # fmt: skip
+
+
+def _new_table(title: str | None = None):
     from rich import box
     from rich.table import Table
+
+    return Table(
+        box=box.SIMPLE_HEAD,
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+
+
+def _overhead(columns: int) -> int:
+    """Characters a table of this many columns spends on gaps: measured, not guessed."""
+    from rich.console import Console
+
+    probe = _new_table()
+    for _ in range(columns):
+        probe.add_column(width=1)
+    probe.add_row(*["x"] * columns)
+    console = Console(width=1000, file=io.StringIO(), color_system=None)
+    with console.capture() as capture:
+        console.print(probe)
+    return max(len(line.rstrip()) for line in capture.get().splitlines()) - columns
+
+
+def _table(out: Output, rows: list[dict], fields: list[str], title: str | None) -> None:
     from rich.text import Text
 
     console = out.console()
     if not rows:
         out.note("No projects match.")
         return
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", header_style="bold")
-    for name in fields:
+    cells = [[visible(as_text(row[f], ", ")) or NONE for f in fields] for row in rows]
+    widths = _column_widths(fields, cells, console.width)
+    table = _new_table(title)
+    for name, width in zip(fields, widths, strict=True):
+        short = name in _SHORT_FIELDS
         table.add_column(
             label(name),
-            overflow="fold",
-            no_wrap=name == "id",
+            width=width,
+            overflow="ellipsis" if short else "fold",  # cut only with a visible sign
+            no_wrap=short,
             style="cyan" if name == "id" else None,
         )
-    for row in rows:
-        table.add_row(*(Text(visible(as_text(row[f], ", ")) or NONE) for f in fields))
+    for row in cells:
+        table.add_row(*(Text(cell) for cell in row))
     console.print(table)
+
+
+def _column_widths(fields: list[str], cells: list[list[str]], total: int) -> list[int | None]:
+    """Short columns keep their full width; long text shares what is left, and wraps.
+
+    Rich's own sharing squeezes text columns to a few letters, or drops them,
+    when dates and ids take their room; this keeps every text column readable.
+    """
+    natural = [
+        max([len(label(f)), *(max(map(len, row[i].split("\n"))) for row in cells)])
+        for i, f in enumerate(fields)
+    ]
+    flexible = [i for i, f in enumerate(fields) if f not in _SHORT_FIELDS]
+    fixed = sum(w for i, w in enumerate(natural) if i not in flexible)
+    room = total - _overhead(len(fields)) - fixed
+    wanted = sum(natural[i] for i in flexible)
+    if wanted <= room:
+        return [None] * len(fields)
+    # Water-filling: narrow text columns get all they need, wide ones share the rest.
+    widths: list[int | None] = [None] * len(fields)
+    pending = sorted(flexible, key=lambda i: natural[i])
+    while pending:
+        fair = room // len(pending)
+        i = pending.pop(0)
+        widths[i] = max(min(natural[i], fair), min(natural[i], 10))
+        room -= widths[i]
+    return widths
 
 
 def to_json(data) -> str:
