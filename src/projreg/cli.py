@@ -131,6 +131,81 @@ Color = Annotated[
         help="auto, always or never. NO_COLOR and TERM=dumb are respected.",
     ),
 ]
+Country = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--country",
+        "-c",
+        metavar="COUNTRY",
+        help="Country name or ISO code; also matches projects in a region containing it.",
+        autocompletion=complete_countries,
+    ),
+]
+Region = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--region",
+        "-r",
+        metavar="REGION",
+        help="Region, e.g. 'Eastern Partnership'; matches its member countries too.",
+        autocompletion=complete_regions,
+    ),
+]
+Donor = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--donor",
+        "-d",
+        metavar="DONOR",
+        help="Donor name or part of it; 'European Union' also finds the EU's institutions.",
+        autocompletion=complete_donors,
+    ),
+]
+Agency = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--agency",
+        "-a",
+        metavar="AGENCY",
+        help="Implementing organisation.",
+        autocompletion=complete_agencies,
+    ),
+]
+ActiveOn = Annotated[
+    PartialDate | None,
+    typer.Option(
+        "--active-on",
+        parser=_date_option,
+        metavar="DATE",
+        help="Running on that day (or at any time in that month or year).",
+    ),
+]
+Between = Annotated[
+    tuple[str, str] | None,
+    typer.Option("--between", metavar="FROM TO", help="Running at any time from FROM to TO."),
+]
+Status = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        "-s",
+        metavar="STATUS",
+        help="ongoing, completed, planned or unknown, as of --today.",
+    ),
+]
+Search = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--search",
+        "-q",
+        metavar="TEXT",
+        help="Text in the id, titles, objectives or descriptions.",
+    ),
+]
+Direct = Annotated[
+    bool,
+    typer.Option("--direct", help="With --country or --region: only projects that name it."),
+]
 Today = Annotated[
     PartialDate | None,
     typer.Option(
@@ -154,17 +229,17 @@ def _output(fmt: str | None, as_json: bool, color: str):
     return Output.choose(fmt, color)
 
 
-def _fields(text: str | None, default: tuple[str, ...]) -> list[str]:
-    from .records import FIELDS
-
+def _fields(text: str | None, default: tuple[str, ...], available=None) -> list[str]:
+    if available is None:
+        from .records import FIELDS as available
     if not text:
         return list(default)
     names = [n.strip() for n in text.split(",") if n.strip()]
-    unknown = [n for n in names if n not in FIELDS]
+    unknown = [n for n in names if n not in available]
     if unknown or not names:
         raise _fail(
             f"unknown field {', '.join(map(repr, unknown)) or '(none given)'}; "
-            f"available fields: {', '.join(FIELDS)}",
+            f"available fields: {', '.join(available)}",
             2,
         )
     return names
@@ -172,6 +247,56 @@ def _fields(text: str | None, default: tuple[str, ...]) -> list[str]:
 
 def _today(today: PartialDate | None) -> dt.date:
     return today.first_day() if today else dt.date.today()
+
+
+def _filters(
+    country=None,
+    region=None,
+    donor=None,
+    agency=None,
+    active_on=None,
+    between=None,
+    status=None,
+    search=None,
+    direct=False,
+    today=None,
+):
+    """The Filters for the list options; usage errors exit 2."""
+    from .model import STATUSES
+    from .query import Filters
+
+    for value in status or ():
+        if value not in STATUSES:
+            raise _fail(f"unknown status {value!r}; choose one of {', '.join(STATUSES)}", 2)
+    span = None
+    if between:
+        try:
+            span = (_date_option(between[0]), _date_option(between[1]))
+        except typer.BadParameter as error:
+            raise _fail(f"--between: {error.message}", 2) from None
+    return Filters(
+        countries=tuple(country or ()),
+        regions=tuple(region or ()),
+        donors=tuple(donor or ()),
+        agencies=tuple(agency or ()),
+        active_on=active_on,
+        between=span,
+        statuses=tuple(status or ()),
+        search=tuple(search or ()),
+        direct=direct,
+        today=_today(today),
+    )
+
+
+def _select(ctx, filters, sort="id", limit=None):
+    """Load the registry and apply the filters: (registry, selection)."""
+    from .query import FilterError, select
+
+    registry = _load(ctx)
+    try:
+        return registry, select(registry, filters, sort=sort, limit=limit)
+    except FilterError as error:
+        raise _fail(str(error), 2) from None
 
 
 # --- commands --------------------------------------------------------------------------
@@ -215,6 +340,7 @@ def main(
       projreg list --country Azerbaijan
       projreg show ENIGMMA-2
       projreg active --on 2018-06-01
+      projreg report --by donor
     """
     ctx.obj = registry
 
@@ -222,76 +348,15 @@ def main(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    country: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--country",
-            "-c",
-            metavar="COUNTRY",
-            help="Country name or ISO code; also matches projects in a region containing it.",
-            autocompletion=complete_countries,
-        ),
-    ] = None,
-    region: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--region",
-            "-r",
-            help="Region, e.g. 'Eastern Partnership'.",
-            autocompletion=complete_regions,
-        ),
-    ] = None,
-    donor: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--donor",
-            "-d",
-            metavar="DONOR",
-            help="Donor name or part of it; 'European Union' also finds the EU's institutions.",
-            autocompletion=complete_donors,
-        ),
-    ] = None,
-    agency: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--agency",
-            "-a",
-            metavar="AGENCY",
-            help="Implementing organisation.",
-            autocompletion=complete_agencies,
-        ),
-    ] = None,
-    active_on: Annotated[
-        PartialDate | None,
-        typer.Option(
-            "--active-on",
-            parser=_date_option,
-            metavar="DATE",
-            help="Running on that day (or in that month or year).",
-        ),
-    ] = None,
-    between: Annotated[
-        tuple[str, str] | None,
-        typer.Option("--between", metavar="FROM TO", help="Running at any time from FROM to TO."),
-    ] = None,
-    status: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--status", "-s", help="ongoing, completed, planned or unknown, as of --today."
-        ),
-    ] = None,
-    search: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--search",
-            "-q",
-            metavar="TEXT",
-            help="Text in the id, titles, objectives or descriptions.",
-        ),
-    ] = None,
-    direct: Annotated[
-        bool, typer.Option("--direct", help="With --country: only projects that name the country.")
-    ] = False,
+    country: Country = None,
+    region: Region = None,
+    donor: Donor = None,
+    agency: Agency = None,
+    active_on: ActiveOn = None,
+    between: Between = None,
+    status: Status = None,
+    search: Search = None,
+    direct: Direct = False,
     sort: Annotated[
         str, typer.Option("--sort", metavar="KEY", help="id, start, end or title.")
     ] = "id",
@@ -314,31 +379,9 @@ def list_(
       projreg list --donor "European Union" --active-on 2017 --sort start
       projreg list --region "Central Asia" --fields id,title,donors --json
     """
-    from .model import STATUSES
-
     out = _output(fmt, as_json, color)
-    for value in status or ():
-        if value not in STATUSES:
-            raise _fail(f"unknown status {value!r}; choose one of {', '.join(STATUSES)}", 2)
-    span = None
-    if between:
-        try:
-            span = (_date_option(between[0]), _date_option(between[1]))
-        except typer.BadParameter as error:
-            raise _fail(f"--between: {error.message}", 2) from None
-    from .query import Filters
-
-    filters = Filters(
-        countries=tuple(country or ()),
-        regions=tuple(region or ()),
-        donors=tuple(donor or ()),
-        agencies=tuple(agency or ()),
-        active_on=active_on,
-        between=span,
-        statuses=tuple(status or ()),
-        search=tuple(search or ()),
-        direct=direct,
-        today=_today(today),
+    filters = _filters(
+        country, region, donor, agency, active_on, between, status, search, direct, today
     )
     _print_selection(ctx, out, filters, fields, sort=sort, limit=limit)
 
@@ -346,15 +389,10 @@ def list_(
 def _print_selection(
     ctx, out, filters, fields_text, sort="id", limit=None, title=None, unknown_line=None
 ):
-    from .query import FilterError, select
     from .records import LIST_FIELDS, SHOW_FIELDS, Context, record, to_registry
     from .render import emit_rows
 
-    registry = _load(ctx)
-    try:
-        selection = select(registry, filters, sort=sort, limit=limit)
-    except FilterError as error:
-        raise _fail(str(error), 2) from None
+    registry, selection = _select(ctx, filters, sort, limit)
     placed = bool(filters.countries or filters.regions)
     if out.format in ("json", "yaml"):
         default = (*SHOW_FIELDS, "via") if placed else SHOW_FIELDS
@@ -371,12 +409,7 @@ def _print_selection(
     if selection.undetermined:
         ids = ", ".join(p.id for p in selection.undetermined)
         line = (unknown_line or "Not shown, dates unknown: {ids}").format(ids=ids)
-        if out.format == "table":
-            from rich.text import Text
-
-            out.console().print(Text(line, style="yellow"))
-        else:
-            out.note(line)
+        out.remark(line)
 
 
 def _registry_document(registry, projects: list[dict]) -> dict:
@@ -481,3 +514,162 @@ def active(
         title=f"{{count}} project{{s}} active on {day.human()}",
         unknown_line="Dates unknown: {ids}",
     )
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            "-b",
+            metavar="GROUPING",
+            help="country, region, donor, agency, year or status.",
+        ),
+    ],
+    country: Country = None,
+    region: Region = None,
+    donor: Donor = None,
+    agency: Agency = None,
+    active_on: ActiveOn = None,
+    between: Between = None,
+    status: Status = None,
+    search: Search = None,
+    direct: Direct = False,
+    today: Today = None,
+    fmt: Format = None,
+    as_json: Json = False,
+    fields: Fields = None,
+    color: Color = "auto",
+) -> None:
+    """Projects grouped: how many, which, from when to when, and project-months.
+
+    Every list filter applies before grouping. By year, a project counts in
+    every calendar year it runs on any day of, ongoing ones up to --today.
+    Projects with unknown dates get a row of their own.
+
+    Examples:
+
+    \b
+      projreg report --by donor
+      projreg report --by year
+      projreg report --by donor --country Georgia
+    """
+    from .render import emit_rows
+    from .reports import GROUPINGS, REPORT_FIELDS, group_by
+
+    if by not in GROUPINGS:
+        raise _fail(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}", 2)
+    out = _output(fmt, as_json, color)
+    names = _fields(fields, REPORT_FIELDS, REPORT_FIELDS)
+    filters = _filters(
+        country, region, donor, agency, active_on, between, status, search, direct, today
+    )
+    _, selection = _select(ctx, filters)
+    rows = group_by(by, selection.projects, filters.today)
+    rows = [{name: row[name] for name in names} for row in rows]
+    emit_rows(out, rows, names, labels={"group": by.capitalize()}, empty="No projects to group.")
+    if selection.undetermined:
+        out.remark(f"Not counted, dates unknown: {', '.join(p.id for p in selection.undetermined)}")
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    on: Annotated[
+        PartialDate | None,
+        typer.Option("--on", parser=_date_option, metavar="DATE", help="Mark this day."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Save the chart as FILE.svg or FILE.html instead of printing it.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    country: Country = None,
+    region: Region = None,
+    donor: Donor = None,
+    agency: Agency = None,
+    active_on: ActiveOn = None,
+    between: Between = None,
+    status: Status = None,
+    search: Search = None,
+    direct: Direct = False,
+    today: Today = None,
+    fmt: Format = None,
+    as_json: Json = False,
+    color: Color = "auto",
+) -> None:
+    """A Gantt chart of the projects, one bar per project at month resolution.
+
+    Ongoing projects run up to today with an open end; projects whose dates
+    are unknown are listed under the chart. In a pipe, or with --format, the
+    bars are printed as records (id, start, end, open_end).
+
+    Examples:
+
+    \b
+      projreg timeline
+      projreg timeline --on 2018-06-01 --region "Eastern Partnership"
+      projreg timeline --output portfolio.svg
+    """
+    from .render import emit_timeline
+    from .reports import timeline as make_timeline
+
+    if output is not None and output.suffix.lower() not in (".svg", ".html", ".htm"):
+        raise _fail(f"--output {output}: give a file name ending in .svg or .html", 2)
+    out = _output(fmt, as_json, color)
+    filters = _filters(
+        country, region, donor, agency, active_on, between, status, search, direct, today
+    )
+    _, selection = _select(ctx, filters, sort="start")
+    chart = make_timeline(selection.projects, filters.today, on.first_day() if on else None)
+    try:
+        emit_timeline(out, chart, filters.today, on, output, force)
+    except FileExistsError as error:
+        raise _fail(f"{error.filename} exists; use --force to overwrite it", 1) from None
+    except OSError as error:
+        raise _fail(f"cannot write {output}: {error.strerror or error}", 1) from None
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    country: Country = None,
+    region: Region = None,
+    donor: Donor = None,
+    agency: Agency = None,
+    active_on: ActiveOn = None,
+    between: Between = None,
+    status: Status = None,
+    search: Search = None,
+    direct: Direct = False,
+    today: Today = None,
+    fmt: Format = None,
+    as_json: Json = False,
+    color: Color = "auto",
+) -> None:
+    """A short summary of the registry, like hledger's stats.
+
+    Examples:
+
+    \b
+      projreg stats
+      projreg stats --donor "European Union" --json
+    """
+    from .render import emit_summary
+    from .reports import stats as make_stats
+
+    out = _output(fmt, as_json, color)
+    filters = _filters(
+        country, region, donor, agency, active_on, between, status, search, direct, today
+    )
+    registry, selection = _select(ctx, filters)
+    summary = make_stats(selection.projects, filters.today)
+    summary = {"registry": ", ".join(registry.sources), **summary}
+    emit_summary(out, summary)

@@ -80,12 +80,28 @@ class Output:
         """A remark for the reader, on stderr so that pipes get only records."""
         sys.stderr.write(visible(text) + "\n")
 
+    def remark(self, text: str) -> None:
+        """A line that belongs with the output: under a table, or on stderr beside records."""
+        if self.format == "table":
+            from rich.text import Text
+
+            self.console().print(Text(visible(text), style="yellow"))
+        else:
+            self.note(text)
+
 
 def emit_rows(
-    out: Output, rows: list[dict], fields: list[str], title: str | None = None, document=None
+    out: Output,
+    rows: list[dict],
+    fields: list[str],
+    title: str | None = None,
+    document=None,
+    labels: dict | None = None,
+    empty: str = "No projects match.",
 ) -> None:
     """Print records; `document` replaces rows for YAML when it must load back as a registry."""
     fmt = out.format
+    labels = labels or {}
     if fmt == "json":
         out.write(to_json(rows) + "\n")
     elif fmt == "yaml":
@@ -104,10 +120,13 @@ def emit_rows(
         out.write(buffer.getvalue())
     elif fmt == "markdown":
         out.write(
-            _markdown([label(f) for f in fields], [[as_text(r[f]) for f in fields] for r in rows])
+            _markdown(
+                [labels.get(f) or label(f) for f in fields],
+                [[as_text(r[f]) for f in fields] for r in rows],
+            )
         )
     else:
-        _table(out, rows, fields, title)
+        _table(out, rows, fields, title, labels, empty)
 
 
 def _markdown(header: list[str], body: list[list[str]]) -> str:
@@ -123,6 +142,7 @@ def _markdown(header: list[str], body: list[list[str]]) -> str:
 _SHORT_FIELDS = {
     "id", "start", "end", "status", "activity_status", "start_precision", "end_precision",
     "duration_months", "months", "country_codes",
+    "projects", "earliest_start", "latest_end", "project_months",
 }  # fmt: skip
 
 
@@ -155,12 +175,20 @@ def _overhead(columns: int) -> int:
     return max(len(line.rstrip()) for line in capture.get().splitlines()) - columns
 
 
-def _table(out: Output, rows: list[dict], fields: list[str], title: str | None) -> None:
+def _table(
+    out: Output,
+    rows: list[dict],
+    fields: list[str],
+    title: str | None,
+    labels: dict | None = None,
+    empty: str = "No projects match.",
+) -> None:
     from rich.text import Text
 
+    labels = labels or {}
     console = out.console()
     if not rows:
-        out.note("No projects match.")
+        out.note(empty)
         return
     cells = [[visible(as_text(row[f], ", ")) or NONE for f in fields] for row in rows]
     widths = _column_widths(fields, cells, console.width)
@@ -168,7 +196,7 @@ def _table(out: Output, rows: list[dict], fields: list[str], title: str | None) 
     for name, width in zip(fields, widths, strict=True):
         short = name in _SHORT_FIELDS
         table.add_column(
-            label(name),
+            labels.get(name) or label(name),
             width=width,
             overflow="ellipsis" if short else "fold",  # cut only with a visible sign
             no_wrap=short,
@@ -234,6 +262,28 @@ def to_yaml(data) -> str:
 
 def emit_project(out: Output, record: dict) -> None:
     """One project, laid out for reading on a terminal, or as key/value lines when piped."""
+    if out.format == "table":
+        _project_page(out, record)
+    else:
+        _emit_record(out, record)
+
+
+def emit_summary(out: Output, record: dict) -> None:
+    """A summary (stats): label and value on a terminal, key/value lines when piped."""
+    if out.format != "table":
+        _emit_record(out, record)
+        return
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for name, value in record.items():
+        grid.add_row(label(name), _page_value(name, value))
+    out.console().print(grid)
+
+
+def _emit_record(out: Output, record: dict) -> None:
     fmt = out.format
     if fmt == "json":
         out.write(to_json(record) + "\n")
@@ -244,12 +294,111 @@ def emit_project(out: Output, record: dict) -> None:
             out.write(f"{name}\t{_flat(as_text(value))}\n")
     elif fmt == "csv":
         emit_rows(out, [record], list(record))
-    elif fmt == "markdown":
+    else:
         out.write(
             _markdown(["Field", "Value"], [[label(k), as_text(v)] for k, v in record.items()])
         )
+
+
+def emit_timeline(out: Output, chart, today, on, path=None, force: bool = False) -> None:
+    """The chart on a terminal or into an SVG/HTML file; records (one bar each) otherwise."""
+    from .reports import month_index
+
+    if out.format != "table" and path is None:
+        rows = [
+            {
+                "id": bar.id,
+                "start": _month_iso(bar.first),
+                "end": None if bar.open_end else _month_iso(bar.last),
+                "open_end": bar.open_end,
+            }
+            for bar in chart.bars
+        ]
+        rows += [{"id": i, "start": None, "end": None, "open_end": None} for i in chart.undated]
+        emit_rows(out, rows, ["id", "start", "end", "open_end"], empty="No projects to chart.")
+        return
+    if path is None:
+        console = out.console()
     else:
-        _project_page(out, record)
+        from rich.console import Console
+
+        width = out.width or (out.console().width if stdout_is_terminal() else 120)
+        console = Console(record=True, width=width, file=io.StringIO(), highlight=False)
+    if not chart.bars and not chart.undated:
+        out.note("No projects to chart.")
+        return
+    today_month = month_index(today)
+    marker = month_index(on.first_day()) if on else None
+    for line in timeline_lines(chart, console.width, today_month, marker, on):
+        console.print(line, no_wrap=True, overflow="crop")
+    if path is not None:
+        from .files import write_text_atomically
+
+        text = (
+            console.export_svg(title="projreg timeline")
+            if path.suffix.lower() == ".svg"
+            else (console.export_html())
+        )
+        write_text_atomically(path, text, force=force)
+        out.note(f"wrote {path}")
+
+
+def _month_iso(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def timeline_lines(chart, width: int, today_month: int, marker: int | None, on=None) -> list:
+    """The chart as Rich Text lines: an axis of years, one bar per project, a legend."""
+    from rich.text import Text
+
+    lines = []
+    name_width = max([len(b.id) for b in chart.bars] + [4])
+    chart_width = max(width - name_width - 2, 12)
+    pad = " " * (name_width + 1)
+    if chart.bars:
+        axis = [" "] * chart_width
+        ticks = [" "] * chart_width
+        for year in range(chart.first // 12, chart.last // 12 + 1):
+            column = chart.column(year * 12, chart_width)
+            label_text = str(year)
+            if column + len(label_text) <= chart_width and all(
+                c == " " for c in axis[max(column - 1, 0) : column + len(label_text)]
+            ):
+                axis[column : column + len(label_text)] = label_text
+                ticks[column] = "╷"
+        marker_column = chart.column(marker, chart_width) if marker is not None else None
+        if marker_column is not None:
+            ticks[marker_column] = "┃"
+        lines.append(Text(pad + "".join(axis), style="bold"))
+        lines.append(Text(pad + "".join(ticks), style="dim"))
+        for bar in chart.bars:
+            first, last = chart.cells(bar, chart_width)
+            text = Text(visible(bar.id).ljust(name_width) + " ", style="cyan")
+            for column in range(chart_width):
+                if first <= column <= last:
+                    end_of_open_bar = bar.open_end and column == last
+                    char, style = ("▶", "green") if end_of_open_bar else ("█", "blue")
+                else:
+                    char, style = " ", None
+                if column == marker_column:
+                    char, style = "┃", "bold red"
+                text.append(char, style=style)
+            lines.append(text)
+        legend = Text(pad)
+        legend.append("█", style="blue")
+        legend.append(" running   ")
+        legend.append("▶", style="green")
+        legend.append(f" ongoing, drawn to today ({_month_iso(today_month)})")
+        if on is not None:
+            legend.append("   ")
+            legend.append("┃", style="bold red")
+            legend.append(f" {on.human()}")
+        lines.append(legend)
+    if chart.undated:
+        lines.append(
+            Text(f"Dates unknown: {', '.join(visible(i) for i in chart.undated)}", style="yellow")
+        )
+    return lines
 
 
 # On the page, these are shown even when unknown ("—"); other empty fields are left out.

@@ -1,0 +1,32 @@
+"""Writing files safely: atomically, and never over an existing file without --force."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_text_atomically(path: str | os.PathLike, text: str, force: bool = False) -> None:
+    """Write text to path through a temporary file in the same folder and a rename.
+
+    A reader never sees a half-written file, and a failed write leaves the old
+    file as it was. Raises FileExistsError if path exists and force is false.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise FileExistsError(17, "file exists", str(path))
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        if not force and path.exists():  # created meanwhile by someone else
+            raise FileExistsError(17, "file exists", str(path))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,240 @@
+"""Aggregates over a selection of projects: groupings, a timeline, statistics.
+
+Everything here returns plain rows (dicts of text, numbers, lists and None);
+nothing here knows about Rich or output formats. Unknown stays visible: projects
+whose dates are unknown get a row of their own, never a silent zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from . import geo
+from .dates import PartialDate
+from .model import Project
+from .registry import PROJECT_FIELDS
+
+GROUPINGS = ("country", "region", "donor", "agency", "year", "status")
+UNKNOWN_DATES = "dates unknown"
+REPORT_FIELDS = ("group", "projects", "ids", "earliest_start", "latest_end", "project_months")
+
+
+def month_index(day: dt.date) -> int:
+    """Months since year 0: consecutive months get consecutive numbers."""
+    return day.year * 12 + day.month - 1
+
+
+def span(project: Project, today: dt.date) -> tuple[int, int] | None:
+    """First and last month index the project runs; ongoing runs to today's month.
+
+    None when the start is unknown. A project planned after today has an empty
+    span (last < first) when it has no end.
+    """
+    if project.start is None:
+        return None
+    first = month_index(project.start.first_day())
+    last = month_index(project.end.last_day()) if project.end else month_index(today)
+    return first, last
+
+
+def project_months(project: Project, today: dt.date, within: tuple[int, int] | None = None) -> int:
+    """Known months of the project (up to today when ongoing), inside `within` if given."""
+    months = span(project, today)
+    if months is None:
+        return 0
+    first, last = months
+    if within:
+        first, last = max(first, within[0]), min(last, within[1])
+    return max(last - first + 1, 0)
+
+
+def _keys(by: str, project: Project, today: dt.date) -> list[str]:
+    if by == "country":
+        return [geo.country_name(code) for code in project.countries]
+    if by == "region":
+        names = set(project.regions)
+        names.update(r.name for code in project.countries for r in geo.regions_containing(code))
+        return [r.name for r in geo.REGIONS if r.name in names]
+    if by == "donor":
+        return list(dict.fromkeys(d.name for d in project.donors))
+    if by == "agency":
+        return list(dict.fromkeys(i.name for i in project.implementers))
+    if by == "status":
+        return [project.status_on(today)]
+    raise ValueError(f"unknown grouping {by!r}")
+
+
+_NONE_LABEL = {
+    "country": "(no country named)",
+    "region": "(no region)",
+    "donor": "(no donor named)",
+    "agency": "(no implementer named)",
+}
+
+
+def _row(group: str, projects: list[Project], today: dt.date, months: int | None = None) -> dict:
+    starts = [p.start for p in projects if p.start]
+    ends = [p.end for p in projects if p.end]
+    ongoing = any(p.start and not p.end for p in projects)
+    return {
+        "group": group,
+        "projects": len(projects),
+        "ids": [p.id for p in projects],
+        "earliest_start": min(starts, key=PartialDate.first_day).iso() if starts else None,
+        "latest_end": "ongoing"
+        if ongoing
+        else (max(ends, key=PartialDate.last_day).iso() if ends else None),
+        "project_months": months
+        if months is not None
+        else sum(project_months(p, today) for p in projects),
+    }
+
+
+def group_by(by: str, projects: Iterable[Project], today: dt.date) -> list[dict]:
+    """One row per group: count, ids, earliest start, latest end, known project-months."""
+    projects = list(projects)
+    if by == "year":
+        return years(projects, today)
+    groups: dict[str, list[Project]] = {}
+    ungrouped = []
+    for project in projects:
+        keys = _keys(by, project, today)
+        if not keys:
+            ungrouped.append(project)
+        for key in keys:
+            groups.setdefault(key, []).append(project)
+    order: Callable[[str], object] = str.casefold
+    if by == "region":
+        order = [r.name for r in geo.REGIONS].index
+    rows = [_row(key, groups[key], today) for key in sorted(groups, key=order)]
+    if by != "status":
+        rows.sort(key=lambda r: -r["projects"])  # stable: ties keep alphabetical order
+    if ungrouped:
+        rows.append(_row(_NONE_LABEL[by], ungrouped, today))
+    return rows
+
+
+def years(projects: list[Project], today: dt.date) -> list[dict]:
+    """Per calendar year: the projects running on any day of it, and their months in it."""
+    known = {p.id: span(p, today) for p in projects}
+    spans = [s for s in known.values() if s]
+    rows = []
+    if spans:
+        first_year = min(s[0] for s in spans) // 12
+        last_year = max(s[1] for s in spans) // 12
+        for year in range(first_year, last_year + 1):
+            window = (year * 12, year * 12 + 11)
+            running = [
+                p
+                for p in projects
+                if known[p.id] and known[p.id][0] <= window[1] and known[p.id][1] >= window[0]
+            ]
+            months = sum(project_months(p, today, window) for p in running)
+            rows.append(_row(str(year), running, today, months))
+    undated = [p for p in projects if not known[p.id]]
+    if undated:
+        rows.append(_row(UNKNOWN_DATES, undated, today, 0))
+    return rows
+
+
+# --- timeline -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A project's place on the timeline, in month indexes; open_end when ongoing."""
+
+    id: str
+    first: int
+    last: int
+    open_end: bool
+
+
+@dataclass(frozen=True)
+class Timeline:
+    bars: tuple[Bar, ...]
+    undated: tuple[str, ...]
+    first: int  # first month index on the axis (a January)
+    last: int  # last month index on the axis (a December)
+
+    @property
+    def months(self) -> int:
+        return self.last - self.first + 1
+
+    def column(self, month: int, width: int) -> int:
+        """The character column (0..width-1) where a month begins on a chart `width` wide."""
+        return min((month - self.first) * width // self.months, width - 1)
+
+    def cells(self, bar: Bar, width: int) -> tuple[int, int]:
+        """First and last character column a bar covers (both included).
+
+        A bar runs to the end of its last month: up to the column before the
+        next month begins, and at least the column its last month falls in.
+        """
+        first = self.column(bar.first, width)
+        last = max(self.column(bar.last, width), self.column(bar.last + 1, width) - 1, first)
+        return first, last
+
+
+def timeline(projects: Iterable[Project], today: dt.date, on: dt.date | None = None) -> Timeline:
+    """Bars at month resolution over whole years, from the first start to the last end (or today)."""
+    bars, undated = [], []
+    for project in projects:
+        months = span(project, today)
+        if months is None:
+            undated.append(project.id)
+            continue
+        first, last = months
+        bars.append(Bar(project.id, first, max(last, first), project.end is None))
+    bars.sort(key=lambda b: (b.first, b.last, b.id))
+    if not bars:
+        return Timeline((), tuple(undated), 0, 11)
+    first = min(b.first for b in bars)
+    last = max(b.last for b in bars)
+    if on is not None:
+        first, last = min(first, month_index(on)), max(last, month_index(on))
+    return Timeline(tuple(bars), tuple(undated), first - first % 12, last - last % 12 + 11)
+
+
+# --- statistics -----------------------------------------------------------------------
+
+
+def stats(projects: Iterable[Project], today: dt.date) -> dict:
+    """A summary in the manner of hledger's stats."""
+    projects = list(projects)
+    statuses = {s: 0 for s in ("ongoing", "completed", "planned", "unknown")}
+    for project in projects:
+        status = project.status_on(today)
+        statuses[status] = statuses.get(status, 0) + 1
+    starts = [p.start for p in projects if p.start]
+    ends = [p.end for p in projects if p.end]
+    ongoing = statuses["ongoing"] > 0
+    missing = {
+        name: sum(1 for p in projects if _is_missing(p, name))
+        for name in PROJECT_FIELDS
+        if name not in ("id", "title")
+    }
+    most_missing = sorted((n for n in missing if missing[n]), key=lambda n: (-missing[n], n))
+    return {
+        "projects": len(projects),
+        "countries": len({c for p in projects for c in p.countries}),
+        "regions": len({r for p in projects for r in p.regions}),
+        "donors": len({d.name for p in projects for d in p.donors}),
+        "implementing_organisations": len({i.name for p in projects for i in p.implementers}),
+        "first_start": min(starts, key=PartialDate.first_day).iso() if starts else None,
+        "last_end": "ongoing"
+        if ongoing
+        else (max(ends, key=PartialDate.last_day).iso() if ends else None),
+        **statuses,
+        "known_project_months": sum(project_months(p, today) for p in projects),
+        "most_missing": [
+            f"{name} ({missing[name]} of {len(projects)})" for name in most_missing[:8]
+        ],
+    }
+
+
+def _is_missing(project: Project, name: str) -> bool:
+    value = getattr(project, name)
+    return value is None or value == () or value == ""
