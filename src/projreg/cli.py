@@ -671,5 +671,8 @@ def stats(
     )
     registry, selection = _select(ctx, filters)
     summary = make_stats(selection.projects, filters.today)
-    summary = {"registry": ", ".join(registry.sources), **summary}
+    from .registry import BUNDLED
+
+    sources = ["bundled" if src == str(BUNDLED) else src for src in registry.sources]
+    summary = {"registry": ", ".join(sources), **summary}
     emit_summary(out, summary)

@@ -369,8 +369,9 @@ def timeline_lines(chart, width: int, today_month: int, marker: int | None, on=N
         marker_column = chart.column(marker, chart_width) if marker is not None else None
         if marker_column is not None:
             ticks[marker_column] = "┃"
-        lines.append(Text(pad + "".join(axis), style="bold"))
-        lines.append(Text(pad + "".join(ticks), style="dim"))
+        # The pad is a segment of its own: Rich's SVG export drops leading spaces of a styled one.
+        lines.append(Text(pad).append("".join(axis), style="bold"))
+        lines.append(Text(pad).append("".join(ticks), style="dim"))
         for bar in chart.bars:
             first, last = chart.cells(bar, chart_width)
             text = Text(visible(bar.id).ljust(name_width) + " ", style="cyan")
