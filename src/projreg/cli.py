@@ -341,6 +341,7 @@ def main(
       projreg show ENIGMMA-2
       projreg active --on 2018-06-01
       projreg report --by donor
+      projreg check
     """
     ctx.obj = registry
 
@@ -676,3 +677,55 @@ def stats(
     sources = ["bundled" if src == str(BUNDLED) else src for src in registry.sources]
     summary = {"registry": ", ".join(sources), **summary}
     emit_summary(out, summary)
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Registry files or folders, checked together. Default: the registry in use.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
+    ] = False,
+    today: Today = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", metavar="FORMAT", help="text, or json for editors and CI."),
+    ] = "text",
+) -> None:
+    """Check a registry: silent when it is valid, every problem otherwise.
+
+    Each problem is reported as FILE:LINE:COL: error: message, with the
+    offending line, a caret and a hint. Warnings (suspicious but valid data)
+    fail the check only with --strict. Exit 0 when valid, 1 otherwise.
+
+    Examples:
+
+    \b
+      projreg check
+      projreg check registry/ --strict
+      projreg check my-projects.yaml --format json
+    """
+    from .checks import check as run_check
+    from .registry import RegistryError
+    from .render import to_json
+
+    if fmt not in ("text", "json"):
+        raise _fail(f"unknown format {fmt!r}; choose text or json", 2)
+    try:
+        problems = run_check(paths or ctx.obj, _today(today))
+    except RegistryError as error:  # the registry could not even be found
+        problems = error.problems
+    if fmt == "json":
+        sys.stdout.write(to_json([p.as_dict() for p in problems]) + "\n")
+    elif problems:
+        sys.stderr.write("\n".join(p.render() for p in problems) + "\n")
+    failing = [p for p in problems if p.severity == "error" or strict]
+    if failing:
+        raise typer.Exit(1)

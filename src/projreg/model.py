@@ -25,9 +25,16 @@ class Origin:
 
     file: str
     line: int
+    column: int = 1
+    # (line, column) of each field's value, and of list items as "field[i]".
+    positions: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
+
+    def of(self, name: str) -> tuple[int, int]:
+        """Where a field (or "field[i]") was written; the project's own place if unknown."""
+        return self.positions.get(name) or (self.line, self.column)
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,7 @@ class Registry:
     organisations: tuple[Organisation, ...] = ()
     sources: tuple[str, ...] = ()
     source_notes: tuple[str, ...] = ()
+    warnings: tuple = field(default=(), compare=False, repr=False)  # Problems found on loading
 
     def get(self, text: str) -> Project:
         """The project whose id or acronym matches text (see id_key); raises UnknownProject."""

@@ -85,28 +85,53 @@ class Problem:
         where = ": ".join(x for x in (self.project, self.field) if x)
         message = f"{where}: {self.message}" if where else self.message
         location = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        return f"{location}: {self.severity}: {message}"
+        return _visible(f"{location}: {self.severity}: {message}")
 
     def render(self) -> str:
         """hledger style: the headline, the offending line with a caret, then the hint."""
         lines = [self.headline()]
         source = _source_line(self.file, self.line)
         if source is not None:
-            lines.append(f"  {self.line} | {source}")
-            lines.append(f"  {' ' * len(str(self.line))} | {' ' * (self.column - 1)}^")
+            before, after = source[: self.column - 1], source[self.column - 1 :]
+            if len(before) > 60:  # a long line: show the part around the column
+                before = "…" + before[-59:]
+            if len(after) > 60:
+                after = after[:59] + "…"
+            lines.append(f"  {self.line} | {_visible(before + after)}")
+            lines.append(f"  {' ' * len(str(self.line))} | {' ' * len(_visible(before))}^")
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
+            lines.append(f"  hint: {_visible(self.hint)}")
         return "\n".join(lines)
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line or None,
+            "column": self.column or None,
+            "severity": self.severity,
+            "project": self.project,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint or None,
+        }
+
+
+def _visible(text: str) -> str:
+    from .render import visible
+
+    return visible(text, keep_newlines=False)
 
 
 def _source_line(file: str, line: int) -> str | None:
     if line < 1:
         return None
     try:
-        with open(file, encoding="utf-8", errors="replace") as handle:
+        with open(file, encoding="utf-8", errors="replace", newline="\n") as handle:
             for number, text in enumerate(handle, 1):
                 if number == line:
-                    return text.rstrip("\r\n").expandtabs(1)
+                    return text.rstrip("\r\n").lstrip("\ufeff")
+                if number > line:
+                    break
     except OSError:
         return None
     return None
@@ -117,14 +142,21 @@ class RegistryError(Exception):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("\n".join(p.headline() for p in problems))
+        super().__init__("\n".join(p.headline() for p in self.errors))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
 
     def render(self) -> str:
-        return "\n".join(p.render() for p in self.problems)
+        """The errors (not the warnings), each with its line and hint."""
+        return "\n".join(p.render() for p in self.errors)
 
 
-def registry_paths(path: str | os.PathLike | None = None) -> list[Path]:
-    """The files of the registry chosen by path, $PROJREG_REGISTRY or the bundled default."""
+def registry_paths(path=None) -> list[Path]:
+    """The files of the registry chosen by path (or several), $PROJREG_REGISTRY or the default."""
+    if isinstance(path, (list, tuple)):
+        return [file for one in path for file in registry_paths(one)] if path else registry_paths()
     chosen = path if path is not None else os.environ.get(ENV_VAR) or None
     if chosen is None:
         return [BUNDLED]
@@ -151,8 +183,12 @@ def registry_paths(path: str | os.PathLike | None = None) -> list[Path]:
     return [target]
 
 
-def load_registry(path: str | os.PathLike | None = None) -> Registry:
-    """Load and validate the registry at path (a file or folder), or the default one."""
+def load_registry(path=None) -> Registry:
+    """Load and validate the registry at path (a file, a folder, or a list of them), or the default.
+
+    Raises RegistryError listing every error. Warnings (suspicious but valid
+    data) are kept in Registry.warnings; `projreg check` shows them.
+    """
     problems: list[Problem] = []
     projects: list[Project] = []
     organisations: list[Organisation] = []
@@ -165,9 +201,11 @@ def load_registry(path: str | os.PathLike | None = None) -> Registry:
         organisations.extend(reader.organisations)
         notes.extend(reader.notes)
     _check_unique_ids(projects, problems)
-    if problems:
+    if any(p.severity == "error" for p in problems):
         raise RegistryError(problems)
-    return Registry(tuple(projects), tuple(organisations), tuple(map(str, files)), tuple(notes))
+    return Registry(
+        tuple(projects), tuple(organisations), tuple(map(str, files)), tuple(notes), tuple(problems)
+    )
 
 
 def _check_unique_ids(projects: list[Project], problems: list[Problem]) -> None:
@@ -180,7 +218,7 @@ def _check_unique_ids(projects: list[Project], problems: list[Problem]) -> None:
                 Problem(
                     project.origin.file,
                     project.origin.line,
-                    1,
+                    project.origin.column,
                     f"duplicate id {project.id!r}, first defined at {earlier.origin}",
                     "give each project its own id",
                     project.id,
@@ -202,10 +240,10 @@ class _FileReader:
         self.notes: list[str] = []
         self.project_id: str | None = None
 
-    def problem(self, position, message, hint="", field=None) -> None:
+    def problem(self, position, message, hint="", field=None, severity="error") -> None:
         line, column = position or (0, 0)
         self.problems.append(
-            Problem(self.file, line, column, message, hint, self.project_id, field)
+            Problem(self.file, line, column, message, hint, self.project_id, field, severity)
         )
 
     def read(self) -> None:
@@ -239,6 +277,13 @@ class _FileReader:
         except OSError as error:
             self.problem(None, f"cannot read: {error.strerror or error}")
             return None
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            self.problem(
+                (1, 1),
+                "the file is UTF-16 (it starts with a UTF-16 byte-order mark)",
+                "save it as UTF-8",
+            )
+            return None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -252,8 +297,21 @@ class _FileReader:
             mark = error.problem_mark or error.context_mark
             position = (mark.line + 1, mark.column + 1) if mark else None
             message = " ".join(x for x in (error.context, error.problem) if x)
-            hint = "indent with spaces, not tabs" if "\t" in message else _yaml_hint(message)
+            tab = "\t" in message or "'\\t'" in message
+            hint = "indent with spaces, not tabs" if tab else _yaml_hint(message)
             self.problem(position, f"YAML syntax: {message}", hint)
+            return None
+        except yamlsafe.Refused as error:
+            self.problem(error.position, str(error), error.hint)
+            return None
+        except yaml.reader.ReaderError as error:
+            line = text.count("\n", 0, error.position) + 1
+            column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+            self.problem(
+                (line, column),
+                f"character {_character(error.character)} is not allowed in YAML",
+                "remove it, or write it as an escape in a double-quoted string",
+            )
             return None
         except yaml.YAMLError as error:
             self.problem(None, f"YAML: {error}")
@@ -272,7 +330,7 @@ class _FileReader:
         if not isinstance(data, dict):
             self.problem(
                 (1, 1),
-                f"the top level is a {_kind(data)}, not a mapping",
+                f"the top level is {_kind(data)}, not a mapping",
                 "start the file with 'projects:' and list the projects under it",
             )
             return None
@@ -290,22 +348,26 @@ class _FileReader:
             if key not in allowed:
                 self._unknown_field(mapping, key, allowed, what)
 
-    def _text(self, mapping, key, required=False) -> str | None:
+    def _text(self, mapping, key, required=False, field=None) -> str | None:
+        """The text at mapping[key], stripped; None if absent. `field` names it in messages."""
+        field = field or key
         value = mapping.get(key)
         position = mapping.value_positions.get(key, mapping.position)
         if value is None:
             if required:
-                self.problem(mapping.position, f"missing {key!r}", f"add '{key}: ...'", key)
+                self.problem(mapping.position, f"missing {key!r}", f"add '{key}: ...'", field)
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.problem(position, f"expected text, got {_kind(value)}", "", key)
+            self.problem(position, f"expected text, got {_kind(value)}", "", field)
             return None
         if not isinstance(value, str):
-            self.problem(position, f"expected text, got {_kind(value)} {value!r}", "quote it", key)
+            self.problem(
+                position, f"expected text, got {_kind(value)} {value!r}", "quote it", field
+            )
             return None
         value = value.strip()
         if not value and required:
-            self.problem(position, f"{key!r} is empty", "", key)
+            self.problem(position, f"{key!r} is empty", "", field)
             return None
         return value or None
 
@@ -343,7 +405,7 @@ class _FileReader:
             )
             return None
         self._check_fields(item, ORGANISATION_FIELDS)
-        name = self._text(item, "name", required=True)
+        name = self._text(item, "name", required=True, field="organisations")
         if name is None:
             return None
         return Organisation(
@@ -395,9 +457,18 @@ class _FileReader:
             links=self._links(item),
             notes=self._texts(item, "notes"),
         )
-        if len(self.problems) > count or project_id is None or title is None:
+        if self._errors_since(count) or project_id is None or title is None:
             return None
-        return Project(project_id, title, origin=Origin(self.file, position[0]), **fields)
+        positions = dict(item.value_positions)
+        for key, value in item.items():
+            if isinstance(value, list):
+                for index, where in enumerate(value.item_positions):
+                    positions[f"{key}[{index}]"] = where
+        origin = Origin(self.file, item.position[0], item.position[1], positions)
+        return Project(project_id, title, origin=origin, **fields)
+
+    def _errors_since(self, count: int) -> bool:
+        return any(p.severity == "error" for p in self.problems[count:])
 
     def _date(self, mapping, key) -> PartialDate | None:
         value = mapping.get(key)
@@ -433,7 +504,7 @@ class _FileReader:
             close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(allowed)}"
             self.problem(
-                mapping.value_positions[key], f"{value!r} is not a {key}", hint, field or key
+                mapping.value_positions[key], f"{value!r} is not a valid {key}", hint, field or key
             )
             return None
         return value
@@ -449,7 +520,7 @@ class _FileReader:
                 self.problem(position, f"expected an organisation, got {_kind(item)}", "", key)
                 continue
             self._check_fields(item, allowed, f"{key} field")
-            name = self._text(item, "name", required=True)
+            name = self._text(item, "name", required=True, field=key)
             role = None
             if "role" in allowed:
                 roles = IMPLEMENTER_ROLES if key == "implementers" else ()
@@ -524,7 +595,15 @@ class _FileReader:
                 )
                 self.problem(position, f"unknown country {item!r}", hint, "countries")
                 continue
-            if code not in codes:
+            if code in codes:
+                self.problem(
+                    position,
+                    f"{geo.country_name(code)} is listed twice",
+                    "remove one of them",
+                    "countries",
+                    severity="warning",
+                )
+            else:
                 codes.append(code)
         return tuple(codes)
 
@@ -545,9 +624,24 @@ class _FileReader:
                 )
                 self.problem(position, f"unknown region {item!r}", hint, "regions")
                 continue
-            if region.name not in names:
+            if region.name in names:
+                self.problem(
+                    position,
+                    f"{region.name} is listed twice",
+                    "remove one of them",
+                    "regions",
+                    severity="warning",
+                )
+            else:
                 names.append(region.name)
         return tuple(names)
+
+
+def _character(character) -> str:
+    """ReaderError.character is a str from PyYAML's reader and a code point from libyaml's."""
+    if isinstance(character, int):
+        character = chr(character)
+    return _visible(repr(character))
 
 
 def _kind(value) -> str:

@@ -22,7 +22,7 @@ COLORS = ("auto", "always", "never")
 NONE = "—"
 
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
 )
 
 
@@ -245,10 +245,14 @@ def to_yaml(data) -> str:
     class Dumper(yaml.SafeDumper):
         pass
 
+    from .yamlsafe import plain_is_text
+
     def text(dumper, value: str):
         style = None
         if _UNSAFE.search(value):
             style = '"'  # double quotes are the YAML style that can escape these
+        elif not plain_is_text(value):
+            style = "'"  # e.g. 1e3: a number to our YAML 1.2 reader, not to PyYAML's writer
         elif "\n" in value:
             style = "|"
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)

@@ -64,6 +64,12 @@ for tag, pattern, first in (
     Loader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(rf"^(?:{pattern})$"), first)
 
 
+def plain_is_text(value: str) -> bool:
+    """Would this string, written unquoted, load back as text under our YAML 1.2 rules?"""
+    candidates = Loader.yaml_implicit_resolvers.get(value[:1] if value else "", [])
+    return not any(pattern.match(value) for _tag, pattern in candidates)
+
+
 def _construct_int(loader: Loader, node) -> int:
     return int(loader.construct_scalar(node), 10)
 
@@ -104,10 +110,75 @@ Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
+class Refused(yaml.YAMLError):
+    """A document that is valid YAML but that we will not build: too deep, too large, recursive."""
+
+    def __init__(self, message: str, position: Position | None, hint: str):
+        super().__init__(message)
+        self.position, self.hint = position, hint
+
+
+# Aliases let a small file describe a huge structure ("billion laughs"). We measure
+# the structure the aliases describe before building anything, and refuse past these.
+MAX_EXPANDED_NODES = 5_000_000
+MAX_DEPTH = 64
+
+
+def _check_expansion(root) -> None:
+    """Refuse alias bombs, recursive aliases and absurd nesting, before construction."""
+    sizes: dict[int, int] = {}
+    # Iterative post-order walk: no Python recursion, whatever the input.
+    stack = [(root, 0, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > MAX_EXPANDED_NODES:
+                raise Refused(
+                    f"aliases expand this document to more than {MAX_EXPANDED_NODES:,} values",
+                    _position(node),
+                    "this looks like an alias bomb; write the data out instead of nesting aliases",
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise Refused(
+                "an alias refers to itself", _position(node), "remove the recursive alias"
+            )
+        if depth > MAX_DEPTH:
+            raise Refused(
+                f"nested more than {MAX_DEPTH} levels deep",
+                _position(node),
+                "flatten the structure",
+            )
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend(
+            (child, depth + 1, False) for child in _children(node) if id(child) not in sizes
+        )
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def load(text: str) -> tuple[object, list[DuplicateKey]]:
     """Parse one YAML document; raises yaml.YAMLError. Returns the data and its duplicate keys."""
     loader = Loader(text)
     try:
-        return loader.get_single_data(), loader.duplicates
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        _check_expansion(node)
+        return loader.construct_document(node), loader.duplicates
     finally:
         loader.dispose()

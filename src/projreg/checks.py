@@ -1,0 +1,105 @@
+"""`projreg check`: every problem of a registry, and warnings about suspicious data.
+
+Errors come from loading (registry.py). Warnings are for data that loads but
+is probably wrong: a status the dates contradict, a title used twice, names of
+one organisation written two ways. (A country listed twice is caught on loading.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .model import Project, Registry
+from .registry import Problem, RegistryError, load_registry
+
+
+def check(paths=None, today: dt.date | None = None) -> list[Problem]:
+    """All errors and warnings of the registry at paths (default: the registry in use)."""
+    today = today or dt.date.today()
+    try:
+        registry = load_registry(paths)
+    except RegistryError as error:
+        return sorted(error.problems, key=_order)
+    return sorted([*registry.warnings, *warnings(registry, today)], key=_order)
+
+
+def _order(problem: Problem):
+    return (problem.file, problem.line, problem.column)
+
+
+def warnings(registry: Registry, today: dt.date) -> list[Problem]:
+    found = []
+    for project in registry.projects:
+        if project.activity_status == "ongoing" and project.end and project.end.last_day() < today:
+            found.append(
+                _warning(
+                    project,
+                    "activity_status",
+                    f"status says ongoing but the project ended in {project.end.human()}",
+                    "set activity_status to completed, or correct the end",
+                )
+            )
+    found += _same_titles(registry.projects)
+    found += _organisation_spellings(registry)
+    return found
+
+
+def _warning(project: Project, field: str, message: str, hint: str) -> Problem:
+    line, column = project.origin.of(field)
+    return Problem(project.origin.file, line, column, message, hint, project.id, field, "warning")
+
+
+def _same_titles(projects) -> list[Problem]:
+    seen: dict[str, Project] = {}
+    found = []
+    for project in projects:
+        key = " ".join(project.title.casefold().split())
+        if key in seen:
+            first = seen[key]
+            found.append(
+                _warning(
+                    project,
+                    "title",
+                    f"same title as {first.id} ({first.origin})",
+                    "if they are different projects, make the titles say how",
+                )
+            )
+        else:
+            seen[key] = project
+    return found
+
+
+def _organisation_spellings(registry: Registry) -> list[Problem]:
+    """Names that differ only in case or spacing: 'ICMPD' and 'Icmpd', 'UN DP' and 'UNDP'."""
+    first: dict[str, tuple[str, str]] = {}  # squashed name -> (spelling, where)
+    for org in registry.organisations:
+        for name in (org.name, *org.aliases):
+            first.setdefault(_squash(name), (name, "organisations"))
+    found = []
+    for project in registry.projects:
+        for field in ("donors", "implementers", "programme_partners"):
+            for index, participant in enumerate(getattr(project, field)):
+                line, column = project.origin.of(f"{field}[{index}]")
+                here = f"{project.origin.file}:{line}"
+                spelling, where = first.setdefault(
+                    _squash(participant.name), (participant.name, here)
+                )
+                if spelling != participant.name:
+                    found.append(
+                        Problem(
+                            project.origin.file,
+                            line,
+                            column,
+                            f"{participant.name!r} and {spelling!r} ({where}) differ only in case or spacing",
+                            "write the name the same way everywhere",
+                            project.id,
+                            field,
+                            "warning",
+                        )
+                    )
+    return found
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"\s+", "", name.casefold())

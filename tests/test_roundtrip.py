@@ -1,0 +1,111 @@
+"""Property: any registry written by `list -f yaml` loads back to the same projects."""
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from projreg import load_registry
+from projreg.dates import PartialDate
+from projreg.model import IMPLEMENTER_ROLES, Component, Link, Participant, Project, Registry
+from projreg.records import to_registry
+from projreg.render import to_yaml
+
+# Any text the loader keeps as it is: no surrogates, nothing to strip at the ends.
+text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30).filter(
+    lambda t: t == t.strip() and t != ""
+)
+maybe_text = st.none() | text
+texts = st.lists(text, max_size=3).map(tuple)
+
+
+@st.composite
+def partial_dates(draw):
+    day = draw(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+    precision = draw(st.sampled_from(["year", "month", "day"]))
+    return PartialDate(
+        day.year,
+        day.month if precision != "year" else None,
+        day.day if precision == "day" else None,
+    )
+
+
+@st.composite
+def projects(draw, index):
+    start = draw(st.none() | partial_dates())
+    end = draw(st.none() | partial_dates())
+    if start and end and end.last_day() < start.first_day():
+        start, end = end, start
+        if end.last_day() < start.first_day():  # e.g. 2018 and 2018-06: keep one
+            end = None
+    participant = st.builds(
+        Participant, name=text, department=maybe_text, instrument=maybe_text, ref=maybe_text
+    )
+    implementer = st.builds(
+        Participant, name=text, role=st.none() | st.sampled_from(IMPLEMENTER_ROLES), ref=maybe_text
+    )
+    return Project(
+        id=f"P-{index}",
+        title=draw(text),
+        acronym=draw(maybe_text),
+        summary=draw(maybe_text),
+        objective=draw(maybe_text),
+        specific_objectives=draw(texts),
+        components=tuple(
+            draw(st.lists(st.builds(Component, title=text, description=maybe_text), max_size=2))
+        ),
+        target_groups=draw(texts),
+        final_beneficiaries=draw(texts),
+        implementers=tuple(draw(st.lists(implementer, max_size=3))),
+        donors=tuple(draw(st.lists(participant, max_size=3))),
+        programme_partners=tuple(draw(st.lists(st.builds(Participant, name=text), max_size=2))),
+        programme=draw(maybe_text),
+        countries=tuple(
+            draw(
+                st.lists(
+                    st.sampled_from(["NO", "GE", "AZ", "XK", "TR", "MD"]), unique=True, max_size=3
+                )
+            )
+        ),
+        regions=tuple(
+            draw(st.lists(st.sampled_from(["Central Asia", "Schengen Area"]), unique=True))
+        ),
+        start=start,
+        end=end,
+        duration_months=draw(st.none() | st.integers(1, 600)),
+        activity_status=draw(st.none() | st.sampled_from(["planned", "cancelled"])),
+        manager=draw(maybe_text),
+        links=tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        Link, text=text, url=maybe_text, kind=st.none() | st.just("document")
+                    ),
+                    max_size=2,
+                )
+            )
+        ),
+        notes=draw(texts),
+    )
+
+
+registries = st.integers(1, 4).flatmap(lambda n: st.tuples(*(projects(i) for i in range(n))))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(registries)
+def test_yaml_output_loads_back_unchanged(tmp_path, generated):
+    path = tmp_path / "generated.yaml"
+    path.write_text(to_yaml({"projects": [to_registry(p) for p in generated]}), encoding="utf-8")
+    loaded = load_registry(path)
+    assert loaded.projects == generated
+
+
+def test_the_seed_registry_round_trips_through_the_cli(run, tmp_path):
+    path = tmp_path / "seed.yaml"
+    path.write_text(run("list", "-f", "yaml").stdout, encoding="utf-8")
+    original = {p.id: p for p in load_registry().projects}
+    assert {p.id: p for p in load_registry(path).projects} == original
+    assert isinstance(load_registry(path), Registry)
