@@ -203,7 +203,7 @@ def test_bad_date_message_names_option_and_value(run):
 def test_unknown_field_lists_available_fields(run):
     result = run("list", "--fields", "id,nope")
     assert "unknown field 'nope'" in result.stderr
-    assert "available fields: id, acronym, title" in result.stderr
+    assert "available fields: id, iati_id, acronym, title" in result.stderr
 
 
 def test_broken_registry_exits_1_with_location(run, write):

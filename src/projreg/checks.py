@@ -78,8 +78,10 @@ def _organisation_spellings(registry: Registry) -> list[Problem]:
             first.setdefault(_squash(name), (name, "organisations"))
     found = []
     for project in registry.projects:
-        for field in ("donors", "implementers", "programme_partners"):
+        for field in ("donors", "implementers", "programme_partners", "extending", "accountable"):
             for index, participant in enumerate(getattr(project, field)):
+                if not participant.name:
+                    continue
                 line, column = project.origin.of(f"{field}[{index}]")
                 here = f"{project.origin.file}:{line}"
                 spelling, where = first.setdefault(

@@ -98,8 +98,10 @@ def _region_values(registry):
 complete_ids = _complete(lambda r: [p.id for p in r.projects])
 complete_countries = _complete(_country_values)
 complete_regions = _complete(_region_values)
-complete_donors = _complete(lambda r: [d.name for p in r.projects for d in p.donors])
-complete_agencies = _complete(lambda r: [i.name for p in r.projects for i in p.implementers])
+complete_donors = _complete(lambda r: [d.name for p in r.projects for d in p.donors if d.name])
+complete_agencies = _complete(
+    lambda r: [i.name for p in r.projects for i in p.implementers if i.name]
+)
 
 
 # --- shared options ------------------------------------------------------------------

@@ -41,7 +41,7 @@ class Origin:
 class Participant:
     """An organisation taking part in a project: a donor, an implementer or a partner."""
 
-    name: str
+    name: str | None  # None only when the source gives an identifier (ref) and no name
     role: str | None = None
     department: str | None = None
     instrument: str | None = None
@@ -49,8 +49,9 @@ class Participant:
 
     def describe(self) -> str:
         """One line for a reader: name, then department, instrument and role."""
+        name = self.name or f"[{self.ref}]"
         extras = [x for x in (self.department, self.instrument, self.role) if x]
-        return f"{self.name} ({'; '.join(extras)})" if extras else self.name
+        return f"{name} ({'; '.join(extras)})" if extras else name
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,26 @@ class Link:
         if self.text and self.url:
             return f"{self.text} <{self.url}>"
         return self.text or self.url or ""
+
+
+@dataclass(frozen=True)
+class Sector:
+    """What the project is about, in a sector vocabulary (IATI sector)."""
+
+    code: str
+    vocabulary: str | None = None
+    name: str | None = None
+    percentage: float | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    """An amount for a period (IATI budget)."""
+
+    value: float
+    currency: str | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +106,7 @@ class Organisation:
 class Project:
     id: str
     title: str
+    iati_id: str | None = None
     acronym: str | None = None
     summary: str | None = None
     objective: str | None = None
@@ -95,13 +117,20 @@ class Project:
     implementers: tuple[Participant, ...] = ()
     donors: tuple[Participant, ...] = ()
     programme_partners: tuple[Participant, ...] = ()
+    extending: tuple[Participant, ...] = ()
+    accountable: tuple[Participant, ...] = ()
     programme: str | None = None
     countries: tuple[str, ...] = ()
+    transaction_countries: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     start: PartialDate | None = None
     end: PartialDate | None = None
+    planned_start: PartialDate | None = None
+    planned_end: PartialDate | None = None
     duration_months: int | None = None
     activity_status: str | None = None
+    sectors: tuple[Sector, ...] = ()
+    budgets: tuple[Budget, ...] = ()
     manager: str | None = None
     links: tuple[Link, ...] = ()
     notes: tuple[str, ...] = ()

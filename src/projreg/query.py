@@ -65,7 +65,8 @@ def _contains_word(needle: str, haystack: str) -> bool:
 
 
 def _organisation_matches(registry: Registry, needle: str, participant) -> bool:
-    texts = [*registry.names_of(participant.name), participant.department, participant.instrument]
+    names = registry.names_of(participant.name) if participant.name else []
+    texts = [*names, participant.ref, participant.department, participant.instrument]
     return any(_contains_word(needle, t) for t in texts if t)
 
 

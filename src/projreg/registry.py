@@ -20,6 +20,7 @@ from .model import (
     IMPLEMENTER_ROLES,
     LINK_KINDS,
     RECORDED_STATUSES,
+    Budget,
     Component,
     Link,
     Organisation,
@@ -27,6 +28,7 @@ from .model import (
     Participant,
     Project,
     Registry,
+    Sector,
 )
 
 ENV_VAR = "PROJREG_REGISTRY"
@@ -36,6 +38,7 @@ TOP_FIELDS = ("source", "organisations", "projects")
 ORGANISATION_FIELDS = ("name", "aliases", "part_of", "note")
 PROJECT_FIELDS = (
     "id",
+    "iati_id",
     "acronym",
     "title",
     "summary",
@@ -47,13 +50,20 @@ PROJECT_FIELDS = (
     "implementers",
     "donors",
     "programme_partners",
+    "extending",
+    "accountable",
     "programme",
     "countries",
+    "transaction_countries",
     "regions",
     "start",
     "end",
+    "planned_start",
+    "planned_end",
     "duration_months",
     "activity_status",
+    "sectors",
+    "budgets",
     "manager",
     "links",
     "notes",
@@ -62,7 +72,11 @@ PARTICIPANT_FIELDS = {
     "implementers": ("name", "role", "department", "ref"),
     "donors": ("name", "department", "instrument", "ref"),
     "programme_partners": ("name", "role", "ref"),
+    "extending": ("name", "role", "ref"),
+    "accountable": ("name", "role", "ref"),
 }
+SECTOR_FIELDS = ("code", "vocabulary", "name", "percentage")
+BUDGET_FIELDS = ("value", "currency", "start", "end")
 LINK_FIELDS = ("text", "url", "kind")
 COMPONENT_FIELDS = ("title", "description")
 DATE_HINT = "write a year (2018), a month (2018-06 or June 2018) or a day (2018-06-01)"
@@ -436,6 +450,7 @@ class _FileReader:
                 "end",
             )
         fields = dict(
+            iati_id=self._text(item, "iati_id"),
             acronym=self._text(item, "acronym"),
             summary=self._text(item, "summary"),
             objective=self._text(item, "objective"),
@@ -446,13 +461,20 @@ class _FileReader:
             implementers=self._participants(item, "implementers"),
             donors=self._participants(item, "donors"),
             programme_partners=self._participants(item, "programme_partners"),
+            extending=self._participants(item, "extending"),
+            accountable=self._participants(item, "accountable"),
             programme=self._text(item, "programme"),
             countries=self._countries(item),
+            transaction_countries=self._countries(item, "transaction_countries"),
             regions=self._regions(item),
             start=start,
             end=end,
+            planned_start=self._date(item, "planned_start"),
+            planned_end=self._date(item, "planned_end"),
             duration_months=self._months(item),
             activity_status=self._choice(item, "activity_status", RECORDED_STATUSES),
+            sectors=self._sectors(item),
+            budgets=self._budgets(item),
             manager=self._text(item, "manager"),
             links=self._links(item),
             notes=self._texts(item, "notes"),
@@ -520,19 +542,75 @@ class _FileReader:
                 self.problem(position, f"expected an organisation, got {_kind(item)}", "", key)
                 continue
             self._check_fields(item, allowed, f"{key} field")
-            name = self._text(item, "name", required=True, field=key)
+            name = self._text(item, "name", required="ref" not in item, field=key)
             role = None
             if "role" in allowed:
                 roles = IMPLEMENTER_ROLES if key == "implementers" else ()
                 role = self._choice(item, "role", roles, key) if roles else self._text(item, "role")
-            if name:
+            ref = self._text(item, "ref")
+            if name or ref:
                 out.append(
                     Participant(
                         name,
                         role=role,
                         department=self._text(item, "department"),
                         instrument=self._text(item, "instrument"),
-                        ref=self._text(item, "ref"),
+                        ref=ref,
+                    )
+                )
+        return tuple(out)
+
+    def _records(self, mapping, key, allowed):
+        """The mappings listed at mapping[key], each checked for unknown fields."""
+        for item, position in self._items(mapping, key):
+            if not isinstance(item, dict):
+                self.problem(position, f"expected a mapping, got {_kind(item)}", "", key)
+                continue
+            self._check_fields(item, allowed, f"{key} field")
+            yield item
+
+    def _number(self, mapping, key, field, required=False) -> float | None:
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.problem(mapping.position, f"missing {key!r}", f"add '{key}: ...'", field)
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(
+                mapping.value_positions[key],
+                f"{key}: expected a number, got {_kind(value)}",
+                "",
+                field,
+            )
+            return None
+        return value
+
+    def _sectors(self, mapping) -> tuple[Sector, ...]:
+        out = []
+        for item in self._records(mapping, "sectors", SECTOR_FIELDS):
+            code = self._text(item, "code", required=True, field="sectors")
+            if code:
+                out.append(
+                    Sector(
+                        code,
+                        self._text(item, "vocabulary"),
+                        self._text(item, "name"),
+                        self._number(item, "percentage", "sectors"),
+                    )
+                )
+        return tuple(out)
+
+    def _budgets(self, mapping) -> tuple[Budget, ...]:
+        out = []
+        for item in self._records(mapping, "budgets", BUDGET_FIELDS):
+            value = self._number(item, "value", "budgets", required=True)
+            if value is not None:
+                out.append(
+                    Budget(
+                        value,
+                        self._text(item, "currency"),
+                        self._date(item, "start"),
+                        self._date(item, "end"),
                     )
                 )
         return tuple(out)
@@ -577,13 +655,11 @@ class _FileReader:
                 out.append(component)
         return tuple(out)
 
-    def _countries(self, mapping) -> tuple[str, ...]:
+    def _countries(self, mapping, key="countries") -> tuple[str, ...]:
         codes = []
-        for item, position in self._items(mapping, "countries"):
+        for item, position in self._items(mapping, key):
             if not isinstance(item, str):
-                self.problem(
-                    position, f"expected a country name, got {_kind(item)}", "", "countries"
-                )
+                self.problem(position, f"expected a country name, got {_kind(item)}", "", key)
                 continue
             try:
                 code = geo.country_code(item)
@@ -593,14 +669,14 @@ class _FileReader:
                     if error.suggestions
                     else "use an ISO 3166 name or code, e.g. 'Georgia' or 'GE'"
                 )
-                self.problem(position, f"unknown country {item!r}", hint, "countries")
+                self.problem(position, f"unknown country {item!r}", hint, key)
                 continue
             if code in codes:
                 self.problem(
                     position,
                     f"{geo.country_name(code)} is listed twice",
                     "remove one of them",
-                    "countries",
+                    key,
                     severity="warning",
                 )
             else:

@@ -58,9 +58,9 @@ def _keys(by: str, project: Project, today: dt.date) -> list[str]:
         names.update(r.name for code in project.countries for r in geo.regions_containing(code))
         return [r.name for r in geo.REGIONS if r.name in names]
     if by == "donor":
-        return list(dict.fromkeys(d.name for d in project.donors))
+        return list(dict.fromkeys(d.name or d.ref for d in project.donors))
     if by == "agency":
-        return list(dict.fromkeys(i.name for i in project.implementers))
+        return list(dict.fromkeys(i.name or i.ref for i in project.implementers))
     if by == "status":
         return [project.status_on(today)]
     raise ValueError(f"unknown grouping {by!r}")
@@ -216,13 +216,17 @@ def stats(projects: Iterable[Project], today: dt.date) -> dict:
         for name in PROJECT_FIELDS
         if name not in ("id", "title")
     }
-    most_missing = sorted((n for n in missing if missing[n]), key=lambda n: (-missing[n], n))
+    # A field no project uses is not "missing"; among the used ones, the gaps count.
+    used = [n for n in missing if 0 < missing[n] < len(projects)]
+    most_missing = sorted(used, key=lambda n: (-missing[n], n))
     return {
         "projects": len(projects),
         "countries": len({c for p in projects for c in p.countries}),
         "regions": len({r for p in projects for r in p.regions}),
-        "donors": len({d.name for p in projects for d in p.donors}),
-        "implementing_organisations": len({i.name for p in projects for i in p.implementers}),
+        "donors": len({d.name or d.ref for p in projects for d in p.donors}),
+        "implementing_organisations": len(
+            {i.name or i.ref for p in projects for i in p.implementers}
+        ),
         "first_start": min(starts, key=PartialDate.first_day).iso() if starts else None,
         "last_end": "ongoing"
         if ongoing
