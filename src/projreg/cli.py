@@ -731,3 +731,205 @@ def check(
     failing = [p for p in problems if p.severity == "error" or strict]
     if failing:
         raise typer.Exit(1)
+
+
+@app.command("import-iati")
+def import_iati(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE.xml...", help="IATI activity files (2.0x or 1.0x)."),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="OUT.yaml", help="The registry file to write.")
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite OUT.yaml if it exists.")
+    ] = False,
+) -> None:
+    """Import IATI activities into a new registry file.
+
+    Reads IATI activity XML of versions 2.01 to 2.03 and the 1.0x forms, and
+    writes a registry that `projreg check` accepts. What a file leaves empty
+    stays unknown, with a note; nothing is guessed. The output is written
+    atomically and never over an existing file without --force.
+
+    Examples:
+
+    \b
+      projreg import-iati activities.xml -o imported.yaml
+      projreg import-iati a.xml b.xml -o both.yaml --force
+    """
+    from .files import write_text_atomically
+    from .iati import IatiError, import_files
+    from .records import to_registry
+    from .render import Output, to_yaml
+
+    if output.exists() and not force:
+        raise _fail(f"{output} exists; use --force to overwrite it", 1)
+    try:
+        result = _with_progress(files, import_files)
+    except IatiError as error:
+        raise _fail(str(error), 1) from None
+    document = {
+        "source": "Imported from IATI activity files: " + ", ".join(f.name for f in files),
+        "projects": [to_registry(p) for p in result.projects],
+    }
+    text = to_yaml(document)
+    _verify_registry_text(text, output)
+    try:
+        write_text_atomically(output, text, force=force)
+    except FileExistsError:
+        raise _fail(f"{output} exists; use --force to overwrite it", 1) from None
+    except OSError as error:
+        raise _fail(f"cannot write {output}: {error.strerror or error}", 1) from None
+    note = Output().note
+    note(
+        f"Imported {len(result.projects)} activit{'y' if len(result.projects) == 1 else 'ies'} "
+        f"from {result.files} file{'' if result.files == 1 else 's'} into {output}; "
+        f"skipped {len(result.skipped)}."
+    )
+    for where, why in result.skipped:
+        note(f"  skipped {where}: {why}")
+
+
+def _with_progress(files, work):
+    """Run work(files, progress), with a progress bar on a terminal for many activities."""
+    from . import render
+    from .iati import count_activities
+
+    if not render.stderr_is_terminal():
+        return work(files)
+    total = count_activities(files)
+    if total < 200:
+        return work(files)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Importing activities", total=total)
+        return work(files, lambda: progress.advance(task))
+
+
+def _verify_registry_text(text: str, output: Path) -> None:
+    """What we are about to write must load back as a registry: check before writing."""
+    import tempfile
+
+    from .registry import RegistryError, load_registry
+
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / output.name
+        probe.write_text(text, encoding="utf-8")
+        try:
+            load_registry(probe)
+        except RegistryError as error:  # a bug in the import, not in the user's file
+            raise _fail(
+                "the imported registry does not load, nothing written:\n" + error.render(), 1
+            ) from None
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", metavar="FORMAT", help="iati-xml (IATI 2.03 activities)."),
+    ] = "iati-xml",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    reporting_org_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--reporting-org-ref",
+            metavar="REF",
+            help="IATI organisation identifier of the publisher.",
+        ),
+    ] = None,
+    reporting_org_name: Annotated[
+        str | None,
+        typer.Option("--reporting-org-name", metavar="NAME", help="Name of the publisher."),
+    ] = None,
+    reporting_org_type: Annotated[
+        str | None,
+        typer.Option(
+            "--reporting-org-type",
+            metavar="CODE",
+            help="IATI OrganisationType code, e.g. 40 (multilateral).",
+        ),
+    ] = None,
+    id_prefix: Annotated[
+        str | None,
+        typer.Option(
+            "--id-prefix",
+            metavar="PREFIX",
+            help="Prefix of iati-identifiers. Default: the reporting-org ref.",
+        ),
+    ] = None,
+    country: Country = None,
+    region: Region = None,
+    donor: Donor = None,
+    agency: Agency = None,
+    active_on: ActiveOn = None,
+    between: Between = None,
+    status: Status = None,
+    search: Search = None,
+    direct: Direct = False,
+    today: Today = None,
+) -> None:
+    """Export projects as an IATI 2.03 activities document.
+
+    IATI requires a reporting organisation and activity identifiers, which a
+    registry does not hold: give them with the --reporting-org options. A
+    project that lacks what IATI requires and the registry does not know (an
+    activity date, a status, a participating organisation) is left out and
+    named on stderr. Every list filter applies.
+
+    Examples:
+
+    \b
+      projreg export --reporting-org-ref XM-EXAMPLE --reporting-org-name "Example"
+        --reporting-org-type 40 -o activities.xml
+    """
+    from .files import write_text_atomically
+    from .iati import Publisher, to_iati_xml
+    from .render import Output
+
+    if fmt != "iati-xml":
+        raise _fail(f"unknown export format {fmt!r}; choose iati-xml", 2)
+    needed = {
+        "--reporting-org-ref": reporting_org_ref,
+        "--reporting-org-name": reporting_org_name,
+        "--reporting-org-type": reporting_org_type,
+    }
+    missing = [name for name, value in needed.items() if not value]
+    if missing:
+        raise _fail(
+            "IATI requires a reporting organisation, which a registry does not hold; "
+            f"give {', '.join(missing)}",
+            2,
+        )
+    note = Output().note
+    if not id_prefix:
+        id_prefix = reporting_org_ref
+        note(
+            f"iati-identifiers are {id_prefix}-<project id> (from --reporting-org-ref; set --id-prefix to change)."
+        )
+    filters = _filters(
+        country, region, donor, agency, active_on, between, status, search, direct, today
+    )
+    _, selection = _select(ctx, filters)
+    publisher = Publisher(reporting_org_ref, reporting_org_name, reporting_org_type, id_prefix)
+    text, skipped = to_iati_xml(selection.projects, publisher, filters.today)
+    for project_id, why in skipped:
+        note(f"not exported: {project_id}: {why}")
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_text_atomically(output, text, force=force)
+    except FileExistsError:
+        raise _fail(f"{output} exists; use --force to overwrite it", 1) from None
+    except OSError as error:
+        raise _fail(f"cannot write {output}: {error.strerror or error}", 1) from None
+    note(f"wrote {len(selection.projects) - len(skipped)} activities to {output}")

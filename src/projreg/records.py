@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from . import geo
 from .model import Component, Link, Participant, Project
@@ -26,7 +26,11 @@ class Context:
 
 
 def _compact(items) -> list[dict]:
-    return [{k: v for k, v in asdict(x).items() if v is not None} for x in items]
+    """Dataclasses as dicts of their known fields (shallow: dates stay PartialDates)."""
+    return [
+        {f.name: getattr(x, f.name) for f in fields(x) if getattr(x, f.name) is not None}
+        for x in items
+    ]
 
 
 def _date(value) -> str | None:

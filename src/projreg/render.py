@@ -48,6 +48,10 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 @dataclass
 class Output:
     """Where and how to print: the format, colour choice and the streams."""

@@ -1,0 +1,289 @@
+"""IATI: importing activity files of each version family, exporting schema-valid 2.03, round trips."""
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from projreg import load_registry
+from projreg.checks import check
+from projreg.iati import IatiError, import_files
+
+FIXTURES = Path(__file__).parent / "iati"
+PUBLISHER = [
+    "--reporting-org-ref",
+    "XM-EXAMPLE",
+    "--reporting-org-name",
+    "Example Publisher",
+    "--reporting-org-type",
+    "40",
+]
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return etree.XMLSchema(
+        etree.parse(str(FIXTURES / "schema-2.03" / "iati-activities-schema.xsd"))
+    )
+
+
+def imported(run, tmp_path, *names):
+    out = tmp_path / "imported.yaml"
+    result = run("import-iati", *(str(FIXTURES / n) for n in names), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    return out, result
+
+
+def test_import_2_03(run, tmp_path):
+    out, result = imported(run, tmp_path, "activities-2.03.xml")
+    assert check(out) == [] or all(p.severity == "warning" for p in check(out))
+    registry = load_registry(out)
+    assert [p.id for p in registry.projects] == ["PRJ-001", "PRJ-002"]
+    project = registry.get("PRJ-001")
+    assert project.iati_id == "XM-EXAMPLE-1-PRJ-001"
+    assert project.title == "Border Cooperation in the Caucasus"
+    assert "Title (fr): Coopération frontalière dans le Caucase" in project.notes
+    assert (project.summary, project.objective) == (
+        "A general description.",
+        "The overall objective.",
+    )
+    assert project.specific_objectives == ("A specific objective.",)
+    assert project.target_groups == ("Border guards",)
+    assert [(d.name, d.ref) for d in project.donors] == [
+        ("European Commission", "XI-IATI-EC_INTPA")
+    ]
+    assert [a.name for a in project.accountable] == ["Ministry of Interior"]
+    assert [e.ref for e in project.extending] == ["XM-EXAMPLE-EXT"]
+    # An implementer with an empty name keeps its ref, and a note says so.
+    assert [(i.name, i.ref) for i in project.implementers] == [
+        ("Example Agency", "XM-EXAMPLE-1"),
+        (None, "XM-NO-NAME"),
+    ]
+    assert any("XM-NO-NAME" in note for note in project.notes)
+    # Actual dates are preferred; the planned ones are kept beside them.
+    assert (str(project.start), str(project.planned_start)) == ("2019-03-15", "2019-01-01")
+    assert str(project.end) == "2021-12-31" and project.planned_end is None
+    assert project.activity_status == "ongoing"
+    assert project.countries == ("GE", "AM")
+    assert project.transaction_countries == ("AZ",)  # named only on a transaction
+    assert "Recipient region 89 (vocabulary 1): Europe, regional." in project.notes
+    (sector,) = project.sectors
+    assert (sector.code, sector.vocabulary, sector.percentage) == ("15210", "1", 100)
+    (budget,) = project.budgets
+    assert (budget.value, budget.currency, str(budget.start), str(budget.end)) == (
+        1500000,
+        "EUR",
+        "2019-01-01",
+        "2019-12-31",
+    )
+    assert project.manager == "Jane Doe"
+    assert [(link.url, link.kind) for link in project.links] == [
+        ("https://example.org/prj-001.pdf", "document"),
+        ("https://example.org/prj-001", "website"),
+    ]
+    # Skipped activities are counted and explained.
+    assert "Imported 2 activities from 1 file" in result.stderr
+    assert "skipped 2" in result.stderr
+    assert "activity 3: no iati-identifier" in result.stderr
+    assert "XM-EXAMPLE-1-PRJ-004: no title" in result.stderr
+
+
+def test_import_2_01_prefers_english(run, tmp_path):
+    out, _ = imported(run, tmp_path, "activities-2.01.xml")
+    (project,) = load_registry(out).projects
+    assert project.id == "A1"  # the identifier without the reporting organisation's prefix
+    assert project.title == "Migration advice"
+    assert "Title (de): Migrationsberatung" in project.notes
+    assert project.activity_status == "completed"
+    assert (project.start.iso(), project.end.iso()) == ("2015-06-01", "2018-06-30")
+
+
+def test_import_1_04_forms(run, tmp_path):
+    out, _ = imported(run, tmp_path, "activities-1.04.xml")
+    assert not [p for p in check(out) if p.severity == "error"]
+    (project,) = load_registry(out).projects
+    assert project.iati_id == "GB-1-123456"
+    assert project.title == "Support to Migration Management"  # plain text, no <narrative>
+    assert project.summary == "Old-style plain text description."
+    # Role words instead of codes.
+    assert [d.name for d in project.donors] == ["Department for International Development"]
+    assert [i.name for i in project.implementers] == ["UNDP"]
+    assert [e.name for e in project.extending] == ["Extending Body"]
+    assert [a.name for a in project.accountable] == ["Accountable Body"]
+    # Date type words: start-actual preferred, start-planned kept; only a planned end.
+    assert (str(project.start), str(project.planned_start), str(project.end)) == (
+        "2012-05-15",
+        "2012-04-01",
+        "2016-03-31",
+    )
+    assert project.countries == ("KG",)
+    assert project.sectors[0].vocabulary == "DAC"
+    assert project.links[0].url == "http://example.org/project"
+
+
+def test_import_several_files_keeps_ids_unique(run, tmp_path):
+    out, result = imported(run, tmp_path, "activities-2.03.xml", "activities-2.03.xml")
+    assert [p.id for p in load_registry(out).projects] == [
+        "PRJ-001",
+        "PRJ-002",
+        "PRJ-001-2",
+        "PRJ-002-2",
+    ]
+    assert "from 2 files" in result.stderr
+
+
+def test_import_never_overwrites_without_force(run, tmp_path):
+    out = tmp_path / "imported.yaml"
+    out.write_text("precious\n")
+    args = ["import-iati", str(FIXTURES / "activities-2.01.xml"), "-o", str(out)]
+    result = run(*args)
+    assert result.exit_code == 1
+    assert "use --force" in result.stderr
+    assert out.read_text() == "precious\n"
+    assert run(*args, "--force").exit_code == 0
+    assert load_registry(out).projects[0].id == "A1"
+    assert [p.name for p in tmp_path.iterdir()] == ["imported.yaml"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("not-xml.xml", "not well-formed XML"),
+        ("not-iati.xml", "not an IATI activities file (the root element is <html>)"),
+        ("entity-bomb.xml", "refused: the file declares the entity 'lol'"),
+        (
+            "external-entity.xml",
+            "refused: the file declares the entity 'xxe' from file:///etc/passwd",
+        ),
+    ],
+)
+def test_malformed_files_are_refused_clearly(run, tmp_path, name, message):
+    out = tmp_path / "out.yaml"
+    result = run("import-iati", str(FIXTURES / name), "-o", str(out))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    with pytest.raises(IatiError):
+        import_files([FIXTURES / name])
+
+
+def test_export_seed_registry_is_schema_valid(run, tmp_path, schema):
+    out = tmp_path / "seed.xml"
+    result = run("export", *PUBLISHER, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    document = etree.parse(str(out))
+    assert schema.validate(document), schema.error_log
+    identifiers = document.xpath("//iati-activity/iati-identifier/text()")
+    assert "XM-EXAMPLE-ENIGMMA-2" in identifiers
+    # The identifiers' prefix came from an option, and the command says so.
+    assert "from --reporting-org-ref" in result.stderr
+    # What IATI requires and the registry does not know is never invented: those are named.
+    assert (
+        "not exported: PP-DATA: IATI requires a participating organisation and an activity date and an activity status"
+        in result.stderr
+    )
+    assert (
+        "not exported: PRAGUE-PROCESS: IATI requires a participating organisation" in result.stderr
+    )
+    assert len(identifiers) == 6
+
+
+def test_export_to_stdout_with_filters(run, schema):
+    result = run(
+        "export", *PUBLISHER, "--id-prefix", "XM-EXAMPLE-P", "--country", "Azerbaijan", "--direct"
+    )
+    document = etree.fromstring(result.stdout.encode())
+    assert schema.validate(document), schema.error_log
+    assert document.xpath("//iati-identifier/text()") == [
+        "XM-EXAMPLE-P-EAP-IBM-CABUIPRO",
+        "XM-EXAMPLE-P-MOBILAZE",
+        "XM-EXAMPLE-P-RESTART",
+    ]
+
+
+def test_export_needs_the_reporting_organisation(run):
+    result = run("export")
+    assert result.exit_code == 2
+    assert "give --reporting-org-ref, --reporting-org-name, --reporting-org-type" in result.stderr
+    assert run("export", *PUBLISHER, "-f", "csv").exit_code == 2
+
+
+def participants(project):
+    roles = {
+        "funding": project.donors,
+        "accountable": (*project.accountable, *project.programme_partners),
+        "extending": project.extending,
+        "implementing": project.implementers,
+    }
+    return {(role, p.name, p.ref) for role, people in roles.items() for p in people}
+
+
+def test_round_trip_of_the_seed_registry(run, tmp_path):
+    xml = tmp_path / "seed.xml"
+    assert run("export", *PUBLISHER, "-o", str(xml)).exit_code == 0
+    back = tmp_path / "back.yaml"
+    assert run("import-iati", str(xml), "-o", str(back)).exit_code == 0
+    assert run("check", str(back)).exit_code == 0
+    original = {p.id: p for p in load_registry().projects}
+    imported_projects = load_registry(back).projects
+    assert sorted(p.id for p in imported_projects) == sorted(
+        set(original) - {"PP-DATA", "PRAGUE-PROCESS"}
+    )
+    for project in imported_projects:
+        before = original[project.id]
+        assert project.title == before.title
+        assert project.acronym == before.acronym
+        assert (project.start, project.end) == (before.start, before.end)  # precision included
+        assert project.countries == before.countries
+        assert project.regions == before.regions
+        assert participants(project) == participants(before)
+        assert project.manager == before.manager
+        assert project.objective == before.objective
+        assert project.specific_objectives == before.specific_objectives
+        assert project.iati_id == f"XM-EXAMPLE-{project.id}"
+
+
+def test_export_then_import_of_imported_data_is_stable(run, tmp_path, schema):
+    first, _ = imported(run, tmp_path, "activities-2.03.xml")
+    xml = tmp_path / "again.xml"
+    assert run("--registry", str(first), "export", *PUBLISHER, "-o", str(xml)).exit_code == 0
+    assert schema.validate(etree.parse(str(xml))), schema.error_log
+    second = tmp_path / "second.yaml"
+    assert run("import-iati", str(xml), "-o", str(second)).exit_code == 0
+    a, b = load_registry(first).get("PRJ-001"), load_registry(second).get("PRJ-001")
+    assert (a.iati_id, a.start, a.planned_start, a.end) == (
+        b.iati_id,
+        b.start,
+        b.planned_start,
+        b.end,
+    )
+    assert (a.sectors, a.budgets, a.countries) == (b.sectors, b.budgets, b.countries)
+    assert [(link.url, link.kind) for link in a.links] == [
+        (link.url, link.kind) for link in b.links
+    ]
+
+
+def test_many_activities_show_progress_on_a_terminal(run, tmp_path, monkeypatch):
+    activities = "".join(
+        f"<iati-activity><iati-identifier>XM-X-{n}</iati-identifier>"
+        f"<title><narrative>Activity {n}</narrative></title></iati-activity>"
+        for n in range(250)
+    )
+    source = tmp_path / "many.xml"
+    source.write_text(f'<iati-activities version="2.03">{activities}</iati-activities>')
+    calls = []
+    import projreg.iati
+
+    original = projreg.iati.import_files
+    monkeypatch.setattr(
+        projreg.iati,
+        "import_files",
+        lambda paths, progress=None: calls.append(progress) or original(paths, progress),
+    )
+    monkeypatch.setattr("projreg.render.stderr_is_terminal", lambda: True)
+    out = tmp_path / "many.yaml"
+    result = run("import-iati", str(source), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert calls and calls[0] is not None  # a progress callback was given
+    assert len(load_registry(out).projects) == 250
