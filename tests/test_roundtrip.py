@@ -38,11 +38,22 @@ def projects(draw, index):
         start, end = end, start
         if end.last_day() < start.first_day():  # e.g. 2018 and 2018-06: keep one
             end = None
+    nothing = st.none()
     participant = st.builds(
-        Participant, name=text, department=maybe_text, instrument=maybe_text, ref=maybe_text
+        Participant,
+        name=text,
+        role=nothing,
+        department=maybe_text,
+        instrument=maybe_text,
+        ref=maybe_text,
     )
     implementer = st.builds(
-        Participant, name=text, role=st.none() | st.sampled_from(IMPLEMENTER_ROLES), ref=maybe_text
+        Participant,
+        name=text,
+        role=st.none() | st.sampled_from(IMPLEMENTER_ROLES),
+        department=maybe_text,
+        instrument=nothing,
+        ref=maybe_text,
     )
     return Project(
         id=f"P-{index}",
@@ -58,7 +69,21 @@ def projects(draw, index):
         final_beneficiaries=draw(texts),
         implementers=tuple(draw(st.lists(implementer, max_size=3))),
         donors=tuple(draw(st.lists(participant, max_size=3))),
-        programme_partners=tuple(draw(st.lists(st.builds(Participant, name=text), max_size=2))),
+        programme_partners=tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        Participant,
+                        name=text,
+                        role=maybe_text,
+                        department=nothing,
+                        instrument=nothing,
+                        ref=maybe_text,
+                    ),
+                    max_size=2,
+                )
+            )
+        ),
         programme=draw(maybe_text),
         countries=tuple(
             draw(

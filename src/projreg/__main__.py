@@ -1,5 +1,5 @@
 """`python -m projreg` runs the command line."""
 
-from projreg.cli import app
+from projreg.cli import main
 
-app(prog_name="projreg")
+main()

@@ -18,7 +18,8 @@ def check(paths=None, today: dt.date | None = None) -> list[Problem]:
     """All errors and warnings of the registry at paths (default: the registry in use)."""
     today = today or dt.date.today()
     try:
-        registry = load_registry(paths)
+        # Warnings point at lines: read with positions, not from the cache.
+        registry = load_registry(paths, use_cache=False, fast=False)
     except RegistryError as error:
         return sorted(error.problems, key=_order)
     return sorted([*registry.warnings, *warnings(registry, today)], key=_order)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import typer
 
@@ -47,11 +47,19 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+class Settings(NamedTuple):
+    """The global options every command reads."""
+
+    registry: Path | None = None
+    use_cache: bool = True
+
+
 def _load(ctx: typer.Context):
     from .registry import RegistryError, load_registry
 
+    settings = ctx.obj or Settings()
     try:
-        return load_registry(ctx.obj)
+        return load_registry(settings.registry, use_cache=settings.use_cache)
     except RegistryError as error:
         sys.stderr.write(error.render() + "\n")
         raise typer.Exit(1) from None
@@ -311,7 +319,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(
+def global_options(
     ctx: typer.Context,
     registry: Annotated[
         Path | None,
@@ -327,6 +335,14 @@ def main(
         bool,
         typer.Option(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Read the registry afresh, without the cache of validated files "
+            "($PROJREG_CACHE_DIR, default ~/.cache/projreg).",
         ),
     ] = False,
 ) -> None:
@@ -345,7 +361,7 @@ def main(
       projreg report --by donor
       projreg check
     """
-    ctx.obj = registry
+    ctx.obj = Settings(registry, not no_cache)
 
 
 @app.command("list")
@@ -416,8 +432,6 @@ def _print_selection(
 
 
 def _registry_document(registry, projects: list[dict]) -> dict:
-    from dataclasses import asdict
-
     document: dict = {}
     if registry.source_notes:
         document["source"] = "\n".join(registry.source_notes)
@@ -425,7 +439,7 @@ def _registry_document(registry, projects: list[dict]) -> dict:
         document["organisations"] = [
             {
                 k: (list(v) if isinstance(v, tuple) else v)
-                for k, v in asdict(o).items()
+                for k, v in o._asdict().items()
                 if v not in (None, ())
             }
             for o in registry.organisations
@@ -721,7 +735,7 @@ def check(
     if fmt not in ("text", "json"):
         raise _fail(f"unknown format {fmt!r}; choose text or json", 2)
     try:
-        problems = run_check(paths or ctx.obj, _today(today))
+        problems = run_check(paths or ctx.obj.registry, _today(today))
     except RegistryError as error:  # the registry could not even be found
         problems = error.problems
     if fmt == "json":
@@ -933,3 +947,46 @@ def export(
     except OSError as error:
         raise _fail(f"cannot write {output}: {error.strerror or error}", 1) from None
     note(f"wrote {len(selection.projects) - len(skipped)} activities to {output}")
+
+
+def _command_name(arguments: list[str]) -> str | None:
+    """The subcommand named on the command line, if the global options before it are plain."""
+    takes_value = {"--registry"}
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument in takes_value:
+            skip = True
+        elif argument.startswith("-"):
+            if argument in (
+                "-h",
+                "--help",
+                "--version",
+                "--install-completion",
+                "--show-completion",
+            ):
+                return None
+        else:
+            return argument
+    return None
+
+
+def main() -> None:
+    """The `projreg` entry point: builds only the command being run.
+
+    Typer turns every registered command into a click command on each start,
+    which costs more than everything `projreg show` does; a run needs only its own.
+    """
+    import os
+
+    name = _command_name(sys.argv[1:])
+    if name and not os.environ.get("_PROJREG_COMPLETE"):
+        chosen = [c for c in app.registered_commands if _name_of(c) == name]
+        if chosen:
+            app.registered_commands = chosen
+    app(prog_name="projreg")
+
+
+def _name_of(command) -> str:
+    return command.name or command.callback.__name__.replace("_", "-")

@@ -8,13 +8,24 @@ of what it names and its end lasts until the last day, so a project ending in
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+
+from .frozen import frozen
 
 YEAR, MONTH, DAY = "year", "month", "day"
 _ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+# "July 2014", "Jul 2014", "1 January 2019": the common forms, without dateutil's cost.
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_MONTHS = {
+    name.casefold(): number
+    for number, full in enumerate(MONTH_NAMES, 1)
+    for name in (full, full[:3], "Sept" if number == 9 else full[:3])
+}
+_WORDS = re.compile(r"(?:(\d{1,2}) )?([A-Za-z]+)\.? (\d{4})")
 _FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
 # Two defaults that differ in every field: what the text leaves out shows up
 # as a difference between the two parses.
@@ -22,11 +33,17 @@ _DEFAULT_A = dt.datetime(2000, 1, 1)
 _DEFAULT_B = dt.datetime(2004, 12, 28)
 
 
+def days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
+
+
 class DateError(ValueError):
     """Text that does not name a year, a month or a day."""
 
 
-@dataclass(frozen=True)
+@frozen
 class PartialDate:
     year: int
     month: int | None = None
@@ -40,7 +57,7 @@ class PartialDate:
         if self.month is not None and not 1 <= self.month <= 12:
             raise DateError(f"month {self.month} is not between 1 and 12")
         if self.day is not None:
-            last = calendar.monthrange(self.year, self.month)[1]
+            last = days_in_month(self.year, self.month)
             if not 1 <= self.day <= last:
                 raise DateError(f"day {self.day} is not in {self.year}-{self.month:02d}")
 
@@ -57,7 +74,7 @@ class PartialDate:
         if self.day is not None:
             return dt.date(self.year, self.month, self.day)
         month = self.month or 12
-        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+        return dt.date(self.year, month, days_in_month(self.year, month))
 
     def iso(self) -> str:
         """ISO 8601 at the date's own precision: 2018, 2018-06 or 2018-06-01."""
@@ -72,7 +89,7 @@ class PartialDate:
         """The date as people write it: 2018, June 2018, 1 June 2018."""
         if self.month is None:
             return str(self.year)
-        month = calendar.month_name[self.month]
+        month = MONTH_NAMES[self.month - 1]
         if self.day is None:
             return f"{month} {self.year}"
         return f"{self.day} {month} {self.year}"
@@ -100,6 +117,13 @@ def parse_date(text: str) -> PartialDate:
         year, month, day = (int(part) if part else None for part in iso.groups())
         try:
             return PartialDate(year, month, day)
+        except DateError as error:
+            raise DateError(f"{text!r}: {error}") from None
+    words = _WORDS.fullmatch(text)
+    if words and words.group(2).casefold() in _MONTHS:
+        day, month, year = words.groups()
+        try:
+            return PartialDate(int(year), _MONTHS[month.casefold()], int(day) if day else None)
         except DateError as error:
             raise DateError(f"{text!r}: {error}") from None
     if not _FOUR_DIGITS.search(text):

@@ -8,9 +8,8 @@ Regions are data: a name, the other names it goes by, and its member countries.
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 
 class UnknownPlace(LookupError):
@@ -45,8 +44,7 @@ _SHORT_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):
     name: str
     aliases: tuple[str, ...]
     countries: tuple[str, ...]
@@ -124,9 +122,21 @@ def country_code(text: str) -> str:
     return code
 
 
+# Names already known without asking pycountry (the cache of a registry brings them):
+# printing a cached registry then needs no pycountry import at all.
+_known_names: dict[str, str] = {}
+
+
+def remember_names(names: dict[str, str]) -> None:
+    _known_names.update(names)
+
+
 def country_name(code: str) -> str:
     """The short English name of a country code: AZ -> Azerbaijan, MD -> Moldova."""
-    return _names().get(code, code)
+    name = _known_names.get(code)
+    if name is None:
+        name = _known_names[code] = _names().get(code, code)
+    return name
 
 
 def all_country_names() -> list[str]:
@@ -155,6 +165,8 @@ def regions_containing(code: str) -> list[Region]:
 
 
 def _suggest(text: str, index: dict) -> list[str]:
+    import difflib
+
     keys = difflib.get_close_matches(_key(text), list(index), n=3, cutoff=0.75)
     names = []
     for key in keys:

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+from typing import NamedTuple
 
 from .dates import PartialDate
+from .frozen import frozen
+
+# Projects and partial dates are frozen dataclasses; the small records inside a project
+# are NamedTuples: immutable too, and much cheaper to define and to create.
 
 STATUSES = ("ongoing", "completed", "planned", "unknown", "cancelled", "suspended")
 RECORDED_STATUSES = ("planned", "ongoing", "completed", "cancelled", "suspended")
@@ -19,26 +24,24 @@ IMPLEMENTER_ROLES = ("lead", "partner", "co-implementing", "consortium-lead", "c
 LINK_KINDS = ("website", "document")
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a record was read: for error messages, not for comparison."""
 
     file: str
     line: int
     column: int = 1
     # (line, column) of each field's value, and of list items as "field[i]".
-    positions: dict = field(default_factory=dict, compare=False, repr=False)
+    positions: dict | None = None
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
 
     def of(self, name: str) -> tuple[int, int]:
         """Where a field (or "field[i]") was written; the project's own place if unknown."""
-        return self.positions.get(name) or (self.line, self.column)
+        return (self.positions or {}).get(name) or (self.line, self.column)
 
 
-@dataclass(frozen=True)
-class Participant:
+class Participant(NamedTuple):
     """An organisation taking part in a project: a donor, an implementer or a partner."""
 
     name: str | None  # None only when the source gives an identifier (ref) and no name
@@ -54,8 +57,7 @@ class Participant:
         return f"{name} ({'; '.join(extras)})" if extras else name
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     text: str | None = None
     url: str | None = None
     kind: str | None = None
@@ -66,8 +68,7 @@ class Link:
         return self.text or self.url or ""
 
 
-@dataclass(frozen=True)
-class Sector:
+class Sector(NamedTuple):
     """What the project is about, in a sector vocabulary (IATI sector)."""
 
     code: str
@@ -76,8 +77,7 @@ class Sector:
     percentage: float | None = None
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(NamedTuple):
     """An amount for a period (IATI budget)."""
 
     value: float
@@ -86,14 +86,12 @@ class Budget:
     end: PartialDate | None = None
 
 
-@dataclass(frozen=True)
-class Component:
+class Component(NamedTuple):
     title: str | None = None
     description: str | None = None
 
 
-@dataclass(frozen=True)
-class Organisation:
+class Organisation(NamedTuple):
     """Registry-wide facts about an organisation: other names, and what it is part of."""
 
     name: str
@@ -102,7 +100,7 @@ class Organisation:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Project:
     id: str
     title: str
@@ -182,7 +180,7 @@ class UnknownProject(LookupError):
         super().__init__(f"no project {text!r}{hint}")
 
 
-@dataclass(frozen=True)
+@frozen
 class Registry:
     projects: tuple[Project, ...]
     organisations: tuple[Organisation, ...] = ()

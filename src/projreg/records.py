@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 from . import geo
 from .model import Component, Link, Participant, Project
 from .registry import PROJECT_FIELDS
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What a record needs beyond the project: the day for status, how it matched."""
 
     today: dt.date
@@ -26,11 +25,8 @@ class Context:
 
 
 def _compact(items) -> list[dict]:
-    """Dataclasses as dicts of their known fields (shallow: dates stay PartialDates)."""
-    return [
-        {f.name: getattr(x, f.name) for f in fields(x) if getattr(x, f.name) is not None}
-        for x in items
-    ]
+    """Records as dicts of their known fields (shallow: dates stay PartialDates)."""
+    return [{k: v for k, v in x._asdict().items() if v is not None} for x in items]
 
 
 def _date(value) -> str | None:

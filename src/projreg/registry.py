@@ -9,10 +9,12 @@ together in one RegistryError.
 
 from __future__ import annotations
 
-import difflib
+import gc
 import os
-from dataclasses import dataclass
+from contextlib import contextmanager
+from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 from . import geo
 from .dates import DateError, PartialDate, parse_date
@@ -82,8 +84,7 @@ COMPONENT_FIELDS = ("title", "description")
 DATE_HINT = "write a year (2018), a month (2018-06 or June 2018) or a day (2018-06-01)"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a registry, located as precisely as we can."""
 
     file: str
@@ -197,29 +198,112 @@ def registry_paths(path=None) -> list[Path]:
     return [target]
 
 
-def load_registry(path=None) -> Registry:
+def load_registry(path=None, use_cache: bool = True, fast: bool = True) -> Registry:
     """Load and validate the registry at path (a file, a folder, or a list of them), or the default.
 
     Raises RegistryError listing every error. Warnings (suspicious but valid
     data) are kept in Registry.warnings; `projreg check` shows them.
+
+    A file that validated before is read from the cache (see cache.py) unless
+    use_cache is false. A new one is parsed by the fast parser when `fast` and it
+    is available; any problem at all sends the file through the position-keeping
+    parser, so that every message has its line and column.
     """
-    problems: list[Problem] = []
-    projects: list[Project] = []
-    organisations: list[Organisation] = []
-    notes: list[str] = []
     files = registry_paths(path)
-    for file in files:
-        reader = _FileReader(str(file), problems)
-        reader.read()
-        projects.extend(reader.projects)
-        organisations.extend(reader.organisations)
-        notes.extend(reader.notes)
+    problems: list[Problem] = []
+    with _collector_paused():
+        parts = [_read_file(str(file), problems, use_cache, fast) for file in files]
+    projects = [p for part in parts for p in part.projects]
     _check_unique_ids(projects, problems)
+    if fast and any(
+        p.line == 0 for p in problems if p.severity == "error" and p.file in map(str, files)
+    ):
+        # An error found on data from the fast parser or the cache has no position: read again.
+        return load_registry(path, use_cache=False, fast=False)
     if any(p.severity == "error" for p in problems):
         raise RegistryError(problems)
     return Registry(
-        tuple(projects), tuple(organisations), tuple(map(str, files)), tuple(notes), tuple(problems)
+        tuple(projects),
+        tuple(o for part in parts for o in part.organisations),
+        tuple(map(str, files)),
+        tuple(n for part in parts for n in part.notes),
+        tuple(problems),
     )
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while loading.
+
+    Loading creates hundreds of thousands of containers and no cycles; the
+    collector would scan them again and again (it quadruples the time of a
+    100,000-project registry) and find nothing to free.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class FileContents(NamedTuple):
+    """What one registry file holds, once validated."""
+
+    projects: list[Project]
+    organisations: list[Organisation]
+    notes: list[str]
+
+
+def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool) -> FileContents:
+    from . import cache
+
+    raw = _read_bytes(file, problems)
+    if raw is None:
+        return FileContents([], [], [])
+    key = cache.key(file, raw) if use_cache else None
+    if key:
+        cached = cache.load(key)
+        if cached is not None:
+            return cached
+    text = _decode(file, raw, problems)
+    if text is None:
+        return FileContents([], [], [])
+    reader = None
+    if fast:
+        reader = _FileReader(file, [], fast=True)
+        if not reader.read_fast(text):
+            reader = None
+    if reader is None:
+        reader = _FileReader(file, problems)
+        reader.read_data(reader.parse(text))
+    contents = FileContents(reader.projects, reader.organisations, reader.notes)
+    if key and not reader.problems:
+        cache.store(key, contents)
+    return contents
+
+
+def _read_bytes(file: str, problems: list[Problem]) -> bytes | None:
+    try:
+        return Path(file).read_bytes()
+    except OSError as error:
+        problems.append(Problem(file, 0, 0, f"cannot read: {error.strerror or error}"))
+        return None
+
+
+def _decode(file: str, raw: bytes, problems: list[Problem]) -> str | None:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        message = "the file is UTF-16 (it starts with a UTF-16 byte-order mark)"
+        problems.append(Problem(file, 1, 1, message, "save it as UTF-8"))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.append(Problem(file, line, column, "not valid UTF-8", "save the file as UTF-8"))
+        return None
 
 
 def _check_unique_ids(projects: list[Project], problems: list[Problem]) -> None:
@@ -243,25 +327,44 @@ def _check_unique_ids(projects: list[Project], problems: list[Problem]) -> None:
             first[key] = project
 
 
+class _NeedsPositions(Exception):
+    """The fast parser's data has a problem: read the file again, keeping positions."""
+
+
 class _FileReader:
     """Reads one registry file into projects and organisations, collecting problems."""
 
-    def __init__(self, file: str, problems: list[Problem]):
+    def __init__(self, file: str, problems: list[Problem], fast: bool = False):
         self.file = file
         self.problems = problems
+        self.fast = fast
         self.projects: list[Project] = []
         self.organisations: list[Organisation] = []
         self.notes: list[str] = []
         self.project_id: str | None = None
 
     def problem(self, position, message, hint="", field=None, severity="error") -> None:
+        if self.fast:
+            raise _NeedsPositions
         line, column = position or (0, 0)
         self.problems.append(
             Problem(self.file, line, column, message, hint, self.project_id, field, severity)
         )
 
-    def read(self) -> None:
-        data = self._parse()
+    def read_fast(self, text: str) -> bool:
+        """Read with the fast parser; False if it cannot be trusted with this text or finds anything."""
+        from . import yamlsafe
+
+        data = yamlsafe.load_fast(text)
+        if not isinstance(data, dict):  # NOT_FAST, empty, or not a mapping: the slow path says why
+            return False
+        try:
+            self.read_data(data)
+        except Exception:  # _NeedsPositions, or data shaped as no registry is
+            return False
+        return True
+
+    def read_data(self, data) -> None:
         if data is None:
             return
         for key in data:
@@ -281,30 +384,12 @@ class _FileReader:
             if project:
                 self.projects.append(project)
 
-    def _parse(self):
+    def parse(self, text: str):
+        """Parse with the position-keeping loader; None (with problems recorded) if unusable."""
         import yaml
 
         from . import yamlsafe
 
-        try:
-            raw = Path(self.file).read_bytes()
-        except OSError as error:
-            self.problem(None, f"cannot read: {error.strerror or error}")
-            return None
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            self.problem(
-                (1, 1),
-                "the file is UTF-16 (it starts with a UTF-16 byte-order mark)",
-                "save it as UTF-8",
-            )
-            return None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = raw.count(b"\n", 0, error.start) + 1
-            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-            self.problem((line, column), "not valid UTF-8", "save the file as UTF-8")
-            return None
         try:
             data, duplicates = yamlsafe.load(text)
         except yaml.MarkedYAMLError as error:
@@ -353,9 +438,11 @@ class _FileReader:
     # --- generic field readers -------------------------------------------------
 
     def _unknown_field(self, mapping, key, allowed, what="field") -> None:
+        import difflib
+
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(allowed)}"
-        self.problem(mapping.key_positions.get(key), f"unknown {what} {key!r}", hint, str(key))
+        self.problem(_kpos(mapping, key), f"unknown {what} {key!r}", hint, str(key))
 
     def _check_fields(self, mapping, allowed, what="field") -> None:
         for key in mapping:
@@ -364,12 +451,18 @@ class _FileReader:
 
     def _text(self, mapping, key, required=False, field=None) -> str | None:
         """The text at mapping[key], stripped; None if absent. `field` names it in messages."""
-        field = field or key
         value = mapping.get(key)
-        position = mapping.value_positions.get(key, mapping.position)
+        if value.__class__ is str:  # the common case first: loading 100,000 projects calls this
+            stripped = value.strip()
+            if stripped or not required:
+                return stripped or None
+        elif value is None and not required:
+            return None
+        field = field or key
+        position = _vpos(mapping, key) or _pos(mapping)
         if value is None:
             if required:
-                self.problem(mapping.position, f"missing {key!r}", f"add '{key}: ...'", field)
+                self.problem(_pos(mapping), f"missing {key!r}", f"add '{key}: ...'", field)
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.problem(position, f"expected text, got {_kind(value)}", "", field)
@@ -392,18 +485,18 @@ class _FileReader:
             return []
         if not isinstance(value, list):
             if isinstance(value, (str, dict)):
-                return [(value, mapping.value_positions[key])]
-            self.problem(
-                mapping.value_positions[key], f"expected a list, got {_kind(value)}", "", key
-            )
+                return [(value, _vpos(mapping, key))]
+            self.problem(_vpos(mapping, key), f"expected a list, got {_kind(value)}", "", key)
             return []
-        return list(zip(value, value.item_positions, strict=True))
+        positions = getattr(value, "item_positions", None)
+        return zip(value, positions or repeat(None), strict=False)
 
     def _texts(self, mapping, key) -> tuple[str, ...]:
         out = []
         for item, position in self._items(mapping, key):
-            if isinstance(item, str) and item.strip():
-                out.append(item.strip())
+            text = item.strip() if isinstance(item, str) else None
+            if text:
+                out.append(text)
             else:
                 self.problem(position, f"expected text, got {_kind(item)}", "", key)
         return tuple(out)
@@ -444,7 +537,7 @@ class _FileReader:
         end = self._date(item, "end")
         if start and end and end.last_day() < start.first_day():
             self.problem(
-                item.value_positions["end"],
+                _vpos(item, "end"),
                 f"ends ({end}) before it starts ({start})",
                 "check the order of start and end",
                 "end",
@@ -481,12 +574,7 @@ class _FileReader:
         )
         if self._errors_since(count) or project_id is None or title is None:
             return None
-        positions = dict(item.value_positions)
-        for key, value in item.items():
-            if isinstance(value, list):
-                for index, where in enumerate(value.item_positions):
-                    positions[f"{key}[{index}]"] = where
-        origin = Origin(self.file, item.position[0], item.position[1], positions)
+        origin = Origin(self.file, *(_pos(item) or (0, 0)), _field_positions(item))
         return Project(project_id, title, origin=origin, **fields)
 
     def _errors_since(self, count: int) -> bool:
@@ -501,7 +589,7 @@ class _FileReader:
         try:
             return parse_date(value)
         except DateError as error:
-            self.problem(mapping.value_positions[key], str(error), DATE_HINT, key)
+            self.problem(_vpos(mapping, key), str(error), DATE_HINT, key)
             return None
 
     def _months(self, mapping) -> int | None:
@@ -510,7 +598,7 @@ class _FileReader:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.problem(
-                mapping.value_positions["duration_months"],
+                _vpos(mapping, "duration_months"),
                 f"expected a whole number of months, got {value!r}",
                 "write e.g. 'duration_months: 36'",
                 "duration_months",
@@ -523,11 +611,11 @@ class _FileReader:
         if value is None:
             return None
         if value not in allowed:
+            import difflib
+
             close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(allowed)}"
-            self.problem(
-                mapping.value_positions[key], f"{value!r} is not a valid {key}", hint, field or key
-            )
+            self.problem(_vpos(mapping, key), f"{value!r} is not a valid {key}", hint, field or key)
             return None
         return value
 
@@ -573,11 +661,11 @@ class _FileReader:
         value = mapping.get(key)
         if value is None:
             if required:
-                self.problem(mapping.position, f"missing {key!r}", f"add '{key}: ...'", field)
+                self.problem(_pos(mapping), f"missing {key!r}", f"add '{key}: ...'", field)
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem(
-                mapping.value_positions[key],
+                _vpos(mapping, key),
                 f"{key}: expected a number, got {_kind(value)}",
                 "",
                 field,
@@ -711,6 +799,34 @@ class _FileReader:
             else:
                 names.append(region.name)
         return tuple(names)
+
+
+_NOWHERE: dict = {}
+
+
+def _pos(node):
+    """(line, column) of a parsed mapping or list; None for data from the fast parser."""
+    return getattr(node, "position", None)
+
+
+def _kpos(mapping, key):
+    return getattr(mapping, "key_positions", _NOWHERE).get(key)
+
+
+def _vpos(mapping, key):
+    return getattr(mapping, "value_positions", _NOWHERE).get(key)
+
+
+def _field_positions(item) -> dict:
+    """Where each field and list item of a project was written, for later warnings."""
+    if not hasattr(item, "value_positions"):
+        return {}  # data from the fast parser: no positions to keep
+    positions = dict(item.value_positions)
+    for key, value in item.items():
+        if isinstance(value, list) and hasattr(value, "item_positions"):
+            for index, where in enumerate(value.item_positions):
+                positions[f"{key}[{index}]"] = where
+    return positions
 
 
 def _character(character) -> str:

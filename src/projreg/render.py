@@ -10,10 +10,8 @@ are shown as visible escapes.
 from __future__ import annotations
 
 import io
-import json
 import re
 import sys
-from dataclasses import dataclass
 
 from .records import as_text, label
 
@@ -52,13 +50,11 @@ def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-@dataclass
 class Output:
-    """Where and how to print: the format, colour choice and the streams."""
+    """Where and how to print: the format and the colour choice."""
 
-    format: str = "tsv"
-    color: str = "auto"
-    width: int | None = None
+    def __init__(self, format: str = "tsv", color: str = "auto", width: int | None = None):
+        self.format, self.color, self.width = format, color, width
 
     @classmethod
     def choose(cls, format: str | None, color: str = "auto") -> Output:
@@ -239,6 +235,8 @@ def _column_widths(fields: list[str], cells: list[list[str]], total: int) -> lis
 
 
 def to_json(data) -> str:
+    import json
+
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 

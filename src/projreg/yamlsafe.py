@@ -53,7 +53,7 @@ Loader.yaml_implicit_resolvers = {}
 for tag, pattern, first in (
     ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
     ("bool", r"true|True|TRUE|false|False|FALSE", list("tTfF")),
-    ("int", r"[-+]?[0-9]+", list("-+0123456789")),
+    ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", list("-+0123456789")),
     (
         "float",
         r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
@@ -71,7 +71,10 @@ def plain_is_text(value: str) -> bool:
 
 
 def _construct_int(loader: Loader, node) -> int:
-    return int(loader.construct_scalar(node), 10)
+    text = loader.construct_scalar(node)
+    if text[:2] in ("0o", "0x"):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
 
 
 def _construct_mapping(loader: Loader, node) -> Mapping:
@@ -108,6 +111,46 @@ def _construct_sequence(loader: Loader, node) -> Sequence:
 Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+NOT_FAST = object()
+# Text the fast parser reads differently from YAML 1.2 core as load() applies it goes to
+# load() instead: tags (yaml-rs ignores unknown ones, !!python/... included), anchors and
+# aliases, characters YAML forbids (yaml-rs accepts some), and number forms yaml-rs
+# accepts beyond the core schema (1_000, 0b101, 0O17). Each test is a quick scan first.
+_TAG_OR_ALIAS = re.compile(r"(?:^|[\s\[\]{},:-])[!&*]\S")
+_NUMBER_FORMS = re.compile(r"_\d|0[bBO]")
+_FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def _needs_care(text: str) -> bool:
+    if ("!" in text or "&" in text or "*" in text) and _TAG_OR_ALIAS.search(text):
+        return True
+    if _NUMBER_FORMS.search(text):
+        return True
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _PRINTABLE_ASCII))
+    return _FORBIDDEN.search(text) is not None
+
+
+def load_fast(text: str):
+    """Plain data from the Rust parser yaml-rs (YAML 1.2, duplicate keys refused), or NOT_FAST.
+
+    NOT_FAST when yaml-rs is missing, the text may use tags, anchors, aliases or
+    number forms outside YAML 1.2 core, or yaml-rs refuses it: then load() must
+    read it, and will say what is wrong.
+    """
+    if _needs_care(text):
+        return NOT_FAST
+    try:
+        import yaml_rs
+    except ImportError:
+        return NOT_FAST
+    try:
+        return yaml_rs.loads(text, parse_datetime=False)
+    except Exception:  # its errors carry no positions for our messages; load() will say
+        return NOT_FAST
 
 
 class Refused(yaml.YAMLError):

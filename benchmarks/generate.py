@@ -1,0 +1,128 @@
+"""Write a valid registry of N projects, realistic in shape, the same for the same N and seed.
+
+    python benchmarks/generate.py 10000 > big.yaml
+    python benchmarks/generate.py 100000 --seed 7 -o huge.yaml
+
+Projects have several countries and regions, donors with departments and
+instruments, implementers with roles, objectives of a few sentences, month-
+and day-precision dates (some ongoing, some unknown), and components.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+
+COUNTRIES = [
+    "Georgia", "Armenia", "Azerbaijan", "Moldova", "Ukraine", "Belarus", "Kazakhstan",
+    "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan", "Turkey", "Russia", "Serbia",
+    "Albania", "Kosovo", "North Macedonia", "Montenegro", "Bosnia and Herzegovina", "Jordan",
+    "Lebanon", "Morocco", "Tunisia", "Nigeria", "Ghana", "Senegal", "Iraq", "Pakistan",
+]  # fmt: skip
+REGIONS = ["Eastern Partnership", "Central Asia", "Western Balkans", "European Union"]
+DONORS = [
+    ("European Commission", None, "ENI"),
+    ("European Union", None, None),
+    ("Federal Republic of Germany", "Ministry of Interior", None),
+    ("Kingdom of the Netherlands", "Ministry of Justice and Security", None),
+    ("Republic of Poland", "Ministry of Interior and Administration", None),
+    ("Swiss Confederation", "State Secretariat for Migration", None),
+    ("United Kingdom", "Home Office", None),
+    ("Republic of Austria", "Federal Ministry of the Interior", None),
+]
+AGENCIES = ["ICMPD", "IOM", "UNDP", "UNHCR", "Frontex", "WCO", "GIZ", "OSCE", "Expertise France"]
+ROLES = ["lead", "partner", "co-implementing", "consortium-lead", "consortium-member", None]
+TOPICS = [
+    "integrated border management", "readmission and reintegration", "labour migration",
+    "migration data and statistics", "asylum systems", "visa liberalisation", "trafficking in human beings",
+    "diaspora engagement", "document security", "return counselling",
+]  # fmt: skip
+VERBS = ["strengthen", "support", "develop", "improve", "enhance", "facilitate", "build"]
+MONTHS = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]  # fmt: skip
+
+
+def sentence(rng: random.Random) -> str:
+    return f"To {rng.choice(VERBS)} {rng.choice(TOPICS)} with {rng.choice(AGENCIES)}."
+
+
+def quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def project(rng: random.Random, number: int) -> str:
+    lines = [f"  - id: GEN-{number:06d}", f"    title: {quoted(rng.choice(VERBS).capitalize() + ' ' + rng.choice(TOPICS) + ' ' + str(number))}"]
+    if rng.random() < 0.6:
+        lines.append(f"    acronym: G{number}")
+    lines.append(f"    objective: {quoted(' '.join(sentence(rng) for _ in range(rng.randint(2, 3))))}")
+    lines.append("    specific_objectives:")
+    lines += [f"      - {quoted(sentence(rng))}" for _ in range(rng.randint(1, 2))]
+    lines.append("    implementers:")
+    for agency in rng.sample(AGENCIES, rng.randint(1, 3)):
+        role = rng.choice(ROLES)
+        lines.append(f"      - {{name: {agency}" + (f", role: {role}}}" if role else "}"))
+    lines.append("    donors:")
+    for name, department, instrument in rng.sample(DONORS, rng.randint(1, 2)):
+        extra = "".join(
+            f", {key}: {quoted(value)}"
+            for key, value in (("department", department), ("instrument", instrument))
+            if value
+        )
+        lines.append(f"      - {{name: {quoted(name)}{extra}}}")
+    countries = rng.sample(COUNTRIES, rng.randint(1, 4))
+    lines.append("    countries: [" + ", ".join(quoted(c) for c in countries) + "]")
+    if rng.random() < 0.15:
+        lines.append(f"    regions: [{rng.choice(REGIONS)}]")
+    kind = rng.random()
+    year = rng.randint(2005, 2024)
+    month = rng.randint(1, 12)
+    if kind < 0.05:
+        lines.append(f"    duration_months: {rng.choice([12, 24, 36, 48])}")  # dates unknown
+    elif kind < 0.5:
+        length = rng.randint(6, 60)
+        end_month = (month - 1 + length) % 12 + 1
+        end_year = year + (month - 1 + length) // 12
+        lines.append(f"    start: {MONTHS[month - 1]} {year}")
+        if rng.random() < 0.9:
+            lines.append(f"    end: {MONTHS[end_month - 1]} {end_year}")
+    else:
+        day = rng.randint(1, 28)
+        lines.append(f"    start: {year}-{month:02d}-{day:02d}")
+        if rng.random() < 0.9:
+            lines.append(f"    end: {year + rng.randint(1, 4)}-{month:02d}-{day:02d}")
+    if rng.random() < 0.2:
+        lines.append("    components:")
+        for index in range(1, rng.randint(2, 4)):
+            lines.append(f"      - {{title: Component {index}, description: {quoted(sentence(rng))}}}")
+    if rng.random() < 0.3:
+        lines.append(f"    manager: {quoted(rng.choice(['A.', 'B.', 'C.']) + ' Example')}")
+    return "\n".join(lines) + "\n"
+
+
+def generate(count: int, seed: int = 1, out=sys.stdout) -> None:
+    rng = random.Random(seed)
+    out.write("# A generated registry for benchmarks: not real projects.\n")
+    out.write("organisations:\n  - {name: European Commission, part_of: European Union}\n")
+    out.write("projects:\n")
+    for number in range(1, count + 1):
+        out.write(project(rng, number))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("-o", "--output")
+    args = parser.parse_args()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            generate(args.count, args.seed, out)
+    else:
+        generate(args.count, args.seed)
+
+
+if __name__ == "__main__":
+    main()

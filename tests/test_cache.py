@@ -1,0 +1,176 @@
+"""The cache of validated registry files: never stale, survives damage and concurrency, no pickle."""
+
+import json
+import multiprocessing
+import os
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from projreg import RegistryError, cache, load_registry
+
+REGISTRY = textwrap.dedent("""\
+    projects:
+      - id: A-1
+        title: First
+        countries: [Georgia]
+        start: July 2014
+        donors: [{name: European Commission, instrument: ENPI}]
+""")
+
+
+@pytest.fixture
+def registry_file(tmp_path):
+    path = tmp_path / "registry.yaml"
+    path.write_text(REGISTRY, encoding="utf-8")
+    return path
+
+
+def entries():
+    return sorted(cache.folder().glob("*.json"))
+
+
+def test_a_valid_file_is_cached_as_json_and_read_back(registry_file):
+    first = load_registry(registry_file)
+    (entry,) = entries()
+    data = json.loads(entry.read_text(encoding="utf-8"))  # plain JSON, not pickle
+    assert data["projects"][0][0] == "A-1"
+    second = load_registry(registry_file)
+    assert second.projects == first.projects
+    assert second.projects[0].start.precision == "month"
+
+
+def test_the_cached_copy_is_what_is_read(registry_file):
+    load_registry(registry_file)
+    (entry,) = entries()
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["projects"][0][1] = "From the cache"  # a project is a list: id, title, ...
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    assert load_registry(registry_file).projects[0].title == "From the cache"
+    # ... unless the cache is bypassed.
+    assert load_registry(registry_file, use_cache=False).projects[0].title == "First"
+
+
+def test_an_edited_file_is_never_served_stale(registry_file):
+    load_registry(registry_file)
+    stat = registry_file.stat()
+    # Same size, same modification time: only the content tells the edit apart.
+    registry_file.write_text(REGISTRY.replace("First", "Fir5t"), encoding="utf-8")
+    os.utime(registry_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert registry_file.stat().st_size == stat.st_size
+    assert load_registry(registry_file).projects[0].title == "Fir5t"
+
+
+def test_an_edit_that_breaks_the_file_is_reported(registry_file):
+    load_registry(registry_file)
+    registry_file.write_text(REGISTRY.replace("July 2014", "Jly 2014"), encoding="utf-8")
+    with pytest.raises(RegistryError) as caught:
+        load_registry(registry_file)
+    assert caught.value.errors[0].line == 5
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"{not json",
+        b"\x80\x81",
+        b'{"format": 1}',
+        b'{"format": 1, "file": "x", "projects": [{"id": 1}], "organisations": [], "notes": []}',
+        b"[]",
+        b"null",
+    ],
+)
+def test_a_damaged_entry_is_rebuilt_not_crashed_on(registry_file, damage):
+    load_registry(registry_file)
+    (entry,) = entries()
+    entry.write_bytes(damage)
+    assert load_registry(registry_file).projects[0].title == "First"
+    assert json.loads(entry.read_text(encoding="utf-8"))["projects"][0][1] == "First"
+
+
+def test_no_cache_writes_nothing(run, registry_file):
+    assert run("--no-cache", "--registry", str(registry_file), "list").exit_code == 0
+    assert entries() == []
+    assert run("--registry", str(registry_file), "list").exit_code == 0
+    assert len(entries()) == 1
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(
+    registry_file, tmp_path, monkeypatch
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("PROJREG_CACHE_DIR", str(blocker / "cache"))
+    assert load_registry(registry_file).projects[0].id == "A-1"
+
+
+def test_files_with_problems_are_not_cached(tmp_path):
+    path = tmp_path / "warn.yaml"
+    path.write_text("projects:\n  - {id: A, title: x, countries: [Georgia, GE]}\n")
+    assert load_registry(path).warnings  # a warning: loads, but is not cached
+    assert entries() == []
+
+
+def _load_in_another_process(path, folder, queue):
+    os.environ["PROJREG_CACHE_DIR"] = folder
+    queue.put([p.title for p in load_registry(path).projects])
+
+
+def test_runs_at_the_same_time_share_the_cache_safely(registry_file):
+    big = "projects:\n" + "".join(
+        f"  - {{id: P-{n}, title: Project {n}, countries: [Armenia], start: 2018-0{n % 9 + 1}}}\n"
+        for n in range(3000)
+    )
+    registry_file.write_text(big, encoding="utf-8")
+    queue = multiprocessing.get_context("spawn").Queue()
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(
+            target=_load_in_another_process, args=(str(registry_file), str(cache.folder()), queue)
+        )
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    results = [queue.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=120)
+    assert all(r == results[0] for r in results) and len(results[0]) == 3000
+    with ThreadPoolExecutor(4) as pool:
+        titles = list(pool.map(lambda _: len(load_registry(registry_file).projects), range(8)))
+    assert titles == [3000] * 8
+    assert len(entries()) == 1
+    assert not list(cache.folder().glob("*.tmp"))  # no temporary file left behind
+
+
+scalars = st.sampled_from(
+    ["1_000", "0b101", "0O17", "0o17", "0x1F", "+12", "1e3", "NO", "yes", "~", "null", "2018",
+     "2018-06", "June 2018", "'quoted'", '"dq"', "Georgia", "GE", "a: b", "- x", "!!str 12",
+     "&a x", "*a", "\t", "x\ty", "[1, 2]", "{a: 1}", "12:30", ".5", "-", "''"]
+)  # fmt: skip
+fields = st.sampled_from(
+    ["id", "title", "acronym", "countries", "start", "end", "duration_months", "donors", "notes"]
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.dictionaries(fields, scalars, min_size=1, max_size=5), min_size=1, max_size=3))
+def test_the_fast_parser_and_the_careful_one_agree(tmp_path, projects):
+    lines = ["projects:"]
+    for project in projects:
+        lines.append("  - " + "\n    ".join(f"{key}: {value}" for key, value in project.items()))
+    path = tmp_path / "r.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outcomes = []
+    for fast in (True, False):
+        try:
+            outcomes.append(("ok", load_registry(path, use_cache=False, fast=fast).projects))
+        except RegistryError as error:
+            outcomes.append(("error", [p.headline() for p in error.errors]))
+    assert outcomes[0] == outcomes[1]
