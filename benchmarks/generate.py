@@ -54,10 +54,15 @@ def quoted(text: str) -> str:
 
 
 def project(rng: random.Random, number: int) -> str:
-    lines = [f"  - id: GEN-{number:06d}", f"    title: {quoted(rng.choice(VERBS).capitalize() + ' ' + rng.choice(TOPICS) + ' ' + str(number))}"]
+    lines = [
+        f"  - id: GEN-{number:06d}",
+        f"    title: {quoted(rng.choice(VERBS).capitalize() + ' ' + rng.choice(TOPICS) + ' ' + str(number))}",
+    ]
     if rng.random() < 0.6:
         lines.append(f"    acronym: G{number}")
-    lines.append(f"    objective: {quoted(' '.join(sentence(rng) for _ in range(rng.randint(2, 3))))}")
+    lines.append(
+        f"    objective: {quoted(' '.join(sentence(rng) for _ in range(rng.randint(2, 3))))}"
+    )
     lines.append("    specific_objectives:")
     lines += [f"      - {quoted(sentence(rng))}" for _ in range(rng.randint(1, 2))]
     lines.append("    implementers:")
@@ -96,7 +101,9 @@ def project(rng: random.Random, number: int) -> str:
     if rng.random() < 0.2:
         lines.append("    components:")
         for index in range(1, rng.randint(2, 4)):
-            lines.append(f"      - {{title: Component {index}, description: {quoted(sentence(rng))}}}")
+            lines.append(
+                f"      - {{title: Component {index}, description: {quoted(sentence(rng))}}}"
+            )
     if rng.random() < 0.3:
         lines.append(f"    manager: {quoted(rng.choice(['A.', 'B.', 'C.']) + ' Example')}")
     return "\n".join(lines) + "\n"

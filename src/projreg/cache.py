@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 
 from . import __version__, geo
@@ -150,28 +151,30 @@ def _make(cls, **values):
 
 
 def _date(date: PartialDate | None):
-    return None if date is None else [date.year, date.month, date.day]
+    return None if date is None else tuple(date)
 
 
 def _undate(value) -> PartialDate | None:
     return None if value is None else _day(*value)
 
 
+_scalars_of = attrgetter(*_SCALARS)
+_texts_of = attrgetter(*_TEXTS)
+_dates_of = attrgetter(*_DATES)
+_people_of = attrgetter(*_PEOPLE)
+
+
 def _plain(project: Project) -> list:
-    values = {name: getattr(project, name) for name in _SCALARS}
-    values.update({name: list(getattr(project, name)) for name in _TEXTS})
-    values.update({name: _date(getattr(project, name)) for name in _DATES})
-    for name in _PEOPLE:
-        values[name] = [
-            [p.name, p.role, p.department, p.instrument, p.ref] for p in getattr(project, name)
-        ]
-    values["components"] = [[c.title, c.description] for c in project.components]
-    values["links"] = [[link.text, link.url, link.kind] for link in project.links]
-    values["sectors"] = [[s.code, s.vocabulary, s.name, s.percentage] for s in project.sectors]
-    values["budgets"] = [
-        [b.value, b.currency, _date(b.start), _date(b.end)] for b in project.budgets
-    ]
-    return [values[name] for name in _ORDER] + [project.origin.line if project.origin else 0]
+    # Tuples of text serialise as they are; records (NamedTuples) become plain tuples.
+    values = [*_scalars_of(project), *_texts_of(project)]
+    values += [None if date is None else tuple(date) for date in _dates_of(project)]
+    values += [[tuple(p) for p in people] for people in _people_of(project)]
+    values.append([tuple(c) for c in project.components])
+    values.append([tuple(link) for link in project.links])
+    values.append([tuple(s) for s in project.sectors])
+    values.append([[b.value, b.currency, _date(b.start), _date(b.end)] for b in project.budgets])
+    values.append(project.origin.line if project.origin else 0)
+    return values
 
 
 @cache
@@ -182,7 +185,7 @@ def _person(*values) -> Participant:
 
 @cache
 def _day(year, month, day) -> PartialDate:
-    return _make(PartialDate, year=year, month=month, day=day)
+    return tuple.__new__(PartialDate, (year, month, day))  # checked when it was cached
 
 
 def _tuple(items) -> tuple:

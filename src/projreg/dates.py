@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-
-from .frozen import frozen
+from typing import NamedTuple
 
 YEAR, MONTH, DAY = "year", "month", "day"
 _ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -43,23 +42,30 @@ class DateError(ValueError):
     """Text that does not name a year, a month or a day."""
 
 
-@frozen
-class PartialDate:
+class _DateFields(NamedTuple):
     year: int
     month: int | None = None
     day: int | None = None
 
-    def __post_init__(self) -> None:
-        if self.day is not None and self.month is None:
+
+class PartialDate(_DateFields):
+    """A year, a month or a day; immutable, and checked when made."""
+
+    __slots__ = ()
+
+    def __new__(cls, year: int, month: int | None = None, day: int | None = None):
+        if day is not None and month is None:
             raise DateError("a day needs a month")
-        if not 1 <= self.year <= 9999:
-            raise DateError(f"year {self.year} is out of range")
-        if self.month is not None and not 1 <= self.month <= 12:
-            raise DateError(f"month {self.month} is not between 1 and 12")
-        if self.day is not None:
-            last = days_in_month(self.year, self.month)
-            if not 1 <= self.day <= last:
-                raise DateError(f"day {self.day} is not in {self.year}-{self.month:02d}")
+        if not 1 <= year <= 9999:
+            raise DateError(f"year {year} is out of range")
+        if month is not None and not 1 <= month <= 12:
+            raise DateError(f"month {month} is not between 1 and 12")
+        if day is not None and not 1 <= day <= days_in_month(year, month):
+            raise DateError(f"day {day} is not in {year}-{month:02d}")
+        return super().__new__(cls, year, month, day)
+
+    def __repr__(self) -> str:
+        return f"PartialDate({self.iso()})"
 
     @property
     def precision(self) -> str:

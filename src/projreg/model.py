@@ -180,13 +180,12 @@ class UnknownProject(LookupError):
         super().__init__(f"no project {text!r}{hint}")
 
 
-@frozen
-class Registry:
+class Registry(NamedTuple):
     projects: tuple[Project, ...]
     organisations: tuple[Organisation, ...] = ()
     sources: tuple[str, ...] = ()
     source_notes: tuple[str, ...] = ()
-    warnings: tuple = field(default=(), compare=False, repr=False)  # Problems found on loading
+    warnings: tuple = ()  # Problems found on loading: suspicious, but not errors
 
     def get(self, text: str) -> Project:
         """The project whose id or acronym matches text (see id_key); raises UnknownProject."""

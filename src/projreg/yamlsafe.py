@@ -119,7 +119,8 @@ NOT_FAST = object()
 # aliases, characters YAML forbids (yaml-rs accepts some), and number forms yaml-rs
 # accepts beyond the core schema (1_000, 0b101, 0O17). Each test is a quick scan first.
 _TAG_OR_ALIAS = re.compile(r"(?:^|[\s\[\]{},:-])[!&*]\S")
-_NUMBER_FORMS = re.compile(r"_\d|0[bBO]")
+# Two patterns, not one alternation: each alone is searched by its literal first character.
+_NUMBER_FORMS = (re.compile(r"_\d"), re.compile(r"0[bBO]"))
 _FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
@@ -127,7 +128,7 @@ _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 def _needs_care(text: str) -> bool:
     if ("!" in text or "&" in text or "*" in text) and _TAG_OR_ALIAS.search(text):
         return True
-    if _NUMBER_FORMS.search(text):
+    if any(pattern.search(text) for pattern in _NUMBER_FORMS):
         return True
     if text.isascii():
         return bool(text.encode("ascii").translate(None, _PRINTABLE_ASCII))
