@@ -174,3 +174,44 @@ def test_the_fast_parser_and_the_careful_one_agree(tmp_path, projects):
         except RegistryError as error:
             outcomes.append(("error", [p.headline() for p in error.errors]))
     assert outcomes[0] == outcomes[1]
+
+
+RICH = textwrap.dedent("""\
+    organisations:
+      - {name: European Commission, aliases: [EC], part_of: European Union, note: An institution}
+    source: a test
+    projects:
+      - id: R-1
+        title: Everything
+        iati_id: XM-1
+        components: [{title: One, description: First part}]
+        implementers: [{name: ICMPD, role: lead}, {ref: XM-NO-NAME}]
+        donors: [{name: EC, department: DG, instrument: ENI, ref: XI-1}]
+        countries: [Georgia, Kosovo]
+        transaction_countries: [Armenia]
+        regions: [Central Asia]
+        start: 2019-03-15
+        end: June 2021
+        planned_start: 2019
+        sectors: [{code: '15210', vocabulary: '1', name: Security, percentage: 62.5}]
+        budgets: [{value: 1500000, currency: EUR, start: 2019-01, end: 2019-12-31}]
+        links: [{text: Page, url: 'https://example.org', kind: website}]
+        notes: [a note]
+""")
+
+
+@pytest.mark.parametrize("orjson_available", [True, False])
+def test_every_kind_of_field_survives_the_cache(tmp_path, monkeypatch, orjson_available):
+    if not orjson_available:
+        monkeypatch.setitem(__import__("sys").modules, "orjson", None)  # import orjson fails
+    path = tmp_path / "rich.yaml"
+    path.write_text(RICH, encoding="utf-8")
+    fresh = load_registry(path, use_cache=False)
+    load_registry(path)  # stores
+    assert len(entries()) == 1
+    cached = load_registry(path)
+    assert cached.projects == fresh.projects
+    assert cached.organisations == fresh.organisations
+    assert cached.source_notes == fresh.source_notes
+    assert cached.projects[0].end.precision == "month"
+    assert cached.projects[0].budgets[0].start.precision == "month"

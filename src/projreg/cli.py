@@ -981,11 +981,13 @@ def main() -> None:
     import os
 
     name = _command_name(sys.argv[1:])
+    every = app.registered_commands
     if name and not os.environ.get("_PROJREG_COMPLETE"):
-        chosen = [c for c in app.registered_commands if _name_of(c) == name]
-        if chosen:
-            app.registered_commands = chosen
-    app(prog_name="projreg")
+        app.registered_commands = [c for c in every if _name_of(c) == name] or every
+    try:
+        app(prog_name="projreg")
+    finally:
+        app.registered_commands = every
 
 
 def _name_of(command) -> str:
