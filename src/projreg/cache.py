@@ -144,13 +144,6 @@ _ORDER = (*_SCALARS, *_TEXTS, *_DATES, *_PEOPLE, "components", "links", "sectors
 _new = object.__new__
 
 
-def _make(cls, **values):
-    """An instance of a frozen dataclass from trusted values, without __init__'s checks."""
-    instance = _new(cls)
-    instance.__dict__.update(values)
-    return instance
-
-
 def _undate(value) -> PartialDate | None:
     return None if value is None else _day(*value)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NamedTuple
 
@@ -253,6 +254,17 @@ def _fields(text: str | None, default: tuple[str, ...], available=None) -> list[
             2,
         )
     return names
+
+
+@contextmanager
+def _writing(path: Path):
+    """Turn a refused or failed write of path into one clear line and exit 1."""
+    try:
+        yield
+    except FileExistsError:
+        raise _fail(f"{path} exists; use --force to overwrite it", 1) from None
+    except OSError as error:
+        raise _fail(f"cannot write {path}: {error.strerror or error}", 1) from None
 
 
 def _today(today: PartialDate | None) -> dt.date:
@@ -646,12 +658,8 @@ def timeline(
     )
     _, selection = _select(ctx, filters, sort="start")
     chart = make_timeline(selection.projects, filters.today, on.first_day() if on else None)
-    try:
+    with _writing(output):
         emit_timeline(out, chart, filters.today, on, output, force)
-    except FileExistsError as error:
-        raise _fail(f"{error.filename} exists; use --force to overwrite it", 1) from None
-    except OSError as error:
-        raise _fail(f"cannot write {output}: {error.strerror or error}", 1) from None
 
 
 @app.command()
@@ -790,12 +798,8 @@ def import_iati(
     }
     text = to_yaml(document)
     _verify_registry_text(text, output)
-    try:
+    with _writing(output):
         write_text_atomically(output, text, force=force)
-    except FileExistsError:
-        raise _fail(f"{output} exists; use --force to overwrite it", 1) from None
-    except OSError as error:
-        raise _fail(f"cannot write {output}: {error.strerror or error}", 1) from None
     note = Output().note
     note(
         f"Imported {len(result.projects)} activit{'y' if len(result.projects) == 1 else 'ies'} "
@@ -940,12 +944,8 @@ def export(
     if output is None:
         sys.stdout.write(text)
         return
-    try:
+    with _writing(output):
         write_text_atomically(output, text, force=force)
-    except FileExistsError:
-        raise _fail(f"{output} exists; use --force to overwrite it", 1) from None
-    except OSError as error:
-        raise _fail(f"cannot write {output}: {error.strerror or error}", 1) from None
     note(f"wrote {len(selection.projects) - len(skipped)} activities to {output}")
 
 

@@ -139,10 +139,6 @@ def country_name(code: str) -> str:
     return name
 
 
-def all_country_names() -> list[str]:
-    return sorted(_names().values())
-
-
 @cache
 def _region_index() -> dict[str, Region]:
     index = {}

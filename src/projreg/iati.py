@@ -144,7 +144,7 @@ def _readable_id(identifier: str, reporting_ref: str | None, others: list[str]) 
 
 
 def project_from_activity(
-    activity: ElementTree.Element, default_lang: str = "en", file_version: str = "2.03"
+    activity: ElementTree.Element, default_lang: str = "en"
 ) -> tuple[Project | None, str | None]:
     """One activity as a Project, or (None, why it was skipped)."""
     lang = activity.get(XML_LANG) or default_lang
@@ -361,7 +361,7 @@ def import_files(paths: Iterable[str], progress=None) -> ImportResult:
         result.files += 1
         default_lang = root.get(XML_LANG) or "en"
         for number, activity in enumerate(activities, 1):
-            project, why = project_from_activity(activity, default_lang, root.get("version") or "")
+            project, why = project_from_activity(activity, default_lang)
             if progress:
                 progress()
             if project is None:

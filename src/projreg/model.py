@@ -134,10 +134,6 @@ class Project:
     notes: tuple[str, ...] = ()
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
-    @property
-    def dates_known(self) -> bool:
-        return self.start is not None or self.end is not None
-
     def overlaps(self, first: dt.date, last: dt.date) -> bool | None:
         """Was the project running on any day from first to last? None when unknown.
 
