@@ -908,6 +908,8 @@ def export(
     \b
       projreg export --reporting-org-ref XM-EXAMPLE --reporting-org-name "Example"
         --reporting-org-type 40 -o activities.xml
+      projreg export --reporting-org-ref XM-EXAMPLE --reporting-org-name "Example"
+        --reporting-org-type 40 --country Georgia --id-prefix XM-EXAMPLE-GE > georgia.xml
     """
     from .files import write_text_atomically
     from .iati import Publisher, to_iati_xml
