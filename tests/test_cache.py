@@ -215,3 +215,39 @@ def test_every_kind_of_field_survives_the_cache(tmp_path, monkeypatch, orjson_av
     assert cached.source_notes == fresh.source_notes
     assert cached.projects[0].end.precision == "month"
     assert cached.projects[0].budgets[0].start.precision == "month"
+
+
+BLOCKS = [
+    "summary: >-\n      one\n      two\n\n      three\n",
+    "summary: >\n      one\n        indented more\n      back\n",
+    "summary: |\n      line one  \n      line two\n",
+    "summary: |+\n      kept\n\n",
+    "summary: |-\n      stripped\n",
+    'summary: "escapes \\u00e9 \\t tab \\\\ slash"\n',
+    "summary: 'it''s quoted'\n",
+    "summary: plain text # and a comment\n",
+    "summary: Türkiye, Moldova – “quotes” ’\n",
+    "summary: >-\n      a very long line that is folded\n      onto the next one\n",
+    "notes:\n      - first\n      -   second with spaces\n",
+    "summary: key: value\n",
+]
+
+
+@pytest.mark.parametrize("snippet", BLOCKS)
+def test_both_parsers_read_block_and_quoted_text_alike(tmp_path, snippet):
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "projects:\n  - id: A\n    title: x\n    " + snippet.replace("\n      ", "\n      "),
+        encoding="utf-8",
+    )
+    outcomes = []
+    for fast in (True, False):
+        try:
+            outcomes.append(("ok", load_registry(path, use_cache=False, fast=fast).projects))
+        except RegistryError as error:
+            outcomes.append(("error", [p.headline() for p in error.errors]))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_both_parsers_read_the_seed_registry_alike():
+    assert load_registry(use_cache=False, fast=True) == load_registry(use_cache=False, fast=False)
