@@ -167,13 +167,19 @@ def test_the_fast_parser_and_the_careful_one_agree(tmp_path, projects):
         lines.append("  - " + "\n    ".join(f"{key}: {value}" for key, value in project.items()))
     path = tmp_path / "r.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    outcomes = []
+    fast, careful = outcomes(path)
+    assert fast == careful
+
+
+def outcomes(path):
+    """What the fast parser and the careful one make of a file: projects, or error headlines."""
+    found = []
     for fast in (True, False):
         try:
-            outcomes.append(("ok", load_registry(path, use_cache=False, fast=fast).projects))
+            found.append(("ok", load_registry(path, use_cache=False, fast=fast).projects))
         except RegistryError as error:
-            outcomes.append(("error", [p.headline() for p in error.errors]))
-    assert outcomes[0] == outcomes[1]
+            found.append(("error", [p.headline() for p in error.errors]))
+    return found
 
 
 RICH = textwrap.dedent("""\
@@ -240,13 +246,8 @@ def test_both_parsers_read_block_and_quoted_text_alike(tmp_path, snippet):
         "projects:\n  - id: A\n    title: x\n    " + snippet.replace("\n      ", "\n      "),
         encoding="utf-8",
     )
-    outcomes = []
-    for fast in (True, False):
-        try:
-            outcomes.append(("ok", load_registry(path, use_cache=False, fast=fast).projects))
-        except RegistryError as error:
-            outcomes.append(("error", [p.headline() for p in error.errors]))
-    assert outcomes[0] == outcomes[1]
+    fast, careful = outcomes(path)
+    assert fast == careful
 
 
 def test_both_parsers_read_the_seed_registry_alike():
