@@ -213,3 +213,24 @@ def test_completion_reads_the_registry_in_use(write):
     assert complete("list", "--agency", "UN") == ["UNDP"]
     other = write("projects:\n  - {id: ENDLESS, title: x}\n")
     assert complete("--registry", str(other), "show", "EN") == ["ENDLESS"]
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 200])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["list"], ["EAP-IBM-CABUIPRO", "PRAGUE-PROCESS", "2019-01-01", "completed"]),
+        (["list", "--country", "az"], ["EAP-IBM-CABUIPRO", "2020-06-30", "via"]),
+        (["report", "--by", "country"], ["EAP-IBM-CABUIPRO,", "PRAGUE-PROCESS", "2020-06-30"]),
+        (["active", "--on", "2018"], ["PRAGUE-PROCESS", "BOMCA-9", "2015-06", "completed"]),
+    ],
+)
+def test_tables_never_cut_ids_or_dates(run, width, args, words):
+    result = run(*args, "-f", "table", env={"COLUMNS": str(width)})
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    text = " ".join(lines)
+    if width >= 80:  # from 80 columns on, every id, date and status stands whole on one line
+        for word in words:
+            assert word in text.split(), (word, width)
+    assert "…" not in text  # nothing is cut: what does not fit is folded

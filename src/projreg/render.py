@@ -191,15 +191,14 @@ def _table(
         out.note(empty)
         return
     cells = [[visible(as_text(row[f], ", ")) or NONE for f in fields] for row in rows]
-    widths = _column_widths(fields, cells, console.width)
+    headers = [labels.get(name) or label(name) for name in fields]
+    widths = _column_widths(fields, headers, cells, console.width)
     table = _new_table(title)
-    for name, width in zip(fields, widths, strict=True):
-        short = name in _SHORT_FIELDS
+    for header, width, name in zip(headers, widths, fields, strict=True):
         table.add_column(
-            labels.get(name) or label(name),
+            header,
             width=width,
-            overflow="ellipsis" if short else "fold",  # cut only with a visible sign
-            no_wrap=short,
+            overflow="fold",  # a value wider than its column is folded, never cut
             style="cyan" if name == "id" else None,
         )
     for row in cells:
@@ -207,30 +206,50 @@ def _table(
     console.print(table)
 
 
-def _column_widths(fields: list[str], cells: list[list[str]], total: int) -> list[int | None]:
-    """Short columns keep their full width; long text shares what is left, and wraps.
+def _column_widths(
+    fields: list[str], headers: list[str], cells: list[list[str]], total: int
+) -> list[int]:
+    """Widths that fit `total`: short columns whole, long text sharing the rest.
 
-    Rich's own sharing squeezes text columns to a few letters, or drops them,
-    when dates and ids take their room; this keeps every text column readable.
+    In order of preference: every column at full width; short columns (ids,
+    dates, numbers) at the width of their values, a longer header wrapping onto
+    a second line; text columns sharing what is left without breaking a word
+    that fits on a line; and only on a very narrow terminal, text columns
+    narrower still, folding words. The widths always add up to no more than
+    `total`, so Rich never squeezes a date or an id, and never drops a column.
     """
-    natural = [
-        max([len(label(f)), *(max(map(len, row[i].split("\n"))) for row in cells)])
-        for i, f in enumerate(fields)
+
+    def lines(i):
+        return [line for row in cells for line in row[i].split("\n")]
+
+    def longest_word(texts):
+        return max((len(word) for text in texts for word in text.split()), default=1)
+
+    short = [name in _SHORT_FIELDS for name in fields]
+    values = [max(map(len, lines(i)), default=1) for i in range(len(fields))]
+    whole = [max(v, len(h)) for v, h in zip(values, headers, strict=True)]
+    room = total - _overhead(len(fields))
+    if sum(whole) <= room:
+        return whole
+    widths = [
+        max(v, longest_word([h])) if s else w
+        for v, h, s, w in zip(values, headers, short, whole, strict=True)
     ]
-    flexible = [i for i, f in enumerate(fields) if f not in _SHORT_FIELDS]
-    fixed = sum(w for i, w in enumerate(natural) if i not in flexible)
-    room = total - _overhead(len(fields)) - fixed
-    wanted = sum(natural[i] for i in flexible)
-    if wanted <= room:
-        return [None] * len(fields)
+    flexible = [i for i, s in enumerate(short) if not s]
+    left = room - sum(w for w, s in zip(widths, short, strict=True) if s)
+    if sum(widths[i] for i in flexible) <= left:
+        return widths
+    floor = {i: min(whole[i], max(10, longest_word([*lines(i), headers[i]]))) for i in flexible}
+    if sum(floor.values()) > left:  # a very narrow terminal: words will be folded
+        floor = {i: max(1, min(floor[i], left // len(flexible))) for i in flexible}
     # Water-filling: narrow text columns get all they need, wide ones share the rest.
-    widths: list[int | None] = [None] * len(fields)
-    pending = sorted(flexible, key=lambda i: natural[i])
+    pending = sorted(flexible, key=lambda i: whole[i])
     while pending:
-        fair = room // len(pending)
         i = pending.pop(0)
-        widths[i] = max(min(natural[i], fair), min(natural[i], 10))
-        room -= widths[i]
+        fair = left // (len(pending) + 1)
+        keep = sum(floor[j] for j in pending)  # what the columns still to come need at least
+        widths[i] = min(max(min(whole[i], fair), floor[i]), left - keep)
+        left -= widths[i]
     return widths
 
 
