@@ -115,6 +115,16 @@ def test_files_with_problems_are_not_cached(tmp_path):
     assert entries() == []
 
 
+def test_a_file_with_duplicate_ids_is_not_cached(tmp_path):
+    path = tmp_path / "twice.yaml"
+    path.write_text("projects:\n  - {id: A, title: x}\n  - {id: a, title: y}\n")
+    for _ in range(2):
+        with pytest.raises(RegistryError) as caught:
+            load_registry(path)
+        assert caught.value.errors[0].line == 3  # found again, with its position
+    assert entries() == []
+
+
 def _load_in_another_process(path, folder, queue):
     os.environ["PROJREG_CACHE_DIR"] = folder
     queue.put([p.title for p in load_registry(path).projects])

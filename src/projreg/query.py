@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from . import geo
 from .dates import PartialDate
@@ -64,8 +65,8 @@ def _contains_word(needle: str, haystack: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", _words(haystack)) is not None
 
 
-def _organisation_matches(registry: Registry, needle: str, participant) -> bool:
-    names = registry.names_of(participant.name) if participant.name else []
+def _organisation_matches(names_of, needle: str, participant) -> bool:
+    names = names_of(participant.name) if participant.name else []
     texts = [*names, participant.ref, participant.department, participant.instrument]
     return any(_contains_word(needle, t) for t in texts if t)
 
@@ -116,6 +117,8 @@ def select(
     donors = [_words(d) for d in filters.donors]
     agencies = [_words(a) for a in filters.agencies]
     searches = [_words(s) for s in filters.search]
+    # The same few organisations recur in every project: look each name up once.
+    names_of = cache(registry.names_of)
 
     matches, undetermined = [], []
     for project in registry.projects:
@@ -125,11 +128,11 @@ def select(
             if not matched or (filters.direct and via):
                 continue
         if donors and not any(
-            _organisation_matches(registry, d, p) for d in donors for p in project.donors
+            _organisation_matches(names_of, d, p) for d in donors for p in project.donors
         ):
             continue
         if agencies and not any(
-            _organisation_matches(registry, a, p) for a in agencies for p in project.implementers
+            _organisation_matches(names_of, a, p) for a in agencies for p in project.implementers
         ):
             continue
         if searches and not any(s in searchable_text(project) for s in searches):

@@ -194,19 +194,24 @@ def load_registry(path=None, use_cache: bool = True, fast: bool = True) -> Regis
     is available; any problem at all sends the file through the position-keeping
     parser, so that every message has its line and column.
     """
+    from . import cache
+
     files = registry_paths(path)
     problems: list[Problem] = []
     with _collector_paused():
-        parts = [_read_file(str(file), problems, use_cache, fast) for file in files]
+        read = [_read_file(str(file), problems, use_cache, fast) for file in files]
+    parts = [contents for contents, _ in read]
     projects = [p for part in parts for p in part.projects]
-    _check_unique_ids(projects, problems)
-    if fast and any(
-        p.line == 0 for p in problems if p.severity == "error" and p.file in map(str, files)
-    ):
-        # An error found on data from the fast parser or the cache has no position: read again.
+    duplicates = _check_unique_ids(projects, problems)
+    if fast and any(p.line == 0 for p in duplicates):
+        # Projects from the fast parser or the cache carry no position: read again with them.
         return load_registry(path, use_cache=False, fast=False)
     if any(p.severity == "error" for p in problems):
         raise RegistryError(problems)
+    # Cached only now, after the registry-wide checks: a cache entry is a file without problems.
+    for contents, entry in read:
+        if entry:
+            cache.store(entry, contents)
     return Registry(
         tuple(projects),
         tuple(o for part in parts for o in part.organisations),
@@ -243,20 +248,22 @@ class FileContents(NamedTuple):
     notes: list[str]
 
 
-def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool) -> FileContents:
+def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
+    """The file's contents, and the cache entry to store them under (None: do not store)."""
     from . import cache
 
+    nothing = FileContents([], [], [])
     raw = _read_bytes(file, problems)
     if raw is None:
-        return FileContents([], [], [])
+        return nothing, None
     key = cache.key(file, raw) if use_cache else None
     if key:
         cached = cache.load(key)
         if cached is not None:
-            return cached
+            return cached, None
     text = _decode(file, raw, problems)
     if text is None:
-        return FileContents([], [], [])
+        return nothing, None
     from .validate import FileReader
 
     reader = None
@@ -268,9 +275,7 @@ def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool) 
         reader = FileReader(file, problems)
         reader.read_data(reader.parse(text))
     contents = FileContents(reader.projects, reader.organisations, reader.notes)
-    if key and not reader.problems:
-        cache.store(key, contents)
-    return contents
+    return contents, key if not reader.problems else None
 
 
 def _read_bytes(file: str, problems: list[Problem]) -> bytes | None:
@@ -295,13 +300,15 @@ def _decode(file: str, raw: bytes, problems: list[Problem]) -> str | None:
         return None
 
 
-def _check_unique_ids(projects: list[Project], problems: list[Problem]) -> None:
+def _check_unique_ids(projects: list[Project], problems: list[Problem]) -> list[Problem]:
+    """Record a problem for each project whose id was used before; returns those problems."""
+    found = []
     first: dict[str, Project] = {}
     for project in projects:
         key = project.id.casefold()
         if key in first:
             earlier = first[key]
-            problems.append(
+            found.append(
                 Problem(
                     project.origin.file,
                     project.origin.line,
@@ -314,3 +321,5 @@ def _check_unique_ids(projects: list[Project], problems: list[Problem]) -> None:
             )
         else:
             first[key] = project
+    problems.extend(found)
+    return found
