@@ -430,10 +430,11 @@ def _print_selection(
     else:
         default = (*LIST_FIELDS, "match") if placed else LIST_FIELDS
     names = _fields(fields_text, default)
-    rows = [record(m.project, names, Context(filters.today, m.via)) for m in selection.matches]
-    document = None
-    if out.format == "yaml" and not fields_text:
+    rows, document = [], None
+    if out.format == "yaml" and not fields_text:  # a registry, which loads back as one
         document = _registry_document(registry, [to_registry(m.project) for m in selection.matches])
+    else:
+        rows = [record(m.project, names, Context(filters.today, m.via)) for m in selection.matches]
     if title and out.format == "table":
         title = title.format(count=len(rows), s="" if len(rows) == 1 else "s")
     emit_rows(out, rows, names, title=title if out.format == "table" else None, document=document)
