@@ -25,17 +25,17 @@ WIDTH = "120"
 def run(command: str) -> str:
     from typer.testing import CliRunner
 
-    from projreg import render
     from projreg.cli import app
+    from projreg.options import Source
+    from projreg.terminal import Terminal
 
     args = shlex.split(command)[1:]
-    terminal = render.stdout_is_terminal
-    render.stdout_is_terminal = lambda: True  # show what a person sees in a terminal
-    try:
-        env = {"COLUMNS": WIDTH, "NO_COLOR": "1", "PROJREG_REGISTRY": None}
-        result = CliRunner().invoke(app, args, prog_name="projreg", env=env)
-    finally:
-        render.stdout_is_terminal = terminal
+    # What a person sees in a terminal of this width, without colour.
+    terminal = Terminal(stdout_tty=True, width=int(WIDTH), no_color=True)
+    env = {"COLUMNS": WIDTH, "NO_COLOR": "1", "PROJREG_REGISTRY": None}
+    result = CliRunner().invoke(
+        app, args, prog_name="projreg", env=env, obj=Source(terminal=terminal)
+    )
     text = result.stdout + result.stderr
     return "\n".join(line.rstrip() for line in text.rstrip().splitlines()) + "\n"
 

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from projreg import load_registry
 from projreg.cli import app
+from projreg.options import Source
+from projreg.terminal import Terminal
 
 SEED_PAGE = Path(__file__).parent / "seed" / "icmpd-projects-page.txt"
 # A day after every project with an end date: keeps status answers stable over time.
@@ -31,15 +33,27 @@ def _clean_env(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("PROJREG_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+class Runner:
+    """Runs projreg in-process, as if its output went to `terminal` (default: a pipe)."""
+
+    def __init__(self):
+        self.runner = CliRunner()
+        self.terminal = Terminal()
+
+    def __call__(self, *args: str, env: dict | None = None, terminal: Terminal | None = None):
+        return self.runner.invoke(
+            app,
+            list(args),
+            env=env,
+            catch_exceptions=False,
+            obj=Source(terminal=terminal or self.terminal),
+        )
+
+
 @pytest.fixture
 def run():
     """Run projreg with arguments; returns the result (stdout, stderr, exit_code)."""
-    runner = CliRunner()
-
-    def invoke(*args: str, env: dict | None = None):
-        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
-
-    return invoke
+    return Runner()
 
 
 @pytest.fixture

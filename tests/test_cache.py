@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projreg import RegistryError, cache, load_registry
+from projreg import RegistryError, cache, load_registry, schema
 
 REGISTRY = textwrap.dedent("""\
     projects:
@@ -33,10 +33,18 @@ def entries():
     return sorted(cache.folder().glob("*.json"))
 
 
+def payload(entry):
+    """An entry's JSON: the line after the seal."""
+    return json.loads(entry.read_bytes().partition(b"\n")[2])
+
+
+TITLE = [f.name for f in schema.PROJECT].index("title")
+
+
 def test_a_valid_file_is_cached_as_json_and_read_back(registry_file):
     first = load_registry(registry_file)
     (entry,) = entries()
-    data = json.loads(entry.read_text(encoding="utf-8"))  # plain JSON, not pickle
+    data = payload(entry)  # plain JSON, not pickle
     assert data["projects"][0][0] == "A-1"
     second = load_registry(registry_file)
     assert second.projects == first.projects
@@ -46,12 +54,37 @@ def test_a_valid_file_is_cached_as_json_and_read_back(registry_file):
 def test_the_cached_copy_is_what_is_read(registry_file):
     load_registry(registry_file)
     (entry,) = entries()
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    data["projects"][0][1] = "From the cache"  # a project is a list: id, title, ...
-    entry.write_text(json.dumps(data), encoding="utf-8")
+    _, _, body = entry.read_bytes().partition(b"\n")
+    # Rewritten with the folder's own key, the entry is believed: the cache is really read.
+    secret = (cache.folder() / ".key").read_bytes()
+    data = json.loads(body)
+    data["projects"][0][TITLE] = "From the cache"
+    body = json.dumps(data).encode()
+    entry.write_bytes(cache._MAGIC + cache._mac(secret, body) + b"\n" + body)
     assert load_registry(registry_file).projects[0].title == "From the cache"
     # ... unless the cache is bypassed.
     assert load_registry(registry_file, use_cache=False).projects[0].title == "First"
+
+
+def test_an_edited_entry_is_not_believed(registry_file):
+    load_registry(registry_file)
+    (entry,) = entries()
+    header, _, body = entry.read_bytes().partition(b"\n")
+    data = json.loads(body)
+    data["projects"][0][TITLE] = "Planted"
+    entry.write_bytes(header + b"\n" + json.dumps(data).encode())
+    assert load_registry(registry_file).projects[0].title == "First"
+
+
+def test_entries_others_could_write_are_not_believed(registry_file):
+    load_registry(registry_file)
+    (entry,) = entries()
+    assert cache.folder().stat().st_mode & 0o777 == 0o700
+    assert (cache.folder() / ".key").stat().st_mode & 0o777 == 0o600
+    entry.chmod(0o666)
+    assert cache.load(entry.stem) is None
+    entry.chmod(0o600)
+    assert cache.load(entry.stem) is not None
 
 
 def test_an_edited_file_is_never_served_stale(registry_file):
@@ -89,7 +122,7 @@ def test_a_damaged_entry_is_rebuilt_not_crashed_on(registry_file, damage):
     (entry,) = entries()
     entry.write_bytes(damage)
     assert load_registry(registry_file).projects[0].title == "First"
-    assert json.loads(entry.read_text(encoding="utf-8"))["projects"][0][1] == "First"
+    assert payload(entry)["projects"][0][TITLE] == "First"
 
 
 def test_no_cache_writes_nothing(run, registry_file):

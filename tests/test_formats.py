@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from projreg import load_registry
 from projreg.cli import app
-from projreg.records import LIST_FIELDS, SHOW_FIELDS
+from projreg.fields import LIST_FIELDS, SHOW_FIELDS
+from projreg.terminal import Terminal
 
 COMMANDS = {
     "list": ["list", "--country", "Georgia"],
@@ -23,8 +24,8 @@ EXPECTED_IDS = {"list": GEORGIA, "active": ACTIVE, "show": ["ENIGMMA-2"]}
 
 
 @pytest.fixture(params=["pipe", "terminal"])
-def mode(request, monkeypatch):
-    monkeypatch.setattr("projreg.render.stdout_is_terminal", lambda: request.param == "terminal")
+def mode(request, run):
+    run.terminal = Terminal(stdout_tty=request.param == "terminal")
     return request.param
 
 
@@ -74,10 +75,10 @@ def test_tsv(run, mode, command):
 
 
 def test_pipe_default_is_tsv_and_terminal_default_is_table(run, monkeypatch):
-    monkeypatch.setattr("projreg.render.stdout_is_terminal", lambda: False)
+    run.terminal = Terminal(stdout_tty=False)
     piped = run("list", "--country", "Georgia").stdout
     assert [line.split("\t")[0] for line in piped.splitlines()] == GEORGIA
-    monkeypatch.setattr("projreg.render.stdout_is_terminal", lambda: True)
+    run.terminal = Terminal(stdout_tty=True)
     table = run("list", "--country", "Georgia").stdout
     assert "─" in table and "Coverage" in table and "\t" not in table
 

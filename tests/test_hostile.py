@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projreg import RegistryError, load_registry
-from projreg.checks import check
+from projreg.lint import check
+from projreg.terminal import Terminal
 from projreg.yamlsafe import Refused
 from projreg.yamlsafe import load as yaml_load
 
@@ -238,7 +239,7 @@ COMMANDS = [
 @pytest.mark.parametrize("fmt", ["table", "tsv", "csv", "json", "yaml", "markdown", None])
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: "-".join(c))
 def test_hostile_text_never_reaches_the_terminal(run, write, monkeypatch, mode, fmt, command):
-    monkeypatch.setattr("projreg.render.stdout_is_terminal", lambda: mode == "terminal")
+    run.terminal = Terminal(stdout_tty=mode == "terminal")
     path = hostile_registry(write)
     args = ["--registry", str(path), *command] + (["-f", fmt] if fmt else [])
     result = run(*args, "--color", "always" if mode == "terminal" else "never")
@@ -256,7 +257,7 @@ def _strip_rich_styles(text: str) -> str:
 
 
 def test_markup_is_shown_literally(run, write, monkeypatch):
-    monkeypatch.setattr("projreg.render.stdout_is_terminal", lambda: True)
+    run.terminal = Terminal(stdout_tty=True)
     path = hostile_registry(write)
     table = run("--registry", str(path), "list", "--fields", "id,title", "--color", "never").stdout
     assert "[bold red]x[/]" in table

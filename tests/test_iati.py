@@ -6,8 +6,9 @@ import pytest
 from lxml import etree
 
 from projreg import load_registry
-from projreg.checks import check
 from projreg.iati import IatiError, import_files
+from projreg.lint import check
+from projreg.terminal import Terminal
 
 FIXTURES = Path(__file__).parent / "iati"
 PUBLISHER = [
@@ -281,7 +282,7 @@ def test_many_activities_show_progress_on_a_terminal(run, tmp_path, monkeypatch)
         "import_files",
         lambda paths, progress=None: calls.append(progress) or original(paths, progress),
     )
-    monkeypatch.setattr("projreg.render.stderr_is_terminal", lambda: True)
+    run.terminal = Terminal(stderr_tty=True)
     out = tmp_path / "many.yaml"
     result = run("import-iati", str(source), "-o", str(out))
     assert result.exit_code == 0, result.stderr

@@ -7,9 +7,8 @@ from hypothesis import strategies as st
 
 from projreg import load_registry
 from projreg.dates import PartialDate
+from projreg.encode import to_registry, to_yaml
 from projreg.model import IMPLEMENTER_ROLES, Component, Link, Participant, Project, Registry
-from projreg.records import to_registry
-from projreg.render import to_yaml
 
 # Any text the loader keeps as it is: no surrogates, nothing to strip at the ends.
 text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30).filter(

@@ -1,4 +1,4 @@
-"""`@frozen`: a frozen dataclass whose __repr__ is shared instead of generated.
+"""A shared __repr__ for frozen dataclasses, instead of a generated one.
 
 dataclasses writes and compiles each generated method when the class is
 created; for the model's classes that is several milliseconds of every start
@@ -7,7 +7,7 @@ of the command line. One generic __repr__ gives the same text for free.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
 
 def _repr(self) -> str:
@@ -15,7 +15,6 @@ def _repr(self) -> str:
     return f"{type(self).__name__}({shown})"
 
 
-def frozen(cls):
-    cls = dataclass(frozen=True, repr=False)(cls)
+def frozen_repr(cls):
     cls.__repr__ = _repr
     return cls

@@ -85,6 +85,9 @@ REGIONS: tuple[Region, ...] = (
 )
 
 
+REGION_NAMES = frozenset(r.name for r in REGIONS)
+
+
 def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 

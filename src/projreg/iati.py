@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from . import geo
 from .dates import DateError, PartialDate, parse_date
+from .errors import ProjregError
 from .model import Budget, Link, Participant, Project, Sector
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -45,7 +46,7 @@ STATUS_TO_CODE = {
 OUR_REGION_VOCABULARY = "99"  # IATI RegionVocabulary 99: the reporting organisation's own
 
 
-class IatiError(ValueError):
+class IatiError(ProjregError, ValueError):
     """A file that is not IATI activity XML, or that XML safety forbids."""
 
 
@@ -378,6 +379,33 @@ def import_files(paths: Iterable[str], progress=None) -> ImportResult:
                 project = replace(project, id=unique)
             result.projects.append(project)
     return result
+
+
+def registry_text(result: ImportResult, files) -> str:
+    """The registry file of an import, as YAML, checked to load back before anyone writes it."""
+    import tempfile
+    from pathlib import Path
+
+    from .encode import registry_document, to_yaml
+    from .load import load_registry
+    from .problems import RegistryError
+
+    document = registry_document(None, result.projects)
+    document = {
+        "source": "Imported from IATI activity files: " + ", ".join(Path(f).name for f in files),
+        **document,
+    }
+    text = to_yaml(document)
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / "imported.yaml"
+        probe.write_text(text, encoding="utf-8")
+        try:
+            load_registry(probe, use_cache=False)
+        except RegistryError as error:  # a bug in the import, not in the user's file
+            raise IatiError(
+                "the imported registry does not load, nothing written:\n" + error.render()
+            ) from None
+    return text
 
 
 def count_activities(paths: Iterable[str]) -> int:

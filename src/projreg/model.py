@@ -1,27 +1,34 @@
-"""The registry's data: frozen dataclasses for projects, the organisations
-that take part in them, and the registry that holds them.
+"""The registry's data: projects, and the registry that holds them.
 
-Date logic that answers "was this project running then?" lives here too,
-because it is what a Project means: unknown dates give None, never False.
+Project is built from the format's one table (schema.PROJECT): a field added
+there is a field of Project. Date logic that answers "was this project running
+then?" lives here too, because it is what a Project means: unknown dates give
+None, never False.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import field
+from dataclasses import field, make_dataclass
 from typing import NamedTuple
 
-from .dates import PartialDate
-from .frozen import frozen
-
-# Projects and partial dates are frozen dataclasses; the small records inside a project
-# are NamedTuples: immutable too, and much cheaper to define and to create.
+from . import schema
+from .errors import NotFound
+from .frozen import frozen_repr
+from .schema import (  # noqa: F401  (the small records are part of the model's API)
+    IMPLEMENTER_ROLES,
+    LINK_KINDS,
+    RECORDED_STATUSES,
+    Budget,
+    Component,
+    Link,
+    Organisation,
+    Participant,
+    Sector,
+)
 
 STATUSES = ("ongoing", "completed", "planned", "unknown", "cancelled", "suspended")
-RECORDED_STATUSES = ("planned", "ongoing", "completed", "cancelled", "suspended")
-IMPLEMENTER_ROLES = ("lead", "partner", "co-implementing", "consortium-lead", "consortium-member")
-LINK_KINDS = ("website", "document")
 
 
 class Origin(NamedTuple):
@@ -41,127 +48,79 @@ class Origin(NamedTuple):
         return (self.positions or {}).get(name) or (self.line, self.column)
 
 
-class Participant(NamedTuple):
-    """An organisation taking part in a project: a donor, an implementer or a partner."""
+class _ProjectMeaning:
+    """What a project's dates mean; the fields come from schema.PROJECT."""
 
-    name: str | None  # None only when the source gives an identifier (ref) and no name
-    role: str | None = None
-    department: str | None = None
-    instrument: str | None = None
-    ref: str | None = None
+    __slots__ = ()
 
-    def describe(self) -> str:
-        """One line for a reader: name, then department, instrument and role."""
-        name = self.name or f"[{self.ref}]"
-        extras = [x for x in (self.department, self.instrument, self.role) if x]
-        return f"{name} ({'; '.join(extras)})" if extras else name
+    def first_day(self) -> dt.date | None:
+        """The first day it runs: the actual start, else the planned one; None if unknown."""
+        start = self.start or self.planned_start
+        return start.first_day() if start else None
 
+    def last_day(self) -> dt.date | None:
+        """The last day it runs: the actual end, else the planned one; None if open or unknown."""
+        end = self.end or self.planned_end
+        return end.last_day() if end else None
 
-class Link(NamedTuple):
-    text: str | None = None
-    url: str | None = None
-    kind: str | None = None
-
-    def describe(self) -> str:
-        if self.text and self.url:
-            return f"{self.text} <{self.url}>"
-        return self.text or self.url or ""
-
-
-class Sector(NamedTuple):
-    """What the project is about, in a sector vocabulary (IATI sector)."""
-
-    code: str
-    vocabulary: str | None = None
-    name: str | None = None
-    percentage: float | None = None
-
-
-class Budget(NamedTuple):
-    """An amount for a period (IATI budget)."""
-
-    value: float
-    currency: str | None = None
-    start: PartialDate | None = None
-    end: PartialDate | None = None
-
-
-class Component(NamedTuple):
-    title: str | None = None
-    description: str | None = None
-
-
-class Organisation(NamedTuple):
-    """Registry-wide facts about an organisation: other names, and what it is part of."""
-
-    name: str
-    aliases: tuple[str, ...] = ()
-    part_of: str | None = None
-    note: str | None = None
-
-
-@frozen
-class Project:
-    id: str
-    title: str
-    iati_id: str | None = None
-    acronym: str | None = None
-    summary: str | None = None
-    objective: str | None = None
-    specific_objectives: tuple[str, ...] = ()
-    components: tuple[Component, ...] = ()
-    target_groups: tuple[str, ...] = ()
-    final_beneficiaries: tuple[str, ...] = ()
-    implementers: tuple[Participant, ...] = ()
-    donors: tuple[Participant, ...] = ()
-    programme_partners: tuple[Participant, ...] = ()
-    extending: tuple[Participant, ...] = ()
-    accountable: tuple[Participant, ...] = ()
-    programme: str | None = None
-    countries: tuple[str, ...] = ()
-    transaction_countries: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    start: PartialDate | None = None
-    end: PartialDate | None = None
-    planned_start: PartialDate | None = None
-    planned_end: PartialDate | None = None
-    duration_months: int | None = None
-    activity_status: str | None = None
-    sectors: tuple[Sector, ...] = ()
-    budgets: tuple[Budget, ...] = ()
-    manager: str | None = None
-    links: tuple[Link, ...] = ()
-    notes: tuple[str, ...] = ()
-    origin: Origin | None = field(default=None, compare=False, repr=False)
+    def dates_basis(self) -> str | None:
+        """Which dates answer date questions: "actual", "planned", "mixed", or None."""
+        kinds = {
+            "actual" if actual else "planned"
+            for actual, planned in ((self.start, self.planned_start), (self.end, self.planned_end))
+            if actual or planned
+        }
+        return None if not kinds else kinds.pop() if len(kinds) == 1 else "mixed"
 
     def overlaps(self, first: dt.date, last: dt.date) -> bool | None:
         """Was the project running on any day from first to last? None when unknown.
 
-        A project with a start and no end is ongoing. With no start, only an
+        Actual dates answer, planned ones when there are none (as the IATI Datastore
+        does). A project with a start and no end is ongoing. With no start, only an
         end before the range can answer (False); anything else is unknown.
         """
-        if self.end is not None and self.end.last_day() < first:
+        end = self.last_day()
+        if end is not None and end < first:
             return False
-        if self.start is None:
+        start = self.first_day()
+        if start is None:
             return None
-        return self.start.first_day() <= last
+        return start <= last
 
     def status_on(self, today: dt.date) -> str:
         """ongoing, completed or planned relative to today, or unknown."""
         if self.activity_status in ("cancelled", "suspended"):
             return self.activity_status
-        if self.end is not None and self.end.last_day() < today:
+        end, start = self.last_day(), self.first_day()
+        if end is not None and end < today:
             return "completed"
-        if self.start is not None:
-            return "planned" if self.start.first_day() > today else "ongoing"
+        if start is not None:
+            return "planned" if start > today else "ongoing"
         return self.activity_status or "unknown"
 
     def months(self) -> int | None:
         """Whole calendar months from start to end, counting both; None without both."""
-        if self.start is None or self.end is None:
+        first, last = self.first_day(), self.last_day()
+        if first is None or last is None:
             return None
-        first, last = self.start.first_day(), self.end.last_day()
         return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def _project_class():
+    # Required fields first: a dataclass wants its fields without defaults before the others.
+    ordered = sorted(schema.PROJECT, key=lambda f: not f.required)
+    fields = [
+        (f.name, "object") if f.required else (f.name, "object", field(default=f.empty))
+        for f in ordered
+    ]
+    fields.append(("origin", "Origin | None", field(default=None, compare=False, repr=False)))
+    cls = make_dataclass("Project", fields, bases=(_ProjectMeaning,), frozen=True, repr=False)
+    cls.__module__ = __name__
+    cls.__doc__ = "A project of the registry: one attribute per field of schema.PROJECT."
+    return frozen_repr(cls)
+
+
+Project = _project_class()
 
 
 def id_key(text: str) -> str:
@@ -169,7 +128,7 @@ def id_key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
-class UnknownProject(LookupError):
+class UnknownProject(NotFound):
     def __init__(self, text: str, suggestions: list[str]):
         self.text, self.suggestions = text, suggestions
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""

@@ -16,12 +16,13 @@ from functools import cache
 
 from . import geo
 from .dates import PartialDate
+from .errors import UsageError
 from .model import Project, Registry
 
 SORT_KEYS = ("id", "start", "end", "title")
 
 
-class FilterError(ValueError):
+class FilterError(UsageError):
     """A filter value the user got wrong (unknown country, reversed range...)."""
 
 
@@ -164,9 +165,9 @@ def select(
 def _sort_key(sort: str):
     far = dt.date.max
     if sort == "start":
-        return lambda m: (m.project.start.first_day() if m.project.start else far, m.project.id)
+        return lambda m: (m.project.first_day() or far, m.project.id)
     if sort == "end":
-        return lambda m: (m.project.end.last_day() if m.project.end else far, m.project.id)
+        return lambda m: (m.project.last_day() or far, m.project.id)
     if sort == "title":
         return lambda m: (m.project.title.casefold(), m.project.id)
     return lambda m: m.project.id.casefold()

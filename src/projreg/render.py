@@ -3,74 +3,64 @@
 On a terminal: Rich tables. Piped: tab-separated, one record per line, no
 header, colour or decoration (gh's convention). Also csv, json, yaml and
 markdown on request. Registry text is data: it reaches Rich only as Text
-objects (never parsed as markup), and control, bidi and zero-width characters
-are shown as visible escapes.
+objects (never parsed as markup), and control, bidi and invisible characters
+are shown as visible escapes (text.py). Nothing here writes files.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import sys
 
-from .records import as_text, label
+from .encode import to_yaml
+from .fields import SHORT_FIELDS, as_text, label
+from .terminal import Terminal
+from .text import UNSAFE, flat, visible
 
 FORMATS = ("table", "tsv", "csv", "json", "yaml", "markdown")
 COLORS = ("auto", "always", "never")
 NONE = "—"
 
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
-)
-
-
-def visible(text: str, keep_newlines: bool = True) -> str:
-    """Text with terminal controls, bidi and zero-width characters escaped (\\x1b, \\u202e)."""
-
-    def escape(match: re.Match) -> str:
-        char = match.group()
-        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-    text = _UNSAFE.sub(escape, text)
-    if not keep_newlines:
-        text = text.replace("\n", "\\n")
-    return text
-
-
-def _flat(text: str) -> str:
-    """One line for TSV: whitespace runs (tabs, newlines) become one space."""
-    return visible(" ".join(text.split()))
-
-
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
-
-
-def stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
-
 
 class Output:
-    """Where and how to print: the format and the colour choice."""
+    """Where and how to print: the format, the colour choice and the terminal."""
 
-    def __init__(self, format: str = "tsv", color: str = "auto", width: int | None = None):
-        self.format, self.color, self.width = format, color, width
+    def __init__(self, format: str = "tsv", color: str = "auto", terminal: Terminal | None = None):
+        self.format, self.color = format, color
+        self.terminal = terminal or Terminal()
 
     @classmethod
-    def choose(cls, format: str | None, color: str = "auto") -> Output:
+    def choose(cls, format: str | None, color: str, terminal: Terminal) -> Output:
         if format is None:
-            format = "table" if stdout_is_terminal() else "tsv"
-        return cls(format, color)
+            format = "table" if terminal.stdout_tty else "tsv"
+        return cls(format, color, terminal)
 
-    def console(self, stderr: bool = False):
+    @property
+    def width(self) -> int | None:
+        return self.terminal.width
+
+    def console(self, stderr: bool = False, width: int | None = None, file=None):
         from rich.console import Console
 
-        options = dict(highlight=False, markup=False, emoji=False, stderr=stderr, width=self.width)
+        options = dict(
+            highlight=False,
+            markup=False,
+            emoji=False,
+            stderr=stderr,
+            width=width or self.terminal.width,
+            file=file,
+        )
+        tty = self.terminal.stderr_tty if stderr else self.terminal.stdout_tty
         if self.color == "always":  # an explicit request outranks NO_COLOR and TERM=dumb
             options.update(force_terminal=True, no_color=False, color_system="standard")
-        elif self.color == "never":
-            options["no_color"] = True
-            options["color_system"] = None
+        elif (
+            self.color == "never"
+            or self.terminal.no_color
+            or not (tty or self.terminal.force_color)
+        ):
+            options.update(no_color=True, color_system=None)
+        else:
+            options.update(force_terminal=True, color_system="standard")
         return Console(**options)
 
     def write(self, text: str) -> None:
@@ -108,7 +98,7 @@ def emit_rows(
         out.write(to_yaml(document if document is not None else rows))
     elif fmt == "tsv":
         for row in rows:
-            out.write("\t".join(_flat(as_text(row[f])) for f in fields) + "\n")
+            out.write("\t".join(flat(as_text(row[f])) for f in fields) + "\n")
     elif fmt == "csv":
         import csv
 
@@ -131,19 +121,11 @@ def emit_rows(
 
 def _markdown(header: list[str], body: list[list[str]]) -> str:
     def cell(text: str) -> str:
-        return _flat(text).replace("\\", "\\\\").replace("|", "\\|") or NONE
+        return flat(text).replace("\\", "\\\\").replace("|", "\\|") or NONE
 
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in body]
     return "\n".join(lines) + "\n"
-
-
-# Columns that never wrap; the others share the remaining width.
-_SHORT_FIELDS = {
-    "id", "start", "end", "status", "activity_status", "start_precision", "end_precision",
-    "duration_months", "months", "country_codes",
-    "projects", "earliest_start", "latest_end", "project_months",
-}  # fmt: skip
 
 
 def _new_table(title: str | None = None):
@@ -225,7 +207,7 @@ def _column_widths(
     def longest_word(texts):
         return max((len(word) for text in texts for word in text.split()), default=1)
 
-    short = [name in _SHORT_FIELDS for name in fields]
+    short = [name in SHORT_FIELDS for name in fields]
     values = [max(map(len, lines(i)), default=1) for i in range(len(fields))]
     whole = [max(v, len(h)) for v, h in zip(values, headers, strict=True)]
     room = total - _overhead(len(fields))
@@ -256,33 +238,34 @@ def _column_widths(
 def to_json(data) -> str:
     import json
 
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    text = json.dumps(_numbers(data), ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(_json_escape, text)
 
 
-def to_yaml(data) -> str:
-    import yaml
+def _numbers(data):
+    """Exact amounts (Decimal) as JSON numbers where a float holds them exactly, else as text."""
+    from decimal import Decimal
 
-    class Dumper(yaml.SafeDumper):
-        pass
+    if isinstance(data, Decimal):
+        if data == data.to_integral_value():
+            return int(data)
+        return float(data) if Decimal(repr(float(data))) == data else str(data)
+    if isinstance(data, dict):
+        return {k: _numbers(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_numbers(v) for v in data]
+    return data
 
-    from .yamlsafe import plain_is_text
 
-    def text(dumper, value: str):
-        style = None
-        if _UNSAFE.search(value):
-            style = '"'  # double quotes are the YAML style that can escape these
-        elif not plain_is_text(value):
-            style = "'"  # e.g. 1e3: a number to our YAML 1.2 reader, not to PyYAML's writer
-        elif "\n" in value:
-            style = "|"
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+_JSON_UNSAFE = UNSAFE
 
-    Dumper.add_representer(str, text)
-    dumped = yaml.dump(
-        data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=88, default_flow_style=False
-    )
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+def _json_escape(match) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON escapes a character beyond the BMP as a surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def emit_project(out: Output, record: dict) -> None:
@@ -316,7 +299,7 @@ def _emit_record(out: Output, record: dict) -> None:
         out.write(to_yaml(record))
     elif fmt == "tsv":
         for name, value in record.items():
-            out.write(f"{name}\t{_flat(as_text(value))}\n")
+            out.write(f"{name}\t{flat(as_text(value))}\n")
     elif fmt == "csv":
         emit_rows(out, [record], list(record))
     else:
@@ -325,11 +308,12 @@ def _emit_record(out: Output, record: dict) -> None:
         )
 
 
-def emit_timeline(out: Output, chart, today, on, path=None, force: bool = False) -> None:
-    """The chart on a terminal or into an SVG/HTML file; records (one bar each) otherwise."""
+def emit_timeline(out: Output, chart, today, on, export: str | None = None) -> str | None:
+    """The chart on a terminal; records (one bar each) when piped; or, with export
+    ("svg" or "html"), the chart as that document's text, returned for the caller to write."""
     from .reports import month_index
 
-    if out.format != "table" and path is None:
+    if out.format != "table" and export is None:
         rows = [
             {
                 "id": bar.id,
@@ -341,31 +325,26 @@ def emit_timeline(out: Output, chart, today, on, path=None, force: bool = False)
         ]
         rows += [{"id": i, "start": None, "end": None, "open_end": None} for i in chart.undated]
         emit_rows(out, rows, ["id", "start", "end", "open_end"], empty="No projects to chart.")
-        return
-    if path is None:
+        return None
+    if export is None:
         console = out.console()
     else:
         from rich.console import Console
 
-        width = out.width or (out.console().width if stdout_is_terminal() else 120)
+        width = out.width or (out.console().width if out.terminal.stdout_tty else 120)
         console = Console(record=True, width=width, file=io.StringIO(), highlight=False)
     if not chart.bars and not chart.undated:
         out.note("No projects to chart.")
-        return
+        return None
     today_month = month_index(today)
     marker = month_index(on.first_day()) if on else None
     for line in timeline_lines(chart, console.width, today_month, marker, on):
         console.print(line, no_wrap=True, overflow="crop")
-    if path is not None:
-        from .files import write_text_atomically
-
-        text = (
-            console.export_svg(title="projreg timeline")
-            if path.suffix.lower() == ".svg"
-            else (console.export_html())
-        )
-        write_text_atomically(path, text, force=force)
-        out.note(f"wrote {path}")
+    if export == "svg":
+        return console.export_svg(title="projreg timeline")
+    if export == "html":
+        return console.export_html()
+    return None
 
 
 def _month_iso(index: int) -> str:

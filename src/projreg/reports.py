@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from . import geo
 from .dates import PartialDate
 from .model import Project
-from .registry import PROJECT_FIELDS
+from .schema import NAMES as PROJECT_FIELDS
 
 GROUPINGS = ("country", "region", "donor", "agency", "year", "status")
 UNKNOWN_DATES = "dates unknown"
@@ -32,10 +32,11 @@ def span(project: Project, today: dt.date) -> tuple[int, int] | None:
     None when the start is unknown. A project planned after today has an empty
     span (last < first) when it has no end.
     """
-    if project.start is None:
+    start, end = project.first_day(), project.last_day()
+    if start is None:
         return None
-    first = month_index(project.start.first_day())
-    last = month_index(project.end.last_day()) if project.end else month_index(today)
+    first = month_index(start)
+    last = month_index(end) if end else month_index(today)
     return first, last
 
 

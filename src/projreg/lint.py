@@ -1,6 +1,6 @@
 """`projreg check`: every problem of a registry, and warnings about suspicious data.
 
-Errors come from loading (registry.py). Warnings are for data that loads but
+Errors come from loading (load.py, decode.py). Warnings are for data that loads but
 is probably wrong: a status the dates contradict, a title used twice, names of
 one organisation written two ways. (A country listed twice is caught on loading.)
 """
@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .load import load_registry
 from .model import Project, Registry
-from .registry import Problem, RegistryError, load_registry
+from .problems import Problem, RegistryError
 
 
 def check(paths=None, today: dt.date | None = None) -> list[Problem]:

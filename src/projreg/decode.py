@@ -1,43 +1,36 @@
-"""Strict reading of one registry file: every field checked, every problem located.
+"""Reading one registry file strictly: every field checked against the format
+(schema.py), every problem located.
 
 The reader works on data from either parser: the careful one (yamlsafe.load)
 gives each mapping and list its line and column; the fast one (yaml-rs) gives
-plain data, and then the first problem stops the reader, so that the file is
-read again with positions (see registry.load_registry).
+plain data, and then the first problem stops the reader (NeedsPositions), so
+that load.py reads the file again with positions.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from decimal import Decimal
 from itertools import repeat
 
-from . import geo
+from . import geo, schema
 from .dates import DateError, PartialDate, parse_date
-from .model import (
-    IMPLEMENTER_ROLES,
-    LINK_KINDS,
-    RECORDED_STATUSES,
-    Budget,
-    Component,
-    Link,
-    Organisation,
-    Origin,
-    Participant,
-    Project,
-    Sector,
-)
-from .registry import (
-    BUDGET_FIELDS,
-    COMPONENT_FIELDS,
-    DATE_HINT,
-    LINK_FIELDS,
-    ORGANISATION_FIELDS,
-    PARTICIPANT_FIELDS,
-    PROJECT_FIELDS,
-    SECTOR_FIELDS,
-    TOP_FIELDS,
-    Problem,
-    _visible,
-)
+from .model import Organisation, Origin, Project
+from .problems import DATE_HINT, Problem
+from .schema import Field
+from .text import visible
+
+TOP_FIELDS = tuple(f.name for f in schema.TOP)
+_NOUNS = {
+    "Participant": "an organisation",
+    "Organisation": "an organisation",
+    "Link": "a link",
+    "Component": "a component",
+    "Sector": "a sector",
+    "Budget": "a budget",
+}
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 class NeedsPositions(Exception):
@@ -51,35 +44,24 @@ class FileReader:
         self.file = file
         self.problems = problems
         self.fast = fast
-        text, texts, people = self._text, self._texts, self._participants
-        # How each optional project field is read (id, title, start and end are read first).
+        # How each kind of field is read: reader(mapping, field, label) -> value.
+        self._kinds = {
+            schema.TEXT: self._text_field,
+            schema.TEXTS: self._texts_field,
+            schema.DATE: self._date_field,
+            schema.COUNT: self._count,
+            schema.CHOICE: self._choice,
+            schema.COUNTRIES: self._countries,
+            schema.REGIONS: self._regions,
+            schema.RECORDS: self._records,
+            schema.DECIMAL: self._decimal,
+            schema.NUMBER: self._number,
+        }
+        # The optional project fields, with their readers (id, title and dates come first).
         self._readers = {
-            "iati_id": text,
-            "acronym": text,
-            "summary": text,
-            "objective": text,
-            "specific_objectives": texts,
-            "components": self._components,
-            "target_groups": texts,
-            "final_beneficiaries": texts,
-            "implementers": people,
-            "donors": people,
-            "programme_partners": people,
-            "extending": people,
-            "accountable": people,
-            "programme": text,
-            "countries": self._countries,
-            "transaction_countries": self._countries,
-            "regions": self._regions,
-            "planned_start": self._date,
-            "planned_end": self._date,
-            "duration_months": self._months,
-            "activity_status": self._status,
-            "sectors": self._sectors,
-            "budgets": self._budgets,
-            "manager": text,
-            "links": self._links,
-            "notes": texts,
+            f.name: (self._kinds[f.kind], f)
+            for f in schema.PROJECT
+            if f.name not in ("id", "title", "start", "end")
         }
         self.projects: list[Project] = []
         self.organisations: list[Organisation] = []
@@ -116,10 +98,7 @@ class FileReader:
         source = self._text(data, "source")
         if source:
             self.notes.append(source)
-        for item, position in self._items(data, "organisations"):
-            org = self._organisation(item, position)
-            if org:
-                self.organisations.append(org)
+        self.organisations.extend(self._records(data, schema.TOP[1], "organisations"))
         if "projects" not in data:
             self.problem((1, 1), "no 'projects' list", "add 'projects:' with one entry per project")
         for item, position in self._items(data, "projects"):
@@ -178,11 +157,19 @@ class FileReader:
             return None
         return data
 
-    # --- generic field readers -------------------------------------------------
+    # --- generic readers -------------------------------------------------------
 
     def _unknown_field(self, mapping, key, allowed, what="field") -> None:
         import difflib
 
+        if key == "<<":
+            self.problem(
+                _kpos(mapping, key),
+                "merge keys (<<) are not supported",
+                "write the fields out in each mapping",
+                "<<",
+            )
+            return
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(allowed)}"
         self.problem(_kpos(mapping, key), f"unknown {what} {key!r}", hint, str(key))
@@ -221,6 +208,9 @@ class FileReader:
             return None
         return value or None
 
+    def _text_field(self, mapping, field: Field, label=None):
+        return self._text(mapping, field.name, field.required, label)
+
     def _items(self, mapping, key):
         """(item, position) for each item of the list at mapping[key]; one value is a list."""
         value = mapping.get(key)
@@ -234,36 +224,20 @@ class FileReader:
         positions = getattr(value, "item_positions", None)
         return zip(value, positions or repeat(None), strict=False)
 
-    def _texts(self, mapping, key) -> tuple[str, ...]:
+    def _texts(self, mapping, key, label=None) -> tuple[str, ...]:
         out = []
         for item, position in self._items(mapping, key):
             text = item.strip() if isinstance(item, str) else None
             if text:
                 out.append(text)
             else:
-                self.problem(position, f"expected text, got {_kind(item)}", "", key)
+                self.problem(position, f"expected text, got {_kind(item)}", "", label or key)
         return tuple(out)
 
-    # --- records -----------------------------------------------------------------
+    def _texts_field(self, mapping, field: Field, label=None):
+        return self._texts(mapping, field.name, label)
 
-    def _organisation(self, item, position) -> Organisation | None:
-        if isinstance(item, str):
-            return Organisation(item.strip())
-        if not isinstance(item, dict):
-            self.problem(
-                position, f"expected an organisation, got {_kind(item)}", "", "organisations"
-            )
-            return None
-        self._check_fields(item, ORGANISATION_FIELDS)
-        name = self._text(item, "name", required=True, field="organisations")
-        if name is None:
-            return None
-        return Organisation(
-            name,
-            self._texts(item, "aliases"),
-            self._text(item, "part_of"),
-            self._text(item, "note"),
-        )
+    # --- projects ----------------------------------------------------------------
 
     def _project(self, item, position) -> Project | None:
         self.project_id = None
@@ -272,26 +246,27 @@ class FileReader:
             return None
         raw_id = item.get("id")
         self.project_id = str(raw_id) if isinstance(raw_id, (str, int)) and raw_id != "" else None
-        self._check_fields(item, PROJECT_FIELDS)
+        self._check_fields(item, schema.NAMES)
         count = len(self.problems)
         project_id = self._text(item, "id", required=True)
         title = self._text(item, "title", required=True)
-        start = self._date(item, "start")
-        end = self._date(item, "end")
-        if start and end and end.last_day() < start.first_day():
-            self.problem(
-                _vpos(item, "end"),
-                f"ends ({end}) before it starts ({start})",
-                "check the order of start and end",
-                "end",
-            )
+        fields = {"start": self._date(item, "start"), "end": self._date(item, "end")}
         # Only the fields the project has are read: most are absent, and this runs
         # 100,000 times for a large registry.
-        fields = {"start": start, "end": end}
         readers = self._readers
         for name in item:  # in the file's order, so that problems are reported in it too
             if name in readers:
-                fields[name] = readers[name](item, name)
+                reader, field = readers[name]
+                fields[name] = reader(item, field)
+        for first, last in (("start", "end"), ("planned_start", "planned_end")):
+            start, end = fields.get(first), fields.get(last)
+            if start and end and end.last_day() < start.first_day():
+                self.problem(
+                    _vpos(item, last),
+                    f"ends ({end}) before it starts ({start})",
+                    f"check the order of {first} and {last}",
+                    last,
+                )
         if self._errors_since(count) or project_id is None or title is None:
             return None
         origin = Origin(self.file, *(_pos(item) or (0, 0)), _field_positions(item))
@@ -300,7 +275,7 @@ class FileReader:
     def _errors_since(self, count: int) -> bool:
         return any(p.severity == "error" for p in self.problems[count:])
 
-    def _date(self, mapping, key) -> PartialDate | None:
+    def _date(self, mapping, key, label=None) -> PartialDate | None:
         value = mapping.get(key)
         if value is None:
             return None
@@ -309,28 +284,30 @@ class FileReader:
         try:
             return parse_date(value)
         except DateError as error:
-            self.problem(_vpos(mapping, key), str(error), DATE_HINT, key)
+            self.problem(_vpos(mapping, key), str(error), DATE_HINT, label or key)
             return None
 
-    def _months(self, mapping, key=None) -> int | None:
-        value = mapping.get("duration_months")
+    def _date_field(self, mapping, field: Field, label=None):
+        return self._date(mapping, field.name, label)
+
+    def _count(self, mapping, field: Field, label=None) -> int | None:
+        key = field.name
+        value = mapping.get(key)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.problem(
-                _vpos(mapping, "duration_months"),
+                _vpos(mapping, key),
                 f"expected a whole number of months, got {value!r}",
-                "write e.g. 'duration_months: 36'",
-                "duration_months",
+                f"write e.g. '{key}: 36'",
+                label or key,
             )
             return None
         return value
 
-    def _status(self, mapping, key) -> str | None:
-        return self._choice(mapping, key, RECORDED_STATUSES)
-
-    def _choice(self, mapping, key, allowed, field=None) -> str | None:
-        value = self._text(mapping, key)
+    def _choice(self, mapping, field: Field, label=None) -> str | None:
+        key, allowed = field.name, field.choices
+        value = self._text(mapping, key, field=label)
         if value is None:
             return None
         if value not in allowed:
@@ -338,135 +315,98 @@ class FileReader:
 
             close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(allowed)}"
-            self.problem(_vpos(mapping, key), f"{value!r} is not a valid {key}", hint, field or key)
+            self.problem(_vpos(mapping, key), f"{value!r} is not a valid {key}", hint, label or key)
             return None
         return value
 
-    def _participants(self, mapping, key) -> tuple[Participant, ...]:
-        allowed = PARTICIPANT_FIELDS[key]
-        out = []
-        for item, position in self._items(mapping, key):
-            if isinstance(item, str) and item.strip():
-                out.append(Participant(item.strip()))
-                continue
-            if not isinstance(item, dict):
-                self.problem(position, f"expected an organisation, got {_kind(item)}", "", key)
-                continue
-            self._check_fields(item, allowed, f"{key} field")
-            name = self._text(item, "name", required="ref" not in item, field=key)
-            role = None
-            if "role" in allowed:
-                roles = IMPLEMENTER_ROLES if key == "implementers" else ()
-                role = self._choice(item, "role", roles, key) if roles else self._text(item, "role")
-            ref = self._text(item, "ref")
-            if name or ref:
-                out.append(
-                    Participant(
-                        name,
-                        role=role,
-                        department=self._text(item, "department"),
-                        instrument=self._text(item, "instrument"),
-                        ref=ref,
-                    )
-                )
-        return tuple(out)
-
-    def _records(self, mapping, key, allowed):
-        """The mappings listed at mapping[key], each checked for unknown fields."""
-        for item, position in self._items(mapping, key):
-            if not isinstance(item, dict):
-                self.problem(position, f"expected a mapping, got {_kind(item)}", "", key)
-                continue
-            self._check_fields(item, allowed, f"{key} field")
-            yield item
-
-    def _number(self, mapping, key, field, required=False) -> float | None:
+    def _number(self, mapping, field: Field, label=None) -> float | int | None:
+        key = field.name
         value = mapping.get(key)
         if value is None:
-            if required:
-                self.problem(_pos(mapping), f"missing {key!r}", f"add '{key}: ...'", field)
+            if field.required:
+                self.problem(_pos(mapping), f"missing {key!r}", f"add '{key}: ...'", label)
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem(
+                _vpos(mapping, key), f"{key}: expected a number, got {_kind(value)}", "", label
+            )
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(
                 _vpos(mapping, key),
-                f"{key}: expected a number, got {_kind(value)}",
-                "",
-                field,
+                f"{key}: {value} is not a number that can be counted with",
+                "write a finite number, e.g. 12.5",
+                label,
             )
             return None
         return value
 
-    def _sectors(self, mapping, key=None) -> tuple[Sector, ...]:
-        out = []
-        for item in self._records(mapping, "sectors", SECTOR_FIELDS):
-            code = self._text(item, "code", required=True, field="sectors")
-            if code:
-                out.append(
-                    Sector(
-                        code,
-                        self._text(item, "vocabulary"),
-                        self._text(item, "name"),
-                        self._number(item, "percentage", "sectors"),
-                    )
-                )
-        return tuple(out)
-
-    def _budgets(self, mapping, key=None) -> tuple[Budget, ...]:
-        out = []
-        for item in self._records(mapping, "budgets", BUDGET_FIELDS):
-            value = self._number(item, "value", "budgets", required=True)
-            if value is not None:
-                out.append(
-                    Budget(
-                        value,
-                        self._text(item, "currency"),
-                        self._date(item, "start"),
-                        self._date(item, "end"),
-                    )
-                )
-        return tuple(out)
-
-    def _links(self, mapping, key=None) -> tuple[Link, ...]:
-        out = []
-        for item, position in self._items(mapping, "links"):
-            if isinstance(item, str) and item.strip():
-                out.append(Link(text=item.strip()))
-                continue
-            if not isinstance(item, dict):
-                self.problem(position, f"expected a link, got {_kind(item)}", "", "links")
-                continue
-            self._check_fields(item, LINK_FIELDS, "link field")
-            link = Link(
-                self._text(item, "text"),
-                self._text(item, "url"),
-                self._choice(item, "kind", LINK_KINDS, "links"),
-            )
-            if link.text is None and link.url is None:
-                self.problem(position, "a link needs a text or a url", "", "links")
-            else:
-                out.append(link)
-        return tuple(out)
-
-    def _components(self, mapping, key=None) -> tuple[Component, ...]:
-        out = []
-        for item, position in self._items(mapping, "components"):
-            if isinstance(item, str) and item.strip():
-                out.append(Component(description=item.strip()))
-                continue
-            if not isinstance(item, dict):
-                self.problem(position, f"expected a component, got {_kind(item)}", "", "components")
-                continue
-            self._check_fields(item, COMPONENT_FIELDS, "component field")
-            component = Component(self._text(item, "title"), self._text(item, "description"))
-            if component.title is None and component.description is None:
+    def _decimal(self, mapping, field: Field, label=None) -> Decimal | None:
+        """An exact amount: a number as written (YAML's float is read back through its text)."""
+        value = (
+            self._number(mapping, field, label)
+            if not isinstance(mapping.get(field.name), str)
+            else mapping.get(field.name)
+        )
+        if value is None:
+            return None
+        if isinstance(value, str):
+            text = value.strip()
+            if not _DECIMAL_TEXT.fullmatch(text):
                 self.problem(
-                    position, "a component needs a title or a description", "", "components"
+                    _vpos(mapping, field.name),
+                    f"{field.name}: {value!r} is not an amount",
+                    "write digits with a dot for decimals, e.g. 1166170.55",
+                    label,
                 )
-            else:
-                out.append(component)
+                return None
+            return Decimal(text)
+        if isinstance(value, int):
+            return Decimal(value)
+        # repr gives the shortest text that reads back as this float: the text as written,
+        # for any amount of up to 15 significant digits.
+        return Decimal(repr(value))
+
+    def _records(self, mapping, field: Field, label=None) -> tuple:
+        """The items of a list of records (organisations, links, sectors...), each checked."""
+        key = field.name
+        label = label or key
+        noun = _NOUNS.get(field.record.__name__, "a mapping")
+        allowed = tuple(p.name for p in field.parts)
+        out = []
+        for item, position in self._items(mapping, key):
+            if isinstance(item, str) and field.shorthand and item.strip():
+                out.append(field.record(**{field.shorthand: item.strip()}))
+                continue
+            if not isinstance(item, dict):
+                self.problem(position, f"expected {noun}, got {_kind(item)}", "", label)
+                continue
+            self._check_fields(item, allowed, f"{key} field")
+            count = len(self.problems)
+            values = {}
+            for part in field.parts:
+                if part.name in item or part.required:
+                    values[part.name] = self._kinds[part.kind](item, part, label)
+            if field.needs_one_of and not any(values.get(n) for n in field.needs_one_of):
+                if self._errors_since(count):
+                    continue
+                first, second = field.needs_one_of
+                if first == "name":
+                    self.problem(
+                        position, "missing 'name'", "add 'name: ...' (or 'ref: ...')", label
+                    )
+                else:
+                    self.problem(position, f"{noun} needs a {first} or a {second}", "", label)
+                continue
+            if self._errors_since(count) or any(
+                values.get(p.name) is None for p in field.parts if p.required
+            ):
+                continue
+            out.append(field.record(**{k: v for k, v in values.items() if v is not None}))
         return tuple(out)
 
-    def _countries(self, mapping, key="countries") -> tuple[str, ...]:
+    def _countries(self, mapping, field: Field, label=None) -> tuple[str, ...]:
+        key = field.name
         codes = []
         for item, position in self._items(mapping, key):
             if not isinstance(item, str):
@@ -494,7 +434,7 @@ class FileReader:
                 codes.append(code)
         return tuple(codes)
 
-    def _regions(self, mapping, key=None) -> tuple[str, ...]:
+    def _regions(self, mapping, field: Field, label=None) -> tuple[str, ...]:
         names = []
         for item, position in self._items(mapping, "regions"):
             if not isinstance(item, str):
@@ -556,7 +496,7 @@ def _character(character) -> str:
     """ReaderError.character is a str from PyYAML's reader and a code point from libyaml's."""
     if isinstance(character, int):
         character = chr(character)
-    return _visible(repr(character))
+    return visible(repr(character), keep_newlines=False)
 
 
 def _kind(value) -> str:

@@ -1,0 +1,134 @@
+"""The command-line application: the Typer app, its global options, and the one place
+where errors become exit codes (ProjregGroup).
+
+Each command lives in a module of this package, named in COMMANDS; `projreg.cli`
+imports only the module of the command being run.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import ProjregError
+from ..options import Source
+from ..text import visible
+
+# Command name -> module in this package. A new command is a module and a line here.
+COMMANDS = {
+    "list": "query",
+    "show": "query",
+    "active": "query",
+    "report": "reports",
+    "timeline": "reports",
+    "stats": "reports",
+    "check": "check",
+    "import-iati": "iati",
+    "export": "iati",
+}
+
+
+def fail(error: ProjregError) -> int:
+    """Print a library error for the user; its exit code."""
+    from ..problems import RegistryError
+
+    if isinstance(error, RegistryError):
+        sys.stderr.write(error.render() + "\n")
+    else:
+        sys.stderr.write(f"projreg: {visible(str(error))}\n")
+    return error.exit_code
+
+
+class ProjregGroup(TyperGroup):
+    """Maps the library's errors to exit codes, once for every command: 1 for a registry,
+    lookup or write error, 2 for a usage error; never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full disk or a closed pipe is found here, not at exit
+            return result
+        except ProjregError as error:
+            ctx.exit(fail(error))
+
+
+app = typer.Typer(
+    name="projreg",
+    cls=ProjregGroup,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=True,
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 88,
+        "terminal_width": 88,  # the same help everywhere, so docs/cli.md is reproducible
+    },
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"projreg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def global_options(
+    ctx: typer.Context,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            metavar="PATH",
+            envvar="PROJREG_REGISTRY",
+            help="Registry file, or folder of *.yaml files. Default: the bundled registry.",
+            show_envvar=True,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Read the registry afresh, without the cache of validated files "
+            "($PROJREG_CACHE_DIR, default ~/.cache/projreg).",
+        ),
+    ] = False,
+) -> None:
+    """Query a registry of migration and border-management projects.
+
+    Which projects work in a country, who funds and implements them, and what
+    was running on a given day. The registry is a YAML file you can edit; see
+    docs/registry-format.md.
+
+    Examples:
+
+    \b
+      projreg list --country Azerbaijan
+      projreg show ENIGMMA-2
+      projreg active --on 2018-06-01
+      projreg report --by donor
+      projreg check
+    """
+    base = ctx.obj if isinstance(ctx.obj, Source) else Source()
+    ctx.obj = base._replace(path=registry or base.path, use_cache=base.use_cache and not no_cache)
+
+
+def load_commands(names=None) -> None:
+    """Import the modules of the named commands (all when None), which registers them."""
+    import importlib
+
+    modules = COMMANDS.values() if names is None else [COMMANDS[n] for n in names if n in COMMANDS]
+    for module in dict.fromkeys(modules):
+        importlib.import_module(f"{__name__}.{module}")

@@ -1,0 +1,75 @@
+"""`check`: a registry's every problem, hledger style; silent when it is valid."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..dates import PartialDate
+from ..errors import UsageError
+from ..options import date_value, settings, today_of
+from . import app
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Registry files or folders, checked together. Default: the registry in use.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
+    ] = False,
+    today: Annotated[
+        PartialDate | None,
+        typer.Option(
+            "--today",
+            parser=date_value,
+            metavar="DATE",
+            help="Take this day as today, for reproducible status. Default: the real today.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", metavar="FORMAT", help="text, or json for editors and CI."),
+    ] = "text",
+    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
+) -> None:
+    """Check a registry: silent when it is valid, every problem otherwise.
+
+    Each problem is reported as FILE:LINE:COL: error: message, with the
+    offending line, a caret and a hint. Warnings (suspicious but valid data)
+    fail the check only with --strict. Exit 0 when valid, 1 otherwise.
+
+    Examples:
+
+    \b
+      projreg check
+      projreg check registry/ --strict
+      projreg check my-projects.yaml --format json
+    """
+    from ..lint import check as run_check
+    from ..problems import RegistryError
+    from ..render import to_json
+
+    fmt = "json" if as_json else fmt
+    if fmt not in ("text", "json"):
+        raise UsageError(f"unknown format {fmt!r}; choose text or json")
+    try:
+        problems = run_check(paths or settings(ctx).path, today_of(today))
+    except RegistryError as error:  # the registry could not even be found
+        problems = error.problems
+    if fmt == "json":
+        sys.stdout.write(to_json([p.as_dict() for p in problems]) + "\n")
+    elif problems:
+        sys.stderr.write("\n".join(p.render() for p in problems) + "\n")
+    if any(p.severity == "error" or strict for p in problems):
+        raise typer.Exit(1)

@@ -1,0 +1,184 @@
+"""`list`, `show` and `active`: which projects, and everything about one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated
+
+import typer
+
+from ..dates import PartialDate
+from ..options import (
+    OutputChoice,
+    Source,
+    complete_ids,
+    date_value,
+    filter_options,
+    output_options,
+    registry_options,
+    today_of,
+)
+from ..query import Filters
+from . import app
+
+Sort = Annotated[
+    str,
+    typer.Option(
+        "--sort",
+        metavar="KEY",
+        help="id, start, end or title.",
+        autocompletion=lambda: ["id", "start", "end", "title"],
+    ),
+]
+Limit = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", min=0, metavar="N", help="Show at most N projects."),
+]
+
+
+def print_selection(
+    source: Source,
+    output: OutputChoice,
+    filters: Filters,
+    sort: str = "id",
+    limit: int | None = None,
+    title: str | None = None,
+    unknown_line: str | None = None,
+) -> None:
+    """Load, select and print projects: the shared body of `list` and `active`."""
+    from ..encode import registry_document
+    from ..fields import LIST_FIELDS, SHOW_FIELDS, Context, record
+    from ..query import select
+    from ..render import emit_rows
+
+    out = output.output()
+    registry = source.load()
+    selection = select(registry, filters, sort=sort, limit=limit)
+    placed = bool(filters.countries or filters.regions)
+    if out.format in ("json", "yaml"):
+        default = (*SHOW_FIELDS, "via") if placed else SHOW_FIELDS
+    else:
+        default = (*LIST_FIELDS, "match") if placed else LIST_FIELDS
+    names = output.names(default)
+    rows, document = [], None
+    if out.format == "yaml" and not output.fields:  # a registry, which loads back as one
+        document = registry_document(registry, selection.projects)
+    else:
+        rows = [record(m.project, names, Context(filters.today, m.via)) for m in selection.matches]
+    count = len(selection.matches)
+    if title and out.format == "table":
+        title = title.format(count=count, s="" if count == 1 else "s")
+    emit_rows(out, rows, names, title=title if out.format == "table" else None, document=document)
+    if selection.undetermined:
+        ids = ", ".join(p.id for p in selection.undetermined)
+        out.remark((unknown_line or "Not shown, dates unknown: {ids}").format(ids=ids))
+
+
+@app.command("list")
+@registry_options
+@output_options
+@filter_options
+def list_(
+    filters: Filters,
+    output: OutputChoice,
+    source: Source,
+    sort: Sort = "id",
+    limit: Limit = None,
+) -> None:
+    """List projects, filtered. Values of one option OR together; different options AND.
+
+    Examples:
+
+    \b
+      projreg list --country Azerbaijan
+      projreg list --donor "European Union" --active-on 2017 --sort start
+      projreg list --region "Central Asia" --fields id,title,donors --json
+    """
+    print_selection(source, output, filters, sort=sort, limit=limit)
+
+
+@app.command()
+@registry_options
+@output_options
+def show(
+    project_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="Project id or acronym; case, spaces and punctuation are ignored.",
+            autocompletion=complete_ids,
+        ),
+    ],
+    output: OutputChoice,
+    source: Source,
+    today: Annotated[
+        PartialDate | None,
+        typer.Option(
+            "--today",
+            parser=date_value,
+            metavar="DATE",
+            help="Take this day as today, for reproducible status. Default: the real today.",
+        ),
+    ] = None,
+) -> None:
+    """Everything known about one project.
+
+    Examples:
+
+    \b
+      projreg show ENIGMMA-2
+      projreg show "bomca 9"
+      projreg show enigmma2 --json
+    """
+    from ..fields import PAGE_FIELDS, SHOW_FIELDS, Context, record
+    from ..render import emit_project
+
+    out = output.output()
+    project = source.load().get(project_id)
+    names = output.names(PAGE_FIELDS if out.format == "table" else SHOW_FIELDS)
+    emit_project(out, record(project, names, Context(today_of(today))))
+
+
+@app.command()
+@registry_options
+@output_options
+@filter_options
+def active(
+    filters: Filters,
+    output: OutputChoice,
+    source: Source,
+    on: Annotated[
+        PartialDate | None,
+        typer.Option(
+            "--on",
+            parser=date_value,
+            metavar="DATE",
+            help="The day (or month, or year) to ask about. Default: today.",
+        ),
+    ] = None,
+    sort: Sort = "start",
+    limit: Limit = None,
+) -> None:
+    """Projects running on a day, and the ones whose dates are unknown.
+
+    A month or a year means "at any time in it". Projects whose dates are not
+    known are named on a line of their own, never counted as active or not.
+    Every list filter applies too.
+
+    Examples:
+
+    \b
+      projreg active --on 2018-06-01
+      projreg active --on 2017 --fields id,title,start,end
+      projreg active --on 2018 --country Georgia
+    """
+    day = on or PartialDate.from_date(filters.today)
+    print_selection(
+        source,
+        output,
+        replace(filters, active_on=day),
+        sort=sort,
+        limit=limit,
+        title=f"{{count}} project{{s}} active on {day.human()}",
+        unknown_line="Dates unknown: {ids}",
+    )

@@ -1,0 +1,151 @@
+"""`report`, `timeline` and `stats`: the portfolio grouped, over time, and in sum."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..dates import PartialDate
+from ..errors import UsageError
+from ..options import (
+    OutputChoice,
+    Source,
+    date_value,
+    filter_options,
+    output_options,
+    registry_options,
+)
+from ..query import Filters
+from ..reports import GROUPINGS
+from . import app
+from .writing import Force, write_file
+
+
+@app.command()
+@registry_options
+@output_options
+@filter_options
+def report(
+    filters: Filters,
+    output: OutputChoice,
+    source: Source,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            "-b",
+            metavar="GROUPING",
+            help=f"{', '.join(GROUPINGS)}.",
+            autocompletion=lambda: list(GROUPINGS),
+        ),
+    ],
+) -> None:
+    """Projects grouped: how many, which, from when to when, and project-months.
+
+    Every list filter applies before grouping. By year, a project counts in
+    every calendar year it runs on any day of, ongoing ones up to --today.
+    Projects with unknown dates get a row of their own.
+
+    Examples:
+
+    \b
+      projreg report --by donor
+      projreg report --by year
+      projreg report --by donor --country Georgia
+    """
+    from ..query import select
+    from ..render import emit_rows
+    from ..reports import REPORT_FIELDS, group_by
+
+    if by not in GROUPINGS:
+        raise UsageError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
+    out = output.output()
+    names = output.names(REPORT_FIELDS, REPORT_FIELDS)
+    selection = select(source.load(), filters)
+    rows = group_by(by, selection.projects, filters.today)
+    rows = [{name: row[name] for name in names} for row in rows]
+    emit_rows(out, rows, names, labels={"group": by.capitalize()}, empty="No projects to group.")
+    if selection.undetermined:
+        out.remark(f"Not counted, dates unknown: {', '.join(p.id for p in selection.undetermined)}")
+
+
+@app.command()
+@registry_options
+@output_options
+@filter_options
+def timeline(
+    filters: Filters,
+    output: OutputChoice,
+    source: Source,
+    on: Annotated[
+        PartialDate | None,
+        typer.Option("--on", parser=date_value, metavar="DATE", help="Mark this day."),
+    ] = None,
+    path: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Save the chart as FILE.svg or FILE.html instead of printing it.",
+        ),
+    ] = None,
+    force: Force = False,
+) -> None:
+    """A Gantt chart of the projects, one bar per project at month resolution.
+
+    Ongoing projects run up to today with an open end; projects whose dates
+    are unknown are listed under the chart. In a pipe, or with --format, the
+    bars are printed as records (id, start, end, open_end).
+
+    Examples:
+
+    \b
+      projreg timeline
+      projreg timeline --on 2018-06-01 --region "Eastern Partnership"
+      projreg timeline --output portfolio.svg
+    """
+    from ..query import select
+    from ..render import emit_timeline
+    from ..reports import timeline as make_timeline
+
+    kind = None
+    if path is not None:
+        kind = {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
+        if kind is None:
+            raise UsageError(f"--output {path}: give a file name ending in .svg or .html")
+    out = output.output()
+    selection = select(source.load(), filters, sort="start")
+    chart = make_timeline(selection.projects, filters.today, on.first_day() if on else None)
+    text = emit_timeline(out, chart, filters.today, on, export=kind)
+    if path is not None and text is not None:
+        write_file(path, text, force)
+        out.note(f"wrote {path}")
+
+
+@app.command()
+@registry_options
+@output_options
+@filter_options
+def stats(filters: Filters, output: OutputChoice, source: Source) -> None:
+    """A short summary of the registry, like hledger's stats.
+
+    Examples:
+
+    \b
+      projreg stats
+      projreg stats --donor "European Union" --json
+    """
+    from ..load import BUNDLED
+    from ..query import select
+    from ..render import emit_summary
+    from ..reports import stats as make_stats
+
+    out = output.output()
+    registry = source.load()
+    selection = select(registry, filters)
+    summary = make_stats(selection.projects, filters.today)
+    sources = ["bundled" if src == str(BUNDLED) else src for src in registry.sources]
+    emit_summary(out, {"registry": ", ".join(sources), **summary})

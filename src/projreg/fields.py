@@ -1,0 +1,178 @@
+"""Output fields: what each field of a record shows, its label, and which columns stay whole.
+
+Every field of the format (schema.PROJECT) is an output field, as plain data
+(text, number, list, mapping or None) ready for JSON; a few more are worked out
+(status, period, coverage, how a project matched). `as_text` flattens a value
+for tables, TSV and CSV.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import NamedTuple
+
+from . import geo, schema
+from .model import Project
+from .schema import Component, Link, Participant
+
+
+class Context(NamedTuple):
+    """What a record needs beyond the project: the day for status, how it matched."""
+
+    today: dt.date
+    via: tuple[str, ...] = ()
+
+
+def _date(value) -> str | None:
+    return value.iso() if value else None
+
+
+def _plain(field: schema.Field, value):
+    """A field's value as plain data for JSON: the format's own shape, dates as ISO text."""
+    if field.kind == schema.DATE:
+        return _date(value)
+    if field.kind == schema.COUNTRIES:
+        return [geo.country_name(code) for code in value]
+    if field.kind in (schema.TEXTS, schema.REGIONS):
+        return list(value)
+    if field.kind == schema.RECORDS:
+        return [
+            {
+                p.name: _plain(p, getattr(item, p.name))
+                for p in field.parts
+                if getattr(item, p.name) is not None
+            }
+            for item in value
+        ]
+    return value
+
+
+def _stored(field: schema.Field) -> Callable[[Project, Context], object]:
+    name = field.name
+    return lambda p, c: _plain(field, getattr(p, name))
+
+
+FIELDS: dict[str, Callable[[Project, Context], object]] = {
+    f.name: _stored(f) for f in schema.PROJECT
+}
+# Worked out from the stored fields, in the place where a reader looks for them.
+FIELDS.update(
+    {
+        "country_codes": lambda p, c: list(p.countries),
+        "period": lambda p, c: period_text(p),
+        "start_precision": lambda p, c: p.start.precision if p.start else None,
+        "end_precision": lambda p, c: p.end.precision if p.end else None,
+        "dates_basis": lambda p, c: p.dates_basis(),
+        "months": lambda p, c: p.months(),
+        "status": lambda p, c: p.status_on(c.today),
+        "coverage": lambda p, c: [*p.regions, *(geo.country_name(code) for code in p.countries)],
+        "via": lambda p, c: list(c.via),
+        "match": lambda p, c: f"via {', '.join(c.via)}" if c.via else "direct",
+    }
+)
+
+LABELS = {
+    "id": "ID",
+    "iati_id": "IATI identifier",
+    "country_codes": "Codes",
+    "duration_months": "Duration (months)",
+    "months": "Months",
+    "via": "Via",
+}
+
+LIST_FIELDS = ("id", "title", "coverage", "start", "end", "status")
+# Fields that describe how a project matched a query, not the project.
+QUERY_FIELDS = ("via", "match")
+# What `show` prints: everything, the short facts first on a terminal page.
+_PAGE_FIRST = (
+    "id", "acronym", "title", "status", "period", "duration_months", "countries", "regions",
+    "donors", "implementers", "programme_partners", "extending", "accountable", "programme",
+    "manager", "iati_id", "planned_start", "planned_end", "sectors", "budgets",
+    "transaction_countries", "summary",
+)  # fmt: skip
+PAGE_FIELDS = (*_PAGE_FIRST, *(n for n in schema.NAMES if n not in (*_PAGE_FIRST, "start", "end")))
+# What JSON and YAML show of a project: every stored field, each worked-out one beside its source.
+_BESIDE = {
+    "countries": ("country_codes",),
+    "start": ("start_precision",),
+    "end": ("end_precision",),
+    "planned_end": ("dates_basis",),
+    "duration_months": ("months", "status"),
+}
+SHOW_FIELDS = tuple(n for f in schema.NAMES for n in (f, *_BESIDE.get(f, ())))
+
+# Columns that never wrap in a table; the others share the remaining width.
+SHORT_FIELDS = frozenset(
+    {
+        "id", "start", "end", "planned_start", "planned_end", "status", "activity_status",
+        "start_precision", "end_precision", "dates_basis", "duration_months", "months",
+        "country_codes", "projects", "earliest_start", "latest_end", "project_months",
+    }
+)  # fmt: skip
+
+
+def period_text(project: Project) -> str:
+    """The dates as a reader says them: 'July 2014 – June 2017', 'from April 2009, no end'."""
+    start, end = project.start or project.planned_start, project.end or project.planned_end
+    planned = " (planned)" if project.dates_basis() == "planned" else ""
+    if start and end:
+        return f"{start.human()} – {end.human()} ({project.months()} months){planned}"
+    if start:
+        return f"from {start.human()}, no end given{planned}"
+    if end:
+        return f"start unknown – {end.human()}{planned}"
+    return "dates unknown"
+
+
+def label(name: str) -> str:
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def record(project: Project, names, context: Context) -> dict:
+    """The project as {field: value} for the named fields, in that order."""
+    return {name: FIELDS[name](project, context) for name in names}
+
+
+def as_text(value, separator: str = "; ") -> str:
+    """A field value as one piece of text; '' for unknown."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return separator.join(as_text(v, separator) for v in value)
+    if isinstance(value, dict):
+        return describe(value)
+    return str(value)
+
+
+def describe(item: dict) -> str:
+    """One record (organisation, sector, budget, link, component) as a line of text."""
+    if "code" in item:  # a sector
+        return " ".join(str(x) for x in (item.get("name") or item["code"], _percent(item)) if x)
+    if "value" in item:  # a budget
+        period = " – ".join(str(item[k]) for k in ("start", "end") if item.get(k))
+        amount = f"{_amount(item['value'])} {item.get('currency') or ''}".strip()
+        return f"{amount} ({period})" if period else amount
+    if "name" in item or "ref" in item:
+        return Participant(**{"name": None, **item}).describe()
+    if "description" in item or ("title" in item and "text" not in item):
+        component = Component(**item)
+        return component.title or component.description or ""
+    return Link(**item).describe()
+
+
+def _amount(value) -> str:
+    """An exact amount with thousands separators: 1,166,170.55."""
+    if isinstance(value, Decimal):
+        whole, _, cents = str(value).partition(".")
+        return (
+            f"{int(whole):,}" + (f".{cents}" if cents else "")
+            if whole.lstrip("-").isdigit()
+            else str(value)
+        )
+    return f"{value:,}"
+
+
+def _percent(item: dict) -> str:
+    return f"({item['percentage']:g}%)" if item.get("percentage") is not None else ""

@@ -1,0 +1,208 @@
+"""Finding and loading registries: files → cache → fast parser → careful parser.
+
+A registry is one YAML file or a folder of *.yaml files (ids unique across
+all of them), chosen by a path, then $PROJREG_REGISTRY, then the registry
+bundled with projreg. Loading is strict: every problem is collected with its
+FILE:LINE:COL and a hint, and reported together in one RegistryError.
+
+Each file is read once from the cache if it validated before; otherwise by
+the fast parser when it can be trusted with the text, and by the careful,
+position-keeping one when not or when anything is wrong. Registry-wide checks
+(unique ids) come last; a file only then goes into the cache.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+from .model import Organisation, Project, Registry, id_key
+from .problems import Problem, RegistryError
+
+ENV_VAR = "PROJREG_REGISTRY"
+BUNDLED = Path(__file__).parent / "data" / "projects.yaml"
+
+
+def registry_paths(path=None) -> list[Path]:
+    """The files of the registry chosen by path (or several), $PROJREG_REGISTRY or the default."""
+    if isinstance(path, (list, tuple)):
+        return [file for one in path for file in registry_paths(one)] if path else registry_paths()
+    chosen = path if path is not None else os.environ.get(ENV_VAR) or None
+    if chosen is None:
+        return [BUNDLED]
+    target = Path(chosen)
+    if target.is_dir():
+        files = sorted([*target.glob("*.yaml"), *target.glob("*.yml")])
+        if not files:
+            raise RegistryError(
+                [
+                    Problem(
+                        str(target), 0, 0, "folder has no *.yaml files", "point at a registry file"
+                    )
+                ]
+            )
+        return files
+    if not target.exists():
+        raise RegistryError([Problem(str(target), 0, 0, "no such file or folder")])
+    return [target]
+
+
+class FileContents(NamedTuple):
+    """What one registry file holds, once validated."""
+
+    projects: list[Project]
+    organisations: list[Organisation]
+    notes: list[str]
+
+
+_NOTHING = FileContents([], [], [])
+
+
+def load_registry(path=None, use_cache: bool = True, fast: bool = True) -> Registry:
+    """Load and validate the registry at path (a file, a folder, or a list of them), or the default.
+
+    Raises RegistryError listing every error. Warnings (suspicious but valid
+    data) are kept in Registry.warnings; `projreg check` shows them.
+
+    A file that validated before is read from the cache (see cache.py) unless
+    use_cache is false. A new one is parsed by the fast parser when `fast` and it
+    is available; any problem at all sends the file through the position-keeping
+    parser, so that every message has its line and column.
+    """
+    files = [str(file) for file in registry_paths(path)]
+    problems: list[Problem] = []
+    with _collector_paused():
+        read = {file: _read_file(file, problems, use_cache, fast) for file in files}
+        duplicates = _duplicate_ids([p for contents, _ in read.values() for p in contents.projects])
+        if duplicates and any(not p.origin.line for pair in duplicates for p in pair):
+            # Projects from the fast parser or the cache carry no line: read the files
+            # concerned again, with positions, so that the message can point at both.
+            again = {p.origin.file for pair in duplicates for p in pair}
+            for file in again:
+                read[file] = _read_file(file, [], use_cache=False, fast=False)
+            duplicates = _duplicate_ids(
+                [p for contents, _ in read.values() for p in contents.projects]
+            )
+    problems += [_duplicate_problem(first, second) for first, second in duplicates]
+    if any(p.severity == "error" for p in problems):
+        raise RegistryError(problems)
+    # Cached only now, after the registry-wide checks: a cache entry is a file without problems.
+    from . import cache
+
+    for contents, entry in read.values():
+        if entry:
+            cache.store(entry, contents)
+    parts = [contents for contents, _ in read.values()]
+    return Registry(
+        tuple(p for part in parts for p in part.projects),
+        tuple(o for part in parts for o in part.organisations),
+        tuple(files),
+        tuple(n for part in parts for n in part.notes),
+        tuple(problems),
+    )
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while loading.
+
+    Loading creates hundreds of thousands of containers and no cycles; the
+    collector would scan them again and again (it quadruples the time of a
+    100,000-project registry) and find nothing to free.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # What was loaded lives until the command ends: later collections need not scan it.
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
+    """The file's contents, and the cache entry to store them under (None: do not store)."""
+    from . import cache
+
+    raw = _read_bytes(file, problems)
+    if raw is None:
+        return _NOTHING, None
+    key = cache.key(file, raw) if use_cache else None
+    if key:
+        cached = cache.load(key)
+        if cached is not None:
+            return FileContents(*cached), None
+    text = _decode(file, raw, problems)
+    if text is None:
+        return _NOTHING, None
+    from .decode import FileReader
+
+    reader = None
+    if fast:
+        reader = FileReader(file, [], fast=True)
+        if not reader.read_fast(text):
+            reader = None
+    if reader is None:
+        reader = FileReader(file, problems)
+        reader.read_data(reader.parse(text))
+    contents = FileContents(reader.projects, reader.organisations, reader.notes)
+    return contents, key if not reader.problems else None
+
+
+def _read_bytes(file: str, problems: list[Problem]) -> bytes | None:
+    try:
+        return Path(file).read_bytes()
+    except OSError as error:
+        problems.append(Problem(file, 0, 0, f"cannot read: {error.strerror or error}"))
+        return None
+
+
+def _decode(file: str, raw: bytes, problems: list[Problem]) -> str | None:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        message = "the file is UTF-16 (it starts with a UTF-16 byte-order mark)"
+        problems.append(Problem(file, 1, 1, message, "save it as UTF-8"))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.append(Problem(file, line, column, "not valid UTF-8", "save the file as UTF-8"))
+        return None
+
+
+def _duplicate_ids(projects: list[Project]) -> list[tuple[Project, Project]]:
+    """(first, later) for each project whose id was used before, as `show` compares ids."""
+    found = []
+    first: dict[str, Project] = {}
+    for project in projects:
+        key = id_key(project.id)
+        if key in first:
+            found.append((first[key], project))
+        else:
+            first[key] = project
+    return found
+
+
+def _duplicate_problem(earlier: Project, project: Project) -> Problem:
+    same = earlier.id.casefold() == project.id.casefold()
+    what = (
+        f"duplicate id {project.id!r}"
+        if same
+        else f"id {project.id!r} is the same as {earlier.id!r} to `show`"
+    )
+    return Problem(
+        project.origin.file,
+        project.origin.line,
+        project.origin.column,
+        f"{what}, first defined at {earlier.origin}",
+        "give each project its own id"
+        if same
+        else "ids must differ in more than case, spaces or punctuation",
+        project.id,
+        "id",
+    )

@@ -1,0 +1,273 @@
+"""Command-line options declared once and handed to commands as values.
+
+Filter options (--country, --donor, --active-on, ...) become one `Filters`;
+output options (-f, --json, --fields, --color) one `OutputChoice`; registry
+options (--registry, --no-cache) one `Source`. Each set is added to a command
+by a decorator, the way gh shares FilterOptions and sqlite-utils shares option
+decorators: a new filter is one entry here, and every command that filters gets it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import inspect
+from pathlib import Path
+from typing import Annotated, NamedTuple
+
+import typer
+
+from .dates import DateError, PartialDate, parse_date
+from .errors import UsageError
+from .model import STATUSES
+from .terminal import Terminal
+
+# --- values ----------------------------------------------------------------------------------
+
+
+def date_value(text: str) -> PartialDate:
+    """A date given on the command line; a usage error (exit 2) if it cannot be read one way."""
+    try:
+        return parse_date(text)
+    except DateError as error:
+        raise typer.BadParameter(f"{error}; write 2018, 2018-06 or 2018-06-01") from None
+
+
+def today_of(day: PartialDate | None) -> dt.date:
+    return day.first_day() if day else dt.date.today()
+
+
+class Source(NamedTuple):
+    """Which registry to read, and whether the cache may answer."""
+
+    path: Path | None = None
+    use_cache: bool = True
+    terminal: Terminal | None = None
+
+    def load(self):
+        from .load import load_registry
+
+        return load_registry(self.path, use_cache=self.use_cache)
+
+
+def settings(ctx: typer.Context | None) -> Source:
+    """The global options of this run (set by the app's callback), or the defaults."""
+    root = ctx.find_root().obj if ctx is not None else None
+    return root if isinstance(root, Source) else Source()
+
+
+def terminal(ctx: typer.Context | None) -> Terminal:
+    return settings(ctx).terminal or Terminal.detect()
+
+
+class OutputChoice(NamedTuple):
+    """What the output options asked for; `.output()` makes the printer, `.names()` the fields."""
+
+    format: str | None = None
+    as_json: bool = False
+    fields: str | None = None
+    color: str = "auto"
+    terminal: Terminal | None = None
+
+    def output(self):
+        from .render import COLORS, FORMATS, Output
+
+        fmt = "json" if self.as_json else self.format
+        if fmt is not None and fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if self.color not in COLORS:
+            raise UsageError(
+                f"unknown color mode {self.color!r}; choose one of {', '.join(COLORS)}"
+            )
+        return Output.choose(fmt, self.color, self.terminal or Terminal.detect())
+
+    def names(self, default, available=None) -> list[str]:
+        """The fields asked for with --fields (all of them: `all`), else the default ones."""
+        if available is None:
+            from .fields import FIELDS as available
+        if not self.fields:
+            return list(default)
+        names = [n.strip() for n in self.fields.split(",") if n.strip()]
+        if names == ["all"]:
+            return list(available)
+        unknown = [n for n in names if n not in available]
+        if unknown or not names:
+            raise UsageError(
+                f"unknown field {', '.join(map(repr, unknown)) or '(none given)'}; "
+                f"available fields: {', '.join(available)}"
+            )
+        return names
+
+
+# --- completion, from the registry in use ------------------------------------------------
+
+
+def _complete(values):
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from .load import load_registry
+
+        try:
+            registry = load_registry(
+                ctx.find_root().params.get("registry") or ctx.params.get("registry")
+            )
+        except Exception:  # completion must never crash the shell
+            return []
+        found = sorted(set(values(registry)), key=str.casefold)
+        return [v for v in found if v.casefold().startswith(incomplete.casefold())]
+
+    return complete
+
+
+def _choices(values):
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        return [v for v in values if v.startswith(incomplete)]
+
+    return complete
+
+
+def _country_values(registry):
+    from . import geo
+
+    yield from (geo.country_name(c) for p in registry.projects for c in p.countries)
+    for region in geo.REGIONS:
+        yield from (geo.country_name(c) for c in region.countries)
+
+
+def _region_values(registry):
+    from . import geo
+
+    return [r.name for r in geo.REGIONS]
+
+
+complete_ids = _complete(lambda r: [p.id for p in r.projects])
+complete_countries = _complete(_country_values)
+complete_regions = _complete(_region_values)
+complete_donors = _complete(lambda r: [d.name for p in r.projects for d in p.donors if d.name])
+complete_agencies = _complete(
+    lambda r: [i.name for p in r.projects for i in p.implementers if i.name]
+)
+complete_statuses = _choices(STATUSES)
+
+
+# --- declaring options once ---------------------------------------------------------------
+
+
+def _option(name: str, annotation, default=None) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+_CONTEXT = "projreg_context"
+
+
+def _adding(parameters: list[inspect.Parameter], build, into: str):
+    """A decorator: adds `parameters` to a command and hands it build(ctx, **their values) as
+    `into`, where ctx is the command's Typer context (for the run's global options)."""
+
+    def decorate(command):
+        signature = inspect.signature(command, eval_str=True)
+        kept = [p for p in signature.parameters.values() if p.name not in (into, _CONTEXT)]
+        wants_context = _CONTEXT in signature.parameters
+        names = [p.name for p in parameters]
+
+        @functools.wraps(command)
+        def wrapper(*args, **kwargs):
+            ctx = kwargs[_CONTEXT] if wants_context else kwargs.pop(_CONTEXT)
+            kwargs[into] = build(ctx, **{name: kwargs.pop(name) for name in names})
+            return command(*args, **kwargs)
+
+        context = inspect.Parameter(
+            _CONTEXT, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context
+        )
+        everything = [*kept, *parameters, context]
+        wrapper.__signature__ = signature.replace(parameters=everything)
+        wrapper.__annotations__ = {p.name: p.annotation for p in everything}
+        wrapper.__annotations__["return"] = signature.return_annotation
+        wrapper.__wrapped__ = None  # the signature above is the whole truth
+        del wrapper.__wrapped__
+        return wrapper
+
+    return decorate
+
+
+FILTER_OPTIONS = [
+    _option("country", Annotated[list[str] | None, typer.Option("--country", "-c", metavar="COUNTRY", help="Country name or ISO code; also matches projects in a region containing it.", autocompletion=complete_countries)]),
+    _option("region", Annotated[list[str] | None, typer.Option("--region", "-r", metavar="REGION", help="Region, e.g. 'Eastern Partnership'; matches its member countries too.", autocompletion=complete_regions)]),
+    _option("donor", Annotated[list[str] | None, typer.Option("--donor", "-d", metavar="DONOR", help="Donor name or part of it; 'European Union' also finds the EU's institutions.", autocompletion=complete_donors)]),
+    _option("agency", Annotated[list[str] | None, typer.Option("--agency", "-a", metavar="AGENCY", help="Implementing organisation.", autocompletion=complete_agencies)]),
+    _option("active_on", Annotated[PartialDate | None, typer.Option("--active-on", parser=date_value, metavar="DATE", help="Running on that day (or at any time in that month or year).")]),
+    _option("between", Annotated[tuple[str, str] | None, typer.Option("--between", metavar="FROM TO", help="Running at any time from FROM to TO.")]),
+    _option("status", Annotated[list[str] | None, typer.Option("--status", "-s", metavar="STATUS", help=f"{', '.join(STATUSES)}; as of --today.", autocompletion=complete_statuses)]),
+    _option("search", Annotated[list[str] | None, typer.Option("--search", "-q", metavar="TEXT", help="Text in the id, titles, objectives or descriptions.")]),
+    _option("direct", Annotated[bool, typer.Option("--direct", help="With --country or --region: only projects that name it.")], False),
+    _option("today", Annotated[PartialDate | None, typer.Option("--today", parser=date_value, metavar="DATE", help="Take this day as today, for reproducible status. Default: the real today.")]),
+]  # fmt: skip
+
+
+def make_filters(
+    ctx=None,
+    country=None,
+    region=None,
+    donor=None,
+    agency=None,
+    active_on=None,
+    between=None,
+    status=None,
+    search=None,
+    direct=False,
+    today=None,
+):
+    """The Filters for the filter options; usage errors exit 2."""
+    from .query import Filters
+
+    for value in status or ():
+        if value not in STATUSES:
+            raise UsageError(f"unknown status {value!r}; choose one of {', '.join(STATUSES)}")
+    span = None
+    if between:
+        try:
+            span = (date_value(between[0]), date_value(between[1]))
+        except typer.BadParameter as error:
+            raise UsageError(f"--between: {error.message}") from None
+    return Filters(
+        countries=tuple(country or ()),
+        regions=tuple(region or ()),
+        donors=tuple(donor or ()),
+        agencies=tuple(agency or ()),
+        active_on=active_on,
+        between=span,
+        statuses=tuple(status or ()),
+        search=tuple(search or ()),
+        direct=direct,
+        today=today_of(today),
+    )
+
+
+OUTPUT_OPTIONS = [
+    _option("format", Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help="table, tsv, csv, json, yaml or markdown. Default: table on a terminal, else tsv.", show_default=False, autocompletion=_choices(("table", "tsv", "csv", "json", "yaml", "markdown")))]),
+    _option("as_json", Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")], False),
+    _option("fields", Annotated[str | None, typer.Option("--fields", metavar="FIELDS", help="Comma-separated fields to show, in order (e.g. id,title,start), or all.")]),
+    _option("color", Annotated[str, typer.Option("--color", metavar="WHEN", help="auto, always or never. NO_COLOR and TERM=dumb are respected.", autocompletion=_choices(("auto", "always", "never")))], "auto"),
+]  # fmt: skip
+
+REGISTRY_OPTIONS = [
+    _option("registry", Annotated[Path | None, typer.Option("--registry", metavar="PATH", help="Registry file, or folder of *.yaml files. Default: $PROJREG_REGISTRY, else the bundled registry.")]),
+    _option("no_cache", Annotated[bool, typer.Option("--no-cache", help="Read the registry afresh, without the cache of validated files.")], False),
+]  # fmt: skip
+
+
+def _source(ctx, registry=None, no_cache=False) -> Source:
+    """The registry options given to the command, else the global ones."""
+    base = settings(ctx)
+    return base._replace(
+        path=registry if registry is not None else base.path,
+        use_cache=base.use_cache and not no_cache,
+    )
+
+
+filter_options = _adding(FILTER_OPTIONS, make_filters, "filters")
+output_options = _adding(
+    OUTPUT_OPTIONS, lambda ctx, **values: OutputChoice(**values, terminal=terminal(ctx)), "output"
+)
+registry_options = _adding(REGISTRY_OPTIONS, _source, "source")

@@ -1,0 +1,94 @@
+"""Problems found in a registry: where (FILE:LINE:COL), what, and how to fix it.
+
+A Problem renders hledger-style: the headline, the offending line with a caret,
+and a hint. RegistryError carries every problem of a registry at once.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .errors import ProjregError
+from .text import visible
+
+DATE_HINT = "write a year (2018), a month (2018-06 or June 2018) or a day (2018-06-01)"
+
+
+class Problem(NamedTuple):
+    """One thing wrong with a registry, located as precisely as we can."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    project: str | None = None
+    field: str | None = None
+    severity: str = "error"
+
+    def headline(self) -> str:
+        where = ": ".join(x for x in (self.project, self.field) if x)
+        message = f"{where}: {self.message}" if where else self.message
+        location = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return visible(f"{location}: {self.severity}: {message}", keep_newlines=False)
+
+    def render(self) -> str:
+        """hledger style: the headline, the offending line with a caret, then the hint."""
+        lines = [self.headline()]
+        source = source_line(self.file, self.line)
+        if source is not None:
+            before, after = source[: self.column - 1], source[self.column - 1 :]
+            if len(before) > 60:  # a long line: show the part around the column
+                before = "…" + before[-59:]
+            if len(after) > 60:
+                after = after[:59] + "…"
+            shown_before = visible(before, keep_newlines=False)
+            lines.append(f"  {self.line} | {shown_before}{visible(after, keep_newlines=False)}")
+            lines.append(f"  {' ' * len(str(self.line))} | {' ' * len(shown_before)}^")
+        if self.hint:
+            lines.append(f"  hint: {visible(self.hint, keep_newlines=False)}")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line or None,
+            "column": self.column or None,
+            "severity": self.severity,
+            "project": self.project,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint or None,
+        }
+
+
+def source_line(file: str, line: int) -> str | None:
+    """The text of one line of a file (1-based), as YAML counts lines; None if there is none."""
+    if line < 1:
+        return None
+    try:
+        with open(file, encoding="utf-8", errors="replace", newline="\n") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return text.rstrip("\r\n").lstrip("\ufeff")
+                if number > line:
+                    break
+    except OSError:
+        return None
+    return None
+
+
+class RegistryError(ProjregError):
+    """The registry could not be read or is not valid; .problems says why, all of it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.headline() for p in self.errors))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def render(self) -> str:
+        """The errors (not the warnings), each with its line and hint."""
+        return "\n".join(p.render() for p in self.errors)

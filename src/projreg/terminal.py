@@ -1,0 +1,30 @@
+"""The terminal as a value: whether stdout and stderr are terminals, how wide, and colour.
+
+Built once from the environment by `Terminal.detect()`; tests build their own
+(`Terminal(stdout_tty=True, width=80)`) and hand it to the command line, so no
+module function is ever patched to pretend.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Terminal:
+    stdout_tty: bool = False
+    stderr_tty: bool = False
+    width: int | None = None  # None: ask the terminal (Rich reads COLUMNS, then the tty)
+    no_color: bool = False  # NO_COLOR or TERM=dumb
+    force_color: bool = False  # FORCE_COLOR: colour even where stdout is no terminal
+
+    @classmethod
+    def detect(cls) -> Terminal:
+        return cls(
+            stdout_tty=sys.stdout.isatty(),
+            stderr_tty=sys.stderr.isatty(),
+            no_color=bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb",
+            force_color=bool(os.environ.get("FORCE_COLOR")),
+        )

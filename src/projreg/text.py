@@ -1,0 +1,42 @@
+"""Terminal-safe text: registry text is data, so control, bidi, zero-width and other
+invisible characters are shown as visible escapes wherever it is printed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0/C1 controls, bidi controls and marks, zero-width and invisible formatting characters,
+# line/paragraph separators, the BOM, interlinear annotations, soft hyphen, Hangul fillers,
+# the Mongolian vowel separator, variation selectors and tag characters: each either
+# moves the cursor, reorders text or looks like nothing, so look-alike names could hide.
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def visible(text: str, keep_newlines: bool = True) -> str:
+    """Text with terminal controls, bidi and invisible characters escaped (\\x1b, \\u202e)."""
+    text = UNSAFE.sub(_escape, text)
+    if not keep_newlines:
+        text = text.replace("\n", "\\n")
+    return text
+
+
+def flat(text: str) -> str:
+    """One line for TSV: whitespace runs (tabs, newlines) become one space."""
+    return visible(" ".join(text.split()))
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible or control characters in text (newlines and tabs excepted), escaped."""
+    return [_escape(m) for m in UNSAFE.finditer(text) if m.group() not in "\t\n"]
