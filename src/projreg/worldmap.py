@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from itertools import pairwise
@@ -215,6 +215,15 @@ def fit_view(points: Sequence[Point], width: float = WIDTH, lon0: float | None =
     return View(lon0, cx - w / 2, cy + h / 2, scale, h * scale)
 
 
+def view_for(codes: Collection[str]) -> View:
+    """The view of a map of these countries; the world (less Antarctica) if none is drawn."""
+    shown = [c for c in countries() if c.code in codes]
+    if shown:
+        return fit_view([p for c in shown for p in _anchor_points(c)])
+    world = [c for c in countries() if c.name not in _WORLD_EXCEPT]
+    return fit_view([p for c in world for poly in c.polygons for p in poly[0]], lon0=0)
+
+
 # --- Shading -----------------------------------------------------------------
 
 
@@ -307,12 +316,7 @@ def coverage_svg(
     counts = {c.upper(): (d, v) for c, (d, v) in counts.items() if d > 0 or v > 0}
     atlas = countries()
     drawn = {c.code for c in atlas if c.code}
-    shown = [c for c in atlas if c.code in counts]
-    if shown:
-        view = fit_view([p for c in shown for p in _anchor_points(c)])
-    else:
-        world = [c for c in atlas if c.name not in _WORLD_EXCEPT]
-        view = fit_view([pt for c in world for poly in c.polygons for pt in poly[0]], lon0=0)
+    view = view_for(counts)
 
     top = max((d + v for d, v in counts.values() if d > 0), default=0)
     ranges = classes(top)
