@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import textwrap
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -36,7 +37,6 @@ VIA_FILL, VIA_STRIPE = "#deebf7", "#9ecae1"  # hatched: covered only via a regio
 NONE_FILL = "#d9d9d9"
 
 WIDTH = 960  # pixels; the height follows from the view
-_HEAD, _FOOT = 40, 92  # heading band above the map, legend band below
 _FONT = "system-ui, sans-serif"
 _HUGE_SPAN = 100  # countries wider than this (degrees of longitude) add only their centre
 _WORLD_EXCEPT = {"Antarctica"}
@@ -299,6 +299,29 @@ def _swatch(x: float, y: float, fill: str, label: str) -> tuple[str, float]:
     return svg, x + 28 + 7.5 * len(label) + 18
 
 
+def _legend(classes: list[tuple[tuple[int, int], str]], note: str) -> tuple[list[str], int]:
+    """The legend's SVG lines and height: the count classes of countries with direct
+    projects (if any), the hatch and the grey, then the note, wrapped."""
+    out, y = [], 0
+    if classes:
+        heading = "Countries with direct projects, by number of projects (direct + via a region):"
+        out.append(f'<text x="16" y="11.5">{_text(heading)}</text>')
+        x = 16.0
+        for (lo, hi), colour in classes:
+            svg, x = _swatch(x, 20, colour, str(lo) if lo == hi else f"{lo}–{hi}")
+            out.append(svg)
+        y = 44
+    x = 16.0
+    for colour, label in (("url(#via)", "Covered only via a region"), (NONE_FILL, "No projects")):
+        svg, x = _swatch(x, y, colour, label)
+        out.append(svg)
+    y += 14
+    for line in textwrap.wrap(note, 105):
+        y += 18
+        out.append(f'<text x="16" y="{y}" fill="#555">{_text(line)}</text>')
+    return out, y
+
+
 def coverage_svg(
     counts: Mapping[str, tuple[int, int]],
     *,
@@ -327,7 +350,14 @@ def coverage_svg(
             return next(col for (lo, hi), col in zip(ranges, colours, strict=True) if d + v <= hi)
         return "url(#via)" if v > 0 else NONE_FILL
 
-    height = round(_HEAD + view.height + _FOOT)
+    missing = sorted(c for c in counts if c not in drawn)
+    note = "Not on this map (too small at this scale): " + ", ".join(
+        _display_name(c, "", names) for c in missing
+    )
+    legend, legend_h = _legend(list(zip(ranges, colours, strict=True)), note if missing else "")
+    heading = textwrap.wrap(title, 80) or [""]
+    head = 16 + 22 * len(heading)
+    height = round(head + view.height + legend_h + 24)
     map_h = f"{view.height:.1f}"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
@@ -344,9 +374,11 @@ def coverage_svg(
         f'<clipPath id="map-frame"><rect width="{WIDTH}" height="{map_h}"/></clipPath>',
         "</defs>",
         f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>',
-        f'<text x="16" y="27" font-size="18" font-weight="600">{_text(title)}</text>',
-        f'<g transform="translate(0 {_HEAD})">',
-        f'<rect width="{WIDTH}" height="{map_h}" fill="#fff"/>',
+        *(
+            f'<text x="16" y="{27 + 22 * i}" font-size="18" font-weight="600">{_text(line)}</text>'
+            for i, line in enumerate(heading)
+        ),
+        f'<g transform="translate(0 {head})">',
         '<g clip-path="url(#map-frame)" stroke="#fff" stroke-width="0.6" '
         'stroke-linejoin="round" fill-rule="evenodd">',
     ]
@@ -365,30 +397,8 @@ def coverage_svg(
         else:
             out.append(f'<path d="{d}" fill="{NONE_FILL}"/>')
     out += ["</g>", f'<rect width="{WIDTH}" height="{map_h}" fill="none" stroke="#bbb"/>', "</g>"]
-
-    # Legend: count classes for countries with direct projects, then the hatch and grey.
-    y = _HEAD + view.height + 14
-    out.append(f'<g transform="translate(0 {y:.1f})">')
-    x = 16.0
-    if ranges:
-        heading = "Countries with direct projects, by number of projects (direct + via a region):"
-        out.append(f'<text x="16" y="11.5">{_text(heading)}</text>')
-        for (lo, hi), colour in zip(ranges, colours, strict=True):
-            svg, x = _swatch(x, 20, colour, str(lo) if lo == hi else f"{lo}–{hi}")
-            out.append(svg)
-        row = 44
-    else:
-        row = 0
-    x = 16.0
-    for colour, label in (("url(#via)", "Covered only via a region"), (NONE_FILL, "No projects")):
-        svg, x = _swatch(x, row, colour, label)
-        out.append(svg)
-    missing = sorted(c for c in counts if c not in drawn)
-    if missing:
-        note = "Not on this map (too small at this scale): " + ", ".join(
-            _display_name(c, "", names) for c in missing
-        )
-        out.append(f'<text x="{x:g}" y="{row + 11.5:g}" fill="#555">{_text(note)}</text>')
+    out.append(f'<g transform="translate(0 {head + view.height + 14:.1f})">')
+    out += legend
     out.append("</g>")
     out.append(
         f'<text x="{WIDTH - 12}" y="{height - 10}" text-anchor="end" font-size="11" '
