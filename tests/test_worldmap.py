@@ -269,3 +269,10 @@ def test_output_is_deterministic_and_small():
 def test_zero_counts_and_lower_case_codes():
     paths = shaded(draw({"ge": (1, 1), "AM": (0, 0)}))
     assert set(paths) == {"GE"}
+
+
+def test_codes_the_atlas_lacks_are_listed_not_drawn():
+    svg = draw({"MT": (1, 0), "ZZ": (0, 1), " ": (1, 0), "GE": (1, 0)})
+    assert set(shaded(svg)) == {"GE"}
+    texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    assert "Not drawn (too small for this map, or unknown): Malta, ZZ" in texts

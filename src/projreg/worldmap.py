@@ -336,7 +336,9 @@ def coverage_svg(
     countries covered only via a region are hatched; the rest are grey. The view is
     cropped to the countries with counts, or shows the world when there are none.
     """
-    counts = {c.upper(): (d, v) for c, (d, v) in counts.items() if d > 0 or v > 0}
+    counts = {
+        c.strip().upper(): (d, v) for c, (d, v) in counts.items() if c.strip() and (d > 0 or v > 0)
+    }
     atlas = countries()
     drawn = {c.code for c in atlas if c.code}
     view = view_for(counts)
@@ -351,7 +353,7 @@ def coverage_svg(
         return "url(#via)" if v > 0 else NONE_FILL
 
     missing = sorted(c for c in counts if c not in drawn)
-    note = "Not on this map (too small at this scale): " + ", ".join(
+    note = "Not drawn (too small for this map, or unknown): " + ", ".join(
         _display_name(c, "", names) for c in missing
     )
     legend, legend_h = _legend(list(zip(ranges, colours, strict=True)), note if missing else "")
