@@ -13,7 +13,7 @@ docs/api.md walks through it. Names are imported on first use (PEP 562), so
 that `import projreg` stays cheap for the command line.
 """
 
-__version__ = "0.2.0"
+from .version import __version__
 
 _EXPORTS = {
     # data

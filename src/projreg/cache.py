@@ -22,9 +22,10 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from . import __version__, geo, schema
+from . import geo, schema
 from .dates import PartialDate
 from .model import Organisation, Origin, Project
+from .version import __version__
 
 ENV_VAR = "PROJREG_CACHE_DIR"
 FORMAT = 4  # bump when the stored shape changes

@@ -14,10 +14,10 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from .. import __version__
 from ..errors import ProjregError
 from ..options import Source
 from ..text import visible
+from ..version import __version__
 
 # Command name -> module in this package. A new command is a module and a line here.
 COMMANDS = {
