@@ -10,10 +10,11 @@ from projreg.dates import PartialDate
 from projreg.encode import to_registry, to_yaml
 from projreg.model import IMPLEMENTER_ROLES, Component, Link, Participant, Project, Registry
 
-# Any text the loader keeps as it is: no surrogates, nothing to strip at the ends.
-text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30).filter(
-    lambda t: t == t.strip() and t != ""
-)
+# Any text the loader keeps as it is: no surrogates, nothing to strip at the ends. Built
+# that way rather than filtered: a filter threw most generated text away.
+_any = st.characters(exclude_categories=("Cs",))
+_edge = _any.filter(lambda c: not c.isspace())  # rejects few single characters
+text = _edge | st.builds(lambda a, middle, b: a + middle + b, _edge, st.text(_any, max_size=28), _edge)
 maybe_text = st.none() | text
 texts = st.lists(text, max_size=3).map(tuple)
 
