@@ -14,7 +14,9 @@ from projreg.model import IMPLEMENTER_ROLES, Component, Link, Participant, Proje
 # that way rather than filtered: a filter threw most generated text away.
 _any = st.characters(exclude_categories=("Cs",))
 _edge = _any.filter(lambda c: not c.isspace())  # rejects few single characters
-text = _edge | st.builds(lambda a, middle, b: a + middle + b, _edge, st.text(_any, max_size=28), _edge)
+text = _edge | st.builds(
+    lambda a, middle, b: a + middle + b, _edge, st.text(_any, max_size=28), _edge
+)
 maybe_text = st.none() | text
 texts = st.lists(text, max_size=3).map(tuple)
 

@@ -232,7 +232,7 @@ ORGANISATION: tuple[Field, ...] = (
 
 TOP: tuple[Field, ...] = (
     Field("source", TEXT, "where the registry's facts come from"),
-    Field("organisations", RECORDS, "registry-wide facts about organisations (other names, what they are part of)", record=Organisation, parts=ORGANISATION, shorthand="name"),
+    Field("organisations", RECORDS, "registry-wide facts about organisations (other names, what they are part of); a plain text item is a name", record=Organisation, parts=ORGANISATION, shorthand="name"),
     Field("projects", RECORDS, "the projects, described below", required=True),
 )  # fmt: skip
 
