@@ -30,6 +30,7 @@ COMMANDS = {
     "check": "check",
     "import-iati": "iati",
     "export": "iati",
+    "schema": "formatschema",
 }
 
 
