@@ -31,6 +31,7 @@ COMMANDS = {
     "import-iati": "iati",
     "export": "iati",
     "schema": "formatschema",
+    "diff": "diff",
 }
 
 

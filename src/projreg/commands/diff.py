@@ -1,0 +1,94 @@
+"""`diff`: what changed between two versions of a registry (files, folders or git revisions)."""
+
+from __future__ import annotations
+
+import os
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import UsageError
+from ..options import OutputChoice, Source, output_options, registry_options
+from . import app
+
+FIELDS = ("change", "id", "field", "old", "new")
+
+
+@app.command()
+@registry_options
+@output_options
+def diff(
+    output: OutputChoice,
+    source: Source,
+    versions: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="OLD [NEW] [-- PATH]",
+            help="Two registry files or folders; or one or two git revisions, then the "
+            "registry's path (default: the registry in use).",
+            show_default=False,
+        ),
+    ],
+    exit_code: Annotated[
+        bool,
+        typer.Option("--exit-code", help="Exit 1 when there are differences (like git diff)."),
+    ] = False,
+) -> None:
+    """Show what changed between two versions of a registry.
+
+    Projects added, removed, renamed (same content, new id) and changed field by
+    field, in the registry's own words. OLD and NEW are registry files or
+    folders, or git revisions: one revision compares the registry as it was
+    then with the working tree, two compare the revisions. Exit 0 whether or
+    not there are differences, unless --exit-code.
+
+    Examples:
+
+    \b
+      projreg diff old.yaml new.yaml
+      projreg diff HEAD~1
+      projreg diff v1.0 -- registry/projects.yaml
+      projreg diff main HEAD -- registry/ --exit-code
+    """
+    from .. import diff as differ
+    from ..load import load_registry
+    from ..render import emit_rows
+
+    exists = [Path(v).exists() for v in versions]
+    if len(versions) == 2 and all(exists):
+        old, new = (load_registry(Path(v), use_cache=source.use_cache) for v in versions)
+    else:
+        # Revisions first, then at most one path (after `--`, as with git).
+        count = exists.index(True) if True in exists else len(versions)
+        revisions, paths = versions[:count], [Path(v) for v in versions[count:]]
+        if not 1 <= len(revisions) <= 2 or len(paths) > 1 or not all(exists[count:]):
+            raise UsageError(
+                "give two registry files or folders, or one or two git revisions "
+                "(then -- and the registry's path)"
+            )
+        target = paths[0] if paths else _registry_in_use(source)
+        for revision in revisions:
+            if not differ.is_revision(revision, target if target.is_dir() else target.parent):
+                raise UsageError(f"{revision!r} is neither a file nor a git revision")
+        with ExitStack() as stack:
+            read = [stack.enter_context(differ.version_at(r, target)) for r in revisions]
+            if len(read) == 1:
+                read.append(target)  # one revision: against the working tree
+            old, new = (load_registry(v, use_cache=source.use_cache) for v in read)
+    changes = differ.compare(old, new)
+    out = output.output()
+    names = output.names(FIELDS, FIELDS)
+    rows = [c._asdict() for c in changes]
+    count = len(changes)
+    title = f"{count} difference{'' if count == 1 else 's'}"
+    emit_rows(out, rows, names, title=title, empty="No differences.")
+    if exit_code and changes:
+        raise typer.Exit(1)
+
+
+def _registry_in_use(source: Source) -> Path:
+    from ..load import BUNDLED, ENV_VAR
+
+    return Path(source.path or os.environ.get(ENV_VAR) or BUNDLED)

@@ -1,0 +1,161 @@
+"""What changed between two versions of a registry: projects added, removed, renamed,
+and changed field by field, in the registry's own words.
+
+Projects are matched by id (as `show` matches them: model.id_key). A project that
+vanished under one id and appeared under another with the same content is a
+rename, not a removal and an addition. Versions from git revisions are read with
+`git show` (versions_at), so the diff of a pull request to a registry is one command.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+from . import schema
+from .encode import to_registry
+from .errors import ProjregError
+from .fields import _plain, as_text
+from .model import Project, Registry, id_key
+
+ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
+
+
+class Change(NamedTuple):
+    """One difference. `old` and `new` are text as a reader says it (dates: June 2018)."""
+
+    change: str
+    id: str
+    field: str | None = None
+    old: str | None = None
+    new: str | None = None
+
+    def describe(self) -> str:
+        """One line: 'ENIGMMA-2 end: November 2020 → November 2021'."""
+        if self.change == CHANGED:
+            return f"{self.id} {self.field}: {self.old or '—'} → {self.new or '—'}"
+        if self.change == RENAMED:
+            return f"{self.old} renamed to {self.new}"
+        return f"{self.id} {self.change}: {self.old or self.new}"
+
+
+def value_text(field: schema.Field, value) -> str | None:
+    """A field's value as one line of text; None when the project leaves it out."""
+    if value is None or value == ():
+        return None
+    if field.kind == schema.DATE:
+        return value.human()
+    return as_text(_plain(field, value)) or None
+
+
+def _content(project: Project) -> dict:
+    entry = to_registry(project)
+    entry.pop("id", None)
+    return entry
+
+
+def compare(old: Registry, new: Registry) -> list[Change]:
+    """The changes from old to new: removed, renamed, added, then changed, in registry order."""
+    new_by_key = {id_key(p.id): p for p in new.projects}
+    old_keys = {id_key(p.id) for p in old.projects}
+    removed = [p for p in old.projects if id_key(p.id) not in new_by_key]
+    added = [p for p in new.projects if id_key(p.id) not in old_keys]
+    changes: list[Change] = []
+    renamed_to: dict[str, Project] = {}
+    for project in removed:
+        content = _content(project)
+        twin = next(
+            (p for p in added if p.id not in renamed_to and _content(p) == content),
+            None,
+        )
+        if twin is not None:
+            renamed_to[twin.id] = project
+            changes.append(Change(RENAMED, twin.id, "id", project.id, twin.id))
+        else:
+            changes.append(Change(REMOVED, project.id, old=project.title))
+    changes += [Change(ADDED, p.id, new=p.title) for p in added if p.id not in renamed_to]
+    for before in old.projects:
+        after = new_by_key.get(id_key(before.id))
+        if after is None or after == before:
+            continue
+        for field in schema.PROJECT:
+            was, now = getattr(before, field.name), getattr(after, field.name)
+            if was != now:
+                changes.append(
+                    Change(
+                        CHANGED,
+                        after.id,
+                        field.name,
+                        value_text(field, was),
+                        value_text(field, now),
+                    )
+                )
+    return changes
+
+
+# --- versions from git ----------------------------------------------------------------------
+
+
+class GitError(ProjregError):
+    """git is missing, or cannot give the registry at a revision."""
+
+
+def _git(args: list[str], cwd: Path) -> bytes:
+    """git's output as bytes (a registry file is passed on as it is, for the loader to judge)."""
+    if shutil.which("git") is None:
+        raise GitError("comparing git revisions needs git, which is not installed")
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
+    except OSError as error:
+        raise GitError(f"cannot run git: {error.strerror or error}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {' '.join(args)}: {message[-1] if message else 'failed'}")
+    return done.stdout
+
+
+def is_revision(text: str, cwd: Path) -> bool:
+    """Whether git, run in cwd, knows text as a commit."""
+    if shutil.which("git") is None:
+        raise GitError(
+            f"{text!r} is no file, and comparing git revisions needs git (not installed)"
+        )
+    if text.startswith("-"):
+        return False
+    done = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{text}^{{commit}}"],
+        cwd=cwd,
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    return done.returncode == 0
+
+
+@contextmanager
+def version_at(revision: str, path: Path):
+    """The registry at path (a file or a folder) as it was at a git revision, in a
+    temporary folder that is removed afterwards; yields the path to load."""
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    if not folder.is_dir():
+        raise GitError(f"{folder} is not a folder in a git repository")
+    if path.is_dir() or not path.suffix:
+        listing = _git(["ls-tree", "--name-only", revision, "--", "./"], folder).decode()
+        names = [n for n in listing.splitlines() if n.endswith((".yaml", ".yml")) and "/" not in n]
+        if not names:
+            raise GitError(f"{path} holds no *.yaml files at {revision}")
+    else:
+        names = [path.name]
+    with tempfile.TemporaryDirectory(prefix="projreg-diff-") as temporary:
+        # The folder is named after the revision, so that messages say where a file came from.
+        safe = "".join(c if c.isalnum() or c in "-_.~^" else "_" for c in revision)
+        root = Path(temporary) / safe
+        root.mkdir()
+        for name in names:
+            (root / name).write_bytes(_git(["show", f"{revision}:./{name}"], folder))
+        yield root if path.is_dir() or len(names) > 1 else root / names[0]
