@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
-def write_text_atomically(path: str | os.PathLike, text: str, force: bool = False) -> None:
+def write_text_atomically(
+    path: str | os.PathLike, text: str, force: bool = False, mode: int | None = None
+) -> None:
     """Write text to path through a temporary file in the same folder and a rename.
 
     A reader never sees a half-written file, and a failed write leaves the old
     file as it was. Raises FileExistsError if path exists and force is false.
+    `mode` (an os.stat st_mode) keeps an edited file's permissions.
     """
     path = Path(path)
     if path.exists() and not force:
@@ -24,6 +28,8 @@ def write_text_atomically(path: str | os.PathLike, text: str, force: bool = Fals
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
+        if mode is not None:
+            os.chmod(temporary, stat.S_IMODE(mode))
         if not force and path.exists():  # created meanwhile by someone else
             raise FileExistsError(17, "file exists", str(path))
         os.replace(temporary, path)

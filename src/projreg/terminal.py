@@ -16,6 +16,7 @@ from dataclasses import dataclass
 class Terminal:
     stdout_tty: bool = False
     stderr_tty: bool = False
+    stdin_tty: bool = False  # may a command ask questions (`projreg new`)
     width: int | None = None  # None: ask the terminal (Rich reads COLUMNS, then the tty)
     no_color: bool = False  # NO_COLOR or TERM=dumb
     force_color: bool = False  # FORCE_COLOR: colour even where stdout is no terminal
@@ -25,6 +26,7 @@ class Terminal:
         return cls(
             stdout_tty=sys.stdout.isatty(),
             stderr_tty=sys.stderr.isatty(),
+            stdin_tty=sys.stdin.isatty(),
             no_color=bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb",
             force_color=bool(os.environ.get("FORCE_COLOR")),
         )

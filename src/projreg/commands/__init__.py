@@ -32,6 +32,7 @@ COMMANDS = {
     "export": "iati",
     "schema": "formatschema",
     "diff": "diff",
+    "new": "new",
 }
 
 

@@ -1,0 +1,150 @@
+"""`new`: add a project skeleton to a registry file, keeping its comments and layout."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import UsageError, WriteError
+from ..options import Source, registry_options
+from . import app
+
+
+def _many(values: list[str] | None) -> tuple[str, ...]:
+    """Repeated options, each also split at ';' (names may hold commas)."""
+    return tuple(part.strip() for v in values or () for part in v.split(";") if part.strip())
+
+
+@app.command()
+@registry_options
+def new(
+    source: Source,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[FILE]",
+            help="The registry file to add to. Default: the registry in use, if it is one file.",
+            show_default=False,
+        ),
+    ] = None,
+    project_id: Annotated[str | None, typer.Option("--id", metavar="ID", help="The new project's id (unique).")] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="Its full title.")] = None,
+    acronym: Annotated[str | None, typer.Option("--acronym", metavar="TEXT", help="Its short name.")] = None,
+    start: Annotated[str | None, typer.Option("--start", metavar="DATE", help="Start: 2019, 2019-01, January 2019 or 2019-01-15.")] = None,
+    end: Annotated[str | None, typer.Option("--end", metavar="DATE", help="End, in the same forms.")] = None,
+    country: Annotated[list[str] | None, typer.Option("--country", "-c", metavar="COUNTRY", help="A country it works in (name or ISO code); repeat for more.")] = None,
+    donor: Annotated[list[str] | None, typer.Option("--donor", "-d", metavar="NAME", help="A donor; repeat for more.")] = None,
+    implementer: Annotated[list[str] | None, typer.Option("--implementer", "-i", metavar="NAME", help="An implementing organisation; repeat for more.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the entry, change nothing.")] = False,
+) -> None:  # fmt: skip
+    """Add a project skeleton to a registry file.
+
+    The values are checked first (dates as `check` reads them, countries by
+    name or ISO code, the id unique as `show` matches ids), then the project is
+    added at the end of the file's `projects` list. The file's comments,
+    quoting and indentation are kept, and it is written atomically. Missing
+    --id or --title are asked for on a terminal (with the other fields);
+    elsewhere they must be given. The entry added is printed.
+
+    Examples:
+
+    \b
+      projreg new registry.yaml --id BOMCA-10 --title "Border Management in Central Asia, phase 10"
+        --start 2021-01 --country Kazakhstan --donor "European Union" --implementer ICMPD
+      projreg new registry.yaml   # asks for each field
+    """
+    from .. import newproject as np
+    from ..files import write_text_atomically
+    from ..load import ENV_VAR, load_registry
+    from ..options import terminal as terminal_of
+
+    target = Path(file or source.path or os.environ.get(ENV_VAR) or "")
+    if not file and (not str(target) or target == Path()):
+        raise UsageError("name the registry file to add to (FILE or --registry)")
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder: name the file in it to add the project to")
+    if not target.is_file():
+        raise UsageError(f"{target}: no such file")
+    # Ids must be unique across the whole registry the file belongs to.
+    in_use = source.path or os.environ.get(ENV_VAR)
+    whole = (
+        Path(in_use)
+        if in_use and Path(in_use).is_dir() and target.parent.resolve() == Path(in_use).resolve()
+        else target
+    )
+    registry = load_registry(whole, use_cache=source.use_cache)
+
+    values = {
+        "id": np.check_id(project_id, registry) if project_id is not None else None,
+        "title": np.check_text("title", title) if title is not None else None,
+        "acronym": np.check_text("acronym", acronym) if acronym else None,
+        "start": np.check_date("start", start) if start else None,
+        "end": np.check_date("end", end) if end else None,
+        "countries": tuple(np.check_country(c) for c in _many(country)),
+        "donors": _many(donor),
+        "implementers": _many(implementer),
+    }
+    missing = [name for name in ("id", "title") if values[name] is None]
+    if missing:
+        term = source.terminal or terminal_of(None)
+        if not term.stdin_tty:
+            raise UsageError(
+                f"missing {' and '.join('--' + m for m in missing)} "
+                "(asked for only when stdin is a terminal)"
+            )
+        values = _ask(values, registry, np)
+    np.check_dates(values["start"], values["end"])
+    skeleton = np.Skeleton(**values)
+    text = target.read_bytes().decode("utf-8")
+    new_text, entry = np.add_project(text, skeleton)
+    sys.stdout.write(entry)
+    if dry_run:
+        sys.stderr.write(f"dry run: {target} not changed\n")
+        return
+    try:
+        write_text_atomically(target, new_text, force=True, mode=os.stat(target).st_mode)
+    except OSError as error:
+        raise WriteError(f"cannot write {target}: {error.strerror or error}") from None
+    sys.stderr.write(f"added {skeleton.id} to {target}\n")
+
+
+def _ask(values: dict, registry, np) -> dict:
+    """Ask on the terminal for every field not given; an empty answer skips an optional one."""
+
+    def asking(check):
+        def proc(text):
+            try:
+                return check(text)
+            except UsageError as error:
+                raise typer.BadParameter(str(error)) from None
+
+        return proc
+
+    def ask(label, check, optional=True):
+        return typer.prompt(
+            label, default="" if optional else None, show_default=False,
+            value_proc=asking(lambda t: (check(t) if t.strip() else None) if optional else check(t)),
+        )  # fmt: skip
+
+    questions = {
+        "id": ("Id", lambda t: np.check_id(t, registry), False),
+        "title": ("Title", lambda t: np.check_text("title", t), False),
+        "acronym": ("Acronym (optional)", lambda t: np.check_text("acronym", t), True),
+        "start": ("Start, e.g. 2019-01 (optional)", lambda t: np.check_date("start", t), True),
+        "end": ("End (optional)", lambda t: np.check_date("end", t), True),
+        "countries": ("Countries, separated by ; (optional)", lambda t: tuple(np.check_country(c) for c in _many([t])), True),
+        "donors": ("Donors, separated by ; (optional)", lambda t: _many([t]), True),
+        "implementers": ("Implementers, separated by ; (optional)", lambda t: _many([t]), True),
+    }  # fmt: skip
+    out = dict(values)
+    for name, (label, check, optional) in questions.items():
+        if not out[name]:
+            answer = ask(label, check, optional)
+            out[name] = (
+                answer if answer is not None else ((), None)[not isinstance(values[name], tuple)]
+            )
+    return out
