@@ -83,13 +83,38 @@ def export(
     source: Source,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="FORMAT", help="iati-xml (IATI 2.03 activities)."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="iati-xml (IATI 2.03 activities); json or csv (data files, see below).",
+        ),
     ] = "iati-xml",
     path: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE instead of stdout. CSV: a folder gets projects.csv and participations.csv.",
+        ),
     ] = None,
     force: Force = False,
+    participations: Annotated[
+        Path | None,
+        typer.Option(
+            "--participations",
+            metavar="FILE",
+            help="CSV: also write the long-form table of organisations by project to FILE.",
+        ),
+    ] = None,
+    spreadsheet_safe: Annotated[
+        bool,
+        typer.Option(
+            "--spreadsheet-safe",
+            help="CSV: prefix cells starting with = + - @ with ' so spreadsheets never run them.",
+        ),
+    ] = False,
     reporting_org_ref: Annotated[
         str | None,
         typer.Option(
@@ -119,13 +144,19 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Export projects as an IATI 2.03 activities document.
+    """Export projects as IATI 2.03 activities, JSON or CSV.
 
     IATI requires a reporting organisation and activity identifiers, which a
     registry does not hold: give them with the --reporting-org options. A
     project that lacks what IATI requires and the registry does not know (an
     activity date, a status, a participating organisation) is left out and
     named on stderr. Every list filter applies.
+
+    -f json: one record per project, as `show --json` gives it. -f csv: one
+    row per project with the main fields (lists joined with "; "), and with
+    --participations (or -o FOLDER) one row per organisation and project.
+    Spreadsheets run cells that start with = + - @ as formulas: open data
+    from others with --spreadsheet-safe.
 
     Examples:
 
@@ -134,13 +165,20 @@ def export(
         --reporting-org-type 40 -o activities.xml
       projreg export --reporting-org-ref XM-EXAMPLE --reporting-org-name "Example"
         --reporting-org-type 40 --country Georgia --id-prefix XM-EXAMPLE-GE > georgia.xml
+      projreg export -f json -o projects.json
+      projreg export -f csv -o tables/ --spreadsheet-safe
     """
     from ..iati import Publisher, to_iati_xml
     from ..query import select
     from ..render import Output
 
+    if fmt in ("json", "csv"):
+        if reporting_org_ref or reporting_org_name or reporting_org_type or id_prefix:
+            raise UsageError("--reporting-org-* and --id-prefix are for -f iati-xml")
+        _export_data(fmt, source, filters, path, force, participations, spreadsheet_safe)
+        return
     if fmt != "iati-xml":
-        raise UsageError(f"unknown export format {fmt!r}; choose iati-xml")
+        raise UsageError(f"unknown export format {fmt!r}; choose iati-xml, json or csv")
     given = {
         "--reporting-org-ref": reporting_org_ref,
         "--reporting-org-name": reporting_org_name,
@@ -168,3 +206,31 @@ def export(
         return
     write_file(path, text, force)
     note(f"wrote {len(selection.projects) - len(skipped)} activities to {path}")
+
+
+def _export_data(fmt, source, filters, path, force, participations, safe) -> None:
+    """export -f json|csv: the selected projects as data files (see dataexport.py)."""
+    from .. import dataexport
+    from ..query import select
+    from ..render import Output, to_json
+
+    projects = select(source.load(), filters).projects
+    note = Output(terminal=source.terminal).note
+    if fmt == "json":
+        if participations or safe:
+            raise UsageError("--participations and --spreadsheet-safe are for -f csv")
+        text = to_json(dataexport.json_records(projects, filters.today)) + "\n"
+        files = {path: text}
+    else:
+        if path is not None and path.is_dir():
+            participations = participations or path / "participations.csv"
+            path = path / "projects.csv"
+        files = {path: dataexport.projects_csv(projects, filters.today, safe)}
+        if participations is not None:
+            files[participations] = dataexport.participations_csv(projects, safe)
+    for target, text in files.items():
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            write_file(target, text, force)
+            note(f"wrote {target}")
