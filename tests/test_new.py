@@ -163,3 +163,10 @@ def test_add_project_keeps_crlf_and_fills_an_empty_list():
     text, entry = add_project("# mine\r\nprojects:\r\n", Skeleton("A", "B"))
     assert text == "# mine\r\nprojects:\r\n  - id: A\r\n    title: B\r\n"
     assert entry == "  - id: A\n    title: B\n"
+
+
+def test_help_lists_the_maintainer_commands_with_examples(run):
+    text = run("--help").stdout
+    for line in ("schema ", "diff ", "new ", "projreg diff HEAD~1 -- registry.yaml",
+                 "projreg new registry.yaml --id NEW-1"):  # fmt: skip
+        assert line in text

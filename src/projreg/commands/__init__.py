@@ -123,6 +123,14 @@ def global_options(
       projreg active --on 2018-06-01
       projreg report --by donor
       projreg check
+
+    Maintaining a registry:
+
+    \b
+      projreg new registry.yaml --id NEW-1 --title "..." --start 2024-01
+      projreg diff HEAD~1 -- registry.yaml
+      projreg schema > projects.schema.json
+      projreg export -f csv -o tables/
     """
     base = ctx.obj if isinstance(ctx.obj, Source) else Source()
     ctx.obj = base._replace(path=registry or base.path, use_cache=base.use_cache and not no_cache)
