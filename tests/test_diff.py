@@ -117,6 +117,11 @@ def test_git_revisions(run, repo):
     # The registry in use ($PROJREG_REGISTRY), at a revision.
     result = run("diff", "HEAD~1", "--json", env={"PROJREG_REGISTRY": path})
     assert json.loads(result.stdout) == expected
+    # Versions from git are read from temporary files, which never go into the cache.
+    cache = Path(os.environ["PROJREG_CACHE_DIR"])
+    shutil.rmtree(cache)
+    assert run("diff", "v1.0", "HEAD", "--", path).exit_code == 0
+    assert not cache.exists() or not any(p.is_file() for p in cache.rglob("*"))
     (repo / path).write_text(OLD.read_text(encoding="utf-8"), encoding="utf-8")
     assert run("diff", "v1.0", "--", path).stdout == ""
 

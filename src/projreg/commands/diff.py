@@ -76,7 +76,8 @@ def diff(
             read = [stack.enter_context(differ.version_at(r, target)) for r in revisions]
             if len(read) == 1:
                 read.append(target)  # one revision: against the working tree
-            old, new = (load_registry(v, use_cache=source.use_cache) for v in read)
+            # Versions from git live in temporary files: never worth a cache entry.
+            old, new = (load_registry(v, use_cache=source.use_cache and v == target) for v in read)
     changes = differ.compare(old, new)
     out = output.output()
     names = output.names(FIELDS, FIELDS)
