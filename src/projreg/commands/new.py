@@ -144,7 +144,6 @@ def _ask(values: dict, registry, np) -> dict:
     for name, (label, check, optional) in questions.items():
         if not out[name]:
             answer = ask(label, check, optional)
-            out[name] = (
-                answer if answer is not None else ((), None)[not isinstance(values[name], tuple)]
-            )
+            if answer is not None:  # None: an optional question left blank
+                out[name] = answer
     return out
