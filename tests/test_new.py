@@ -170,3 +170,33 @@ def test_help_lists_the_maintainer_commands_with_examples(run):
     for line in ("schema ", "diff ", "new ", "projreg diff HEAD~1 -- registry.yaml",
                  "projreg new registry.yaml --id NEW-1"):  # fmt: skip
         assert line in text
+
+
+TRICKY = ["yes", "NO", "1e3", "0o17", "null", "~", "2020", "@home", "- dash", "a: b", "#hash",
+          "'single'", '"double"', "tab\there", "trailing: ", "[flow]", "{map}", "ünïcödé «»",
+          "line\nbreak", "*alias", "&anchor", "!tag", "%directive", "`tick`", ">folded"]  # fmt: skip
+
+
+def test_tricky_text_reads_back_exactly(run, registry_file):
+    for number, text in enumerate(TRICKY):
+        args = ("new", str(registry_file), "--id", f"T-{number}", "--title", f"x {text}")
+        assert run(*args, "--acronym", text, "-d", text).exit_code == 0, text
+    assert run("check", str(registry_file)).exit_code == 0
+    registry = load_registry(registry_file)
+    for number, text in enumerate(TRICKY):
+        project = registry.get(f"T-{number}")
+        assert (project.acronym, project.title, project.donors[0].name) == (
+            text.strip(),
+            f"x {text}".strip(),
+            text.strip(),
+        ), text
+
+
+def test_the_registry_in_use_is_the_default_file(run, registry_file):
+    result = run("new", "--id", "X-1", "--title", "X", env={"PROJREG_REGISTRY": str(registry_file)})
+    assert result.exit_code == 0
+    assert (
+        run("new", "--registry", str(registry_file), "--id", "X-2", "--title", "X").exit_code == 0
+    )
+    assert {"X-1", "X-2"} <= {p.id for p in load_registry(registry_file).projects}
+    assert run("new", "--id", "X-3", "--title", "X").exit_code == 2  # never the bundled registry

@@ -114,7 +114,8 @@ def _value(field: Field) -> dict:
     value = _kind(field)
     if not field.required or field.kind == schema.RECORDS:
         # An empty optional field (`summary:`) counts as absent; `projects:` as no projects.
-        value = {"anyOf": [value, {"type": "null"}]}
+        choices = value["anyOf"] if list(value) == ["anyOf"] else [value]
+        value = {"anyOf": [*choices, {"type": "null"}]}
     doc = field.doc[0].upper() + field.doc[1:] if field.doc else ""
     if field.example:
         doc += f". Example: {field.example.replace('`', '')}"

@@ -36,9 +36,9 @@ def new(
     acronym: Annotated[str | None, typer.Option("--acronym", metavar="TEXT", help="Its short name.")] = None,
     start: Annotated[str | None, typer.Option("--start", metavar="DATE", help="Start: 2019, 2019-01, January 2019 or 2019-01-15.")] = None,
     end: Annotated[str | None, typer.Option("--end", metavar="DATE", help="End, in the same forms.")] = None,
-    country: Annotated[list[str] | None, typer.Option("--country", "-c", metavar="COUNTRY", help="A country it works in (name or ISO code); repeat for more.")] = None,
-    donor: Annotated[list[str] | None, typer.Option("--donor", "-d", metavar="NAME", help="A donor; repeat for more.")] = None,
-    implementer: Annotated[list[str] | None, typer.Option("--implementer", "-i", metavar="NAME", help="An implementing organisation; repeat for more.")] = None,
+    country: Annotated[list[str] | None, typer.Option("--country", "-c", metavar="COUNTRY", help="A country it works in (name or ISO code); repeat, or separate with ;.")] = None,
+    donor: Annotated[list[str] | None, typer.Option("--donor", "-d", metavar="NAME", help="A donor; repeat, or separate with ;.")] = None,
+    implementer: Annotated[list[str] | None, typer.Option("--implementer", "-i", metavar="NAME", help="An implementing organisation; repeat, or separate with ;.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the entry, change nothing.")] = False,
 ) -> None:  # fmt: skip
     """Add a project skeleton to a registry file.
