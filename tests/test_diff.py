@@ -143,3 +143,23 @@ def test_without_git_a_revision_is_refused_clearly(run, monkeypatch, tmp_path):
     result = run("diff", "HEAD~1", "--", str(OLD))
     assert result.exit_code == 1
     assert "needs git (not installed)" in result.stderr
+
+
+def test_the_source_and_organisations_are_compared_too(write):
+    from projreg.load import BUNDLED
+
+    text = BUNDLED.read_text(encoding="utf-8")
+    edited = (
+        text.replace("    aliases: [EU]\n", "    aliases: [EU, E.U.]\n", 1)
+        .replace("  - name: ICMPD\n", "  - name: Frontex\n  - name: ICMPD\n", 1)
+        .replace("ICMPD projects page, section", "The ICMPD projects page, section", 1)
+    )
+    before, after = load_registry(BUNDLED), load_registry(write(edited))
+    changes = compare(before, after)
+    assert [(c.change, c.id, c.field) for c in changes] == [
+        ("changed", "", "source"),
+        ("changed", "European Union", "organisation"),
+        ("added", "Frontex", "organisation"),
+    ]
+    assert changes[1][3:] == ("aliases: EU", "aliases: EU; E.U.")
+    assert changes[0].new.startswith("The ICMPD projects page")

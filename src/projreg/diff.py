@@ -1,5 +1,6 @@
 """What changed between two versions of a registry: projects added, removed, renamed,
-and changed field by field, in the registry's own words.
+and changed field by field, in the registry's own words; then the registry's source
+and organisations (field "source", "organisation").
 
 Projects are matched by id (as `show` matches them: model.id_key). A project that
 vanished under one id and appeared under another with the same content is a
@@ -94,6 +95,45 @@ def compare(old: Registry, new: Registry) -> list[Change]:
                         value_text(field, now),
                     )
                 )
+    return changes + _registry_changes(old, new)
+
+
+def _organisation_text(organisation) -> str:
+    field = schema.TOP[1]
+    parts = [
+        f"{part.name}: {value_text(part, getattr(organisation, part.name))}"
+        for part in field.parts[1:]
+        if value_text(part, getattr(organisation, part.name))
+    ]
+    return "; ".join(parts) or organisation.name
+
+
+def _registry_changes(old: Registry, new: Registry) -> list[Change]:
+    """What changed outside the projects: the source, and the organisations (by name)."""
+    changes = []
+    before, after = "\n".join(old.source_notes), "\n".join(new.source_notes)
+    if before != after:
+        changes.append(Change(CHANGED, "", "source", before or None, after or None))
+    olds = {o.name: o for o in old.organisations}
+    news = {o.name: o for o in new.organisations}
+    for name, organisation in olds.items():
+        if name not in news:
+            changes.append(Change(REMOVED, name, "organisation", _organisation_text(organisation)))
+        elif news[name] != organisation:
+            changes.append(
+                Change(
+                    CHANGED,
+                    name,
+                    "organisation",
+                    _organisation_text(organisation),
+                    _organisation_text(news[name]),
+                )
+            )
+    changes += [
+        Change(ADDED, name, "organisation", None, _organisation_text(o))
+        for name, o in news.items()
+        if name not in olds
+    ]
     return changes
 
 
