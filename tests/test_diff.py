@@ -14,7 +14,6 @@ import pytest
 from projreg import load_registry
 from projreg.dates import parse_date
 from projreg.diff import Change, compare
-from projreg.model import Registry
 from projreg.terminal import Terminal
 
 EXAMPLES = Path(__file__).parent / "examples"
@@ -38,7 +37,9 @@ def test_compare_finds_additions_removals_renames_and_field_changes():
 def test_compare_on_the_bundled_registry(registry):
     project = registry.get("ENIGMMA-2")
     extended = dataclasses.replace(project, end=parse_date("2021-11"), manager=None)
-    after = Registry(tuple(extended if p is project else p for p in registry.projects))
+    after = registry._replace(
+        projects=tuple(extended if p is project else p for p in registry.projects)
+    )
     assert compare(registry, after) == [
         Change("changed", project.id, "end", project.end.human(), "November 2021"),
         Change("changed", project.id, "manager", "Violeta Wagner", None),
