@@ -152,3 +152,24 @@ def test_the_description_lists_what_only_check_knows():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for word in ("dates", "countries", "regions", "unique", "ends before"):
         assert word in readme.split("## Maintaining a registry")[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "schema_accepts"),
+    [
+        ("2018", True), ("2018-06", True), ("2018-6-1", True), ("July 2014", True),
+        ("1 June 2018", True), ("1  june 2018", True), ("Sept. 2019", True), ("sep 2019", True),
+        ("Jnue 2018", False), ("June 18", False), ("18", False), ("2018/06/01", False),
+        ("1st June 2018", False),  # check reads it (dateutil); the schema asks for the common forms
+    ],
+)  # fmt: skip
+def test_date_shapes(validator, text, schema_accepts):
+    from projreg.dates import DateError, parse_date
+
+    data = {"projects": [{"id": "A", "title": "T", "start": text}]}
+    assert (not any(validator.iter_errors(data))) is schema_accepts
+    if schema_accepts:
+        parse_date(text)  # whatever the schema accepts, check reads (if the date exists)
+    elif text not in ("1st June 2018", "2018/06/01"):
+        with pytest.raises(DateError):
+            parse_date(text)

@@ -37,9 +37,9 @@ _MONTH = (
 ISO_DATE = r"^\s*[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?\s*$"
 # JavaScript regular expressions have no inline (?i:...): spell out both cases.
 WORDS_DATE = (
-    r"^\s*([0-9]{1,2} )?("
+    r"^\s*([0-9]{1,2}\s+)?("
     + "|".join("".join(f"[{c.upper()}{c.lower()}]" for c in name) for name in _MONTH.split("|"))
-    + r")\.? [0-9]{4}\s*$"
+    + r")\.?\s+[0-9]{4}\s*$"
 )
 _DATE = {
     "description": (
