@@ -1,7 +1,7 @@
 """The registry format as a JSON Schema, generated from the format's table (schema.py).
 
-Editors that speak yaml-language-server (VS Code's YAML extension, Neovim, Helix,
-JetBrains) validate and complete a registry file while it is typed. The schema
+Editors that speak yaml-language-server (VS Code's YAML extension, Neovim, Helix)
+validate and complete a registry file while it is typed. The schema
 says what a schema can: field names, kinds, choices, required fields, the
 shapes of dates and amounts. What only `projreg check` knows is listed in its
 description (CHECK_ONLY) and in the README.
