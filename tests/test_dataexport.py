@@ -66,6 +66,12 @@ def test_a_folder_gets_both_tables_and_is_never_overwritten(run, registry, tmp_p
     again = run("export", "-f", "csv", "-o", str(tmp_path))
     assert again.exit_code == 1 and "exists; use --force" in again.stderr
     assert run("export", "-f", "csv", "-o", str(tmp_path), "--force").exit_code == 0
+    # A new name without an extension is a folder too.
+    assert run("export", "-f", "csv", "-o", str(tmp_path / "tables" / "2026")).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "tables" / "2026").iterdir()) == [
+        "participations.csv",
+        "projects.csv",
+    ]
 
 
 HOSTILE = """

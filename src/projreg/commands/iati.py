@@ -96,7 +96,7 @@ def export(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to FILE instead of stdout. CSV: a folder gets projects.csv and participations.csv.",
+            help="Write to FILE instead of stdout. CSV: a folder (or a name without an extension) gets projects.csv and participations.csv.",
         ),
     ] = None,
     force: Force = False,
@@ -222,7 +222,12 @@ def _export_data(fmt, source, filters, path, force, participations, safe) -> Non
         text = to_json(dataexport.json_records(projects, filters.today)) + "\n"
         files = {path: text}
     else:
-        if path is not None and path.is_dir():
+        if path is not None and (path.is_dir() or not path.suffix):
+            # A folder: an existing one, or a new name without an extension (tables/).
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise WriteError(f"cannot make {path}: {error.strerror or error}") from None
             participations = participations or path / "participations.csv"
             path = path / "projects.csv"
         files = {path: dataexport.projects_csv(projects, filters.today, safe)}
