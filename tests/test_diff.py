@@ -164,3 +164,20 @@ def test_the_source_and_organisations_are_compared_too(write):
     ]
     assert changes[1][3:] == ("aliases: EU", "aliases: EU; E.U.")
     assert changes[0].new.startswith("The ICMPD projects page")
+
+
+@needs_git
+def test_a_broken_version_from_git_is_named_by_revision(run, repo):
+    path = repo / "registry" / "projects.yaml"
+    shutil.copy(EXAMPLES / "broken.yaml", path)
+    subprocess.run(["git", "commit", "-qam", "broken", "--author", "t <t@example.org>"],
+                   check=True, capture_output=True, env={**os.environ, "GIT_COMMITTER_NAME": "t",
+                   "GIT_COMMITTER_EMAIL": "t@example.org"})  # fmt: skip
+    shutil.copy(NEW, path)
+    result = run("diff", "HEAD", "--", "registry/projects.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:3] == [
+        "HEAD:registry/projects.yaml:5:5: error: DEMO-1: contries: unknown field 'contries'",
+        "  5 |     contries: [Georgia]",
+        "    |     ^",
+    ]

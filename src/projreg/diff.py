@@ -22,6 +22,7 @@ from .encode import to_registry
 from .errors import ProjregError
 from .fields import _plain, as_text
 from .model import Project, Registry, id_key
+from .problems import RegistryError
 
 ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
 
@@ -138,6 +139,24 @@ def _registry_changes(old: Registry, new: Registry) -> list[Change]:
 
 
 # --- versions from git ----------------------------------------------------------------------
+
+
+class AtRevision(RegistryError):
+    """A broken version from git, its problems shown as REV:PATH (rendered while the
+    temporary files, which hold the offending lines, still exist)."""
+
+    def __init__(self, error: RegistryError, revisions: dict, target: Path):
+        super().__init__(error.problems)
+        text = error.render()
+        folder = target if target.is_dir() else target.parent
+        label = "" if str(folder) == "." else f"{folder}/"
+        for read, revision in revisions.items():
+            root = read if read.is_dir() else read.parent
+            text = text.replace(f"{root}/", f"{revision}:{label}")
+        self.text = text
+
+    def render(self) -> str:
+        return self.text
 
 
 class GitError(ProjregError):

@@ -54,6 +54,7 @@ def diff(
     """
     from .. import diff as differ
     from ..load import load_registry
+    from ..problems import RegistryError
     from ..render import emit_rows
 
     exists = [Path(v).exists() for v in versions]
@@ -76,8 +77,15 @@ def diff(
             read = [stack.enter_context(differ.version_at(r, target)) for r in revisions]
             if len(read) == 1:
                 read.append(target)  # one revision: against the working tree
-            # Versions from git live in temporary files: never worth a cache entry.
-            old, new = (load_registry(v, use_cache=source.use_cache and v == target) for v in read)
+            try:
+                # Versions from git live in temporary files: never worth a cache entry.
+                old, new = (
+                    load_registry(v, use_cache=source.use_cache and v == target) for v in read
+                )
+            except RegistryError as error:
+                raise differ.AtRevision(
+                    error, dict(zip(read, revisions, strict=False)), target
+                ) from None
     changes = differ.compare(old, new)
     out = output.output()
     names = output.names(FIELDS, FIELDS)
