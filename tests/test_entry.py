@@ -52,6 +52,8 @@ def test_main_help_lists_every_command(monkeypatch, capsys):
         "check",
         "import-iati",
         "export",
+        "map",
+        "site",
     ):
         assert f"  {command} " in output.out
 

@@ -308,12 +308,11 @@ def _emit_record(out: Output, record: dict) -> None:
         )
 
 
-def emit_timeline(out: Output, chart, today, on, export: str | None = None) -> str | None:
-    """The chart on a terminal; records (one bar each) when piped; or, with export
-    ("svg" or "html"), the chart as that document's text, returned for the caller to write."""
+def emit_timeline(out: Output, chart, today, on) -> None:
+    """The chart on a terminal; records (one bar each) when piped."""
     from .reports import month_index
 
-    if out.format != "table" and export is None:
+    if out.format != "table":
         rows = [
             {
                 "id": bar.id,
@@ -325,26 +324,15 @@ def emit_timeline(out: Output, chart, today, on, export: str | None = None) -> s
         ]
         rows += [{"id": i, "start": None, "end": None, "open_end": None} for i in chart.undated]
         emit_rows(out, rows, ["id", "start", "end", "open_end"], empty="No projects to chart.")
-        return None
-    if export is None:
-        console = out.console()
-    else:
-        from rich.console import Console
-
-        width = out.width or (out.console().width if out.terminal.stdout_tty else 120)
-        console = Console(record=True, width=width, file=io.StringIO(), highlight=False)
+        return
+    console = out.console()
     if not chart.bars and not chart.undated:
         out.note("No projects to chart.")
-        return None
+        return
     today_month = month_index(today)
     marker = month_index(on.first_day()) if on else None
     for line in timeline_lines(chart, console.width, today_month, marker, on):
         console.print(line, no_wrap=True, overflow="crop")
-    if export == "svg":
-        return console.export_svg(title="projreg timeline")
-    if export == "html":
-        return console.export_html()
-    return None
 
 
 def _month_iso(index: int) -> str:

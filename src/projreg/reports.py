@@ -51,7 +51,8 @@ def project_months(project: Project, today: dt.date, within: tuple[int, int] | N
     return max(last - first + 1, 0)
 
 
-def _keys(by: str, project: Project, today: dt.date) -> list[str]:
+def keys(by: str, project: Project, today: dt.date) -> list[str]:
+    """The groups a project belongs to under a grouping (several for country, region, donor)."""
     if by == "country":
         return [geo.country_name(code) for code in project.countries]
     if by == "region":
@@ -67,7 +68,7 @@ def _keys(by: str, project: Project, today: dt.date) -> list[str]:
     raise ValueError(f"unknown grouping {by!r}")
 
 
-_NONE_LABEL = {
+NONE_LABEL = {
     "country": "(no country named)",
     "region": "(no region)",
     "donor": "(no donor named)",
@@ -101,10 +102,10 @@ def group_by(by: str, projects: Iterable[Project], today: dt.date) -> list[dict]
     groups: dict[str, list[Project]] = {}
     ungrouped = []
     for project in projects:
-        keys = _keys(by, project, today)
-        if not keys:
+        keys_ = keys(by, project, today)
+        if not keys_:
             ungrouped.append(project)
-        for key in keys:
+        for key in keys_:
             groups.setdefault(key, []).append(project)
     order: Callable[[str], object] = str.casefold
     if by == "region":
@@ -113,7 +114,7 @@ def group_by(by: str, projects: Iterable[Project], today: dt.date) -> list[dict]
     if by != "status":
         rows.sort(key=lambda r: -r["projects"])  # stable: ties keep alphabetical order
     if ungrouped:
-        rows.append(_row(_NONE_LABEL[by], ungrouped, today))
+        rows.append(_row(NONE_LABEL[by], ungrouped, today))
     return rows
 
 
@@ -138,6 +139,25 @@ def years(projects: list[Project], today: dt.date) -> list[dict]:
     if undated:
         rows.append(_row(UNKNOWN_DATES, undated, today, 0))
     return rows
+
+
+def coverage(projects: Iterable[Project]) -> dict[str, tuple[int, int]]:
+    """Per country code: (projects naming it, projects covering it only via a region).
+
+    A project that names a country counts as direct there, never also as via; a
+    region counts for each of its member countries (geo.REGIONS).
+    """
+    direct: dict[str, int] = {}
+    via: dict[str, int] = {}
+    members = {r.name: r.countries for r in geo.REGIONS}
+    for project in projects:
+        named = set(project.countries)
+        for code in named:
+            direct[code] = direct.get(code, 0) + 1
+        reached = {c for name in project.regions for c in members.get(name, ())} - named
+        for code in reached:
+            via[code] = via.get(code, 0) + 1
+    return {code: (direct.get(code, 0), via.get(code, 0)) for code in sorted({*direct, *via})}
 
 
 # --- timeline -------------------------------------------------------------------------
@@ -165,8 +185,15 @@ class Timeline:
         return self.last - self.first + 1
 
     def column(self, month: int, width: int) -> int:
-        """The character column (0..width-1) where a month begins on a chart `width` wide."""
-        return min((month - self.first) * width // self.months, width - 1)
+        """The character column (0..width-1) where a month begins on a chart `width` wide.
+
+        Year ticks and bars both use it, so a bar starting in January starts under its tick.
+        """
+        return min(self._edge(month, width), width - 1)
+
+    def _edge(self, month: int, width: int) -> int:
+        """Where a month begins, unclamped: the month after the axis begins at `width`."""
+        return (month - self.first) * width // self.months
 
     def cells(self, bar: Bar, width: int) -> tuple[int, int]:
         """First and last character column a bar covers (both included).
@@ -175,8 +202,8 @@ class Timeline:
         next month begins, and at least the column its last month falls in.
         """
         first = self.column(bar.first, width)
-        last = max(self.column(bar.last, width), self.column(bar.last + 1, width) - 1, first)
-        return first, last
+        last = max(self.column(bar.last, width), self._edge(bar.last + 1, width) - 1, first)
+        return first, min(last, width - 1)
 
 
 def timeline(projects: Iterable[Project], today: dt.date, on: dt.date | None = None) -> Timeline:

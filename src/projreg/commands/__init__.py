@@ -33,6 +33,8 @@ COMMANDS = {
     "schema": "formatschema",
     "diff": "diff",
     "new": "new",
+    "map": "pictures",
+    "site": "pictures",
 }
 
 
@@ -122,6 +124,9 @@ def global_options(
       projreg show ENIGMMA-2
       projreg active --on 2018-06-01
       projreg report --by donor
+      projreg timeline --output timeline.svg
+      projreg map --output coverage.svg
+      projreg site --output public/
       projreg check
 
     Maintaining a registry:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..chart import GROUPINGS as CHART_GROUPINGS
 from ..dates import PartialDate
 from ..errors import UsageError
 from ..options import (
@@ -81,7 +82,9 @@ def timeline(
     source: Source,
     on: Annotated[
         PartialDate | None,
-        typer.Option("--on", parser=date_value, metavar="DATE", help="Mark this day."),
+        typer.Option(
+            "--on", parser=date_value, metavar="DATE", help="Mark this day (or month, or year)."
+        ),
     ] = None,
     path: Annotated[
         Path | None,
@@ -89,40 +92,74 @@ def timeline(
             "--output",
             "-o",
             metavar="FILE",
-            help="Save the chart as FILE.svg or FILE.html instead of printing it.",
+            help="Draw the chart into FILE.svg, or FILE.html (a page around the SVG).",
         ),
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            "-b",
+            metavar="GROUPING",
+            help="With --output: one swim lane per country, region, donor, agency or status.",
+            autocompletion=lambda: list(CHART_GROUPINGS),
+        ),
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            metavar="KEY",
+            help="start, end, id or title.",
+            autocompletion=lambda: ["start", "end", "id", "title"],
+        ),
+    ] = "start",
     force: Force = False,
 ) -> None:
-    """A Gantt chart of the projects, one bar per project at month resolution.
+    """A Gantt chart of the projects: on a terminal, or drawn as SVG with --output.
 
-    Ongoing projects run up to today with an open end; projects whose dates
-    are unknown are listed under the chart. In a pipe, or with --format, the
-    bars are printed as records (id, start, end, open_end).
+    On a terminal: one bar per project at month resolution. With --output
+    FILE.svg: a chart drawn from the dates at day precision, the same whatever
+    the terminal; a date that names a month or a year fades over that period,
+    planned dates are hatched, ongoing projects run to --today with an arrow,
+    and projects whose dates are unknown are listed under the chart. In a pipe,
+    or with --format, the bars are printed as records (id, start, end, open_end).
 
     Examples:
 
     \b
       projreg timeline
       projreg timeline --on 2018-06-01 --region "Eastern Partnership"
-      projreg timeline --output portfolio.svg
+      projreg timeline --output portfolio.svg --by donor
+      projreg timeline -o portfolio.html --today 2026-01-01
     """
     from ..query import select
-    from ..render import emit_timeline
-    from ..reports import timeline as make_timeline
 
-    kind = None
+    if by is not None and by not in CHART_GROUPINGS:
+        raise UsageError(f"cannot draw lanes by {by!r}; choose one of {', '.join(CHART_GROUPINGS)}")
     if path is not None:
         kind = {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
         if kind is None:
             raise UsageError(f"--output {path}: give a file name ending in .svg or .html")
+    elif by is not None:
+        raise UsageError("--by draws lanes in a chart file: give --output FILE.svg too")
     out = output.output()
-    selection = select(source.load(), filters, sort="start")
-    chart = make_timeline(selection.projects, filters.today, on.first_day() if on else None)
-    text = emit_timeline(out, chart, filters.today, on, export=kind)
-    if path is not None and text is not None:
+    selection = select(source.load(), filters, sort=sort)
+    if path is not None:
+        from ..chart import html_page, timeline_svg
+
+        marked = (on.first_day(), on.last_day()) if on else None
+        label = f"marked: {on.human()}" if on else ""
+        svg = timeline_svg(selection.projects, filters.today, on=marked, on_label=label, by=by)
+        text = svg if kind == "svg" else html_page(svg, "Projects over time")
         write_file(path, text, force)
         out.note(f"wrote {path}")
+        return
+    from ..render import emit_timeline
+    from ..reports import timeline as make_timeline
+
+    chart = make_timeline(selection.projects, filters.today, on.first_day() if on else None)
+    emit_timeline(out, chart, filters.today, on)
 
 
 @app.command()

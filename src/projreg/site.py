@@ -1,0 +1,389 @@
+"""The static portfolio site: an index with a searchable table, the map and the
+timeline, a page per project, per country and per donor.
+
+`build` returns the site as {relative path: text}; `write` puts it in a folder.
+Pages come from the Jinja2 templates in templates/site/ with autoescaping on, so
+registry text is always data, never markup; only http, https and mailto
+addresses become links. The same registry and today give the same bytes: no
+timestamps, everything sorted. The site needs no server and no network: it
+works from file:// and from any static host.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import geo
+from .errors import WriteError
+from .fields import PAGE_FIELDS, Context, describe, label, record
+from .model import Project, Registry
+
+MANIFEST = ".projreg-site"
+_MANIFEST_HEAD = "# projreg site: the files `projreg site` wrote here (it rewrites only these)"
+_ALWAYS_SHOWN = ("status", "period", "countries", "donors", "implementers", "manager")
+_LINK_SCHEMES = ("http", "https", "mailto")
+_UNSAFE_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+PAGE_SIZE = 50
+
+
+def safe_url(url: str | None) -> str | None:
+    """The address if it may become a link (http, https or mailto, nothing hidden in it)."""
+    if not url or _UNSAFE_URL.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _LINK_SCHEMES:
+        return None
+    if scheme != "mailto" and not parts.netloc:
+        return None
+    return url
+
+
+def slug(text: str) -> str:
+    """A file name for text: ASCII letters, digits and dashes."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "x"
+
+
+def _names(keys: Sequence[str]) -> dict[str, str]:
+    """A distinct slug for each key; where two keys share one, a short hash tells them apart."""
+    taken: dict[str, str] = {}
+    result = {}
+    for key in sorted(keys):
+        name = slug(key)
+        if name in taken or name == "index":
+            name = f"{name}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}"
+        taken[name] = key
+        result[key] = name
+    return result
+
+
+def donor_keys(project: Project) -> list[str]:
+    return list(dict.fromkeys(d.name or d.ref for d in project.donors if d.name or d.ref))
+
+
+def _json_for_html(data) -> str:
+    """JSON that may sit inside a <script> element: <, > and & as escapes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("projreg", "templates/site"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+class _Site:
+    def __init__(self, registry: Registry, projects: Sequence[Project], today: dt.date, title: str):
+        from .reports import coverage
+
+        self.registry, self.today, self.title = registry, today, title
+        self.projects = sorted(projects, key=lambda p: (p.id.casefold(), p.id))
+        self.project_names = _names([p.id for p in self.projects])
+        self.coverage = coverage(self.projects)
+        self.country_files = {c: _country_file(c) for c in self.coverage}
+        donors = sorted({k for p in self.projects for k in donor_keys(p)})
+        self.donor_names = _names(donors)
+        self.env = _environment()
+
+    # --- links, relative to a page `depth` folders down -----------------------------------
+
+    def project_href(self, project_id: str, root: str) -> str:
+        return f"{root}projects/{self.project_names[project_id]}.html"
+
+    def country_href(self, code: str, root: str) -> str | None:
+        name = self.country_files.get(code)
+        return f"{root}countries/{name}.html" if name else None
+
+    def donor_href(self, key: str, root: str) -> str | None:
+        name = self.donor_names.get(key)
+        return f"{root}donors/{name}.html" if name else None
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def render(self, template: str, root: str, **values) -> str:
+        return self.env.get_template(template).render(
+            root=root, site_title=self.title, today=self.today.isoformat(), **values
+        )
+
+    def rows(self, projects: Sequence[Project], root: str) -> list[dict]:
+        """The short facts of projects, for a table on a country or donor page."""
+        return [
+            {
+                "id": p.id,
+                "title": p.title,
+                "href": self.project_href(p.id, root),
+                "period": _period(p),
+                "status": p.status_on(self.today),
+            }
+            for p in projects
+        ]
+
+    def index_data(self) -> list[list]:
+        members = {r.name: r.countries for r in geo.REGIONS}
+        data = []
+        for p in self.projects:
+            places = {*p.countries, *(c for r in p.regions for c in members.get(r, ()))}
+            coverage = [*p.regions, *(geo.country_name(c) for c in p.countries)]
+            donors = donor_keys(p)
+            start, end = p.start or p.planned_start, p.end or p.planned_end
+            data.append(
+                [
+                    p.id,
+                    p.title or "",
+                    "; ".join(coverage),
+                    "; ".join(donors),
+                    start.iso() if start else "",
+                    end.iso() if end else "",
+                    p.status_on(self.today),
+                    self.project_href(p.id, ""),
+                    sorted(places),
+                    donors,
+                    " ".join(x for x in (p.acronym, *p.regions) if x),
+                    p.dates_basis() == "planned",
+                ]
+            )
+        return data
+
+    def index(self, map_svg: str) -> str:
+        countries = sorted(
+            ((geo.country_name(c), c) for c in self.coverage), key=lambda t: (t[0].casefold(), t)
+        )
+        statuses = sorted({p.status_on(self.today) for p in self.projects})
+        undated = sum(1 for p in self.projects if p.first_day() is None)
+        return self.render(
+            "index.html",
+            "",
+            data="[\n" + ",\n".join(_json_for_html(row) for row in self.index_data()) + "\n]",
+            count=len(self.projects),
+            countries=countries,
+            donors=[
+                (k, self.donor_href(k, "")) for k in sorted(self.donor_names, key=str.casefold)
+            ],
+            statuses=statuses,
+            map_svg=map_svg,
+            undated=undated,
+            page_size=PAGE_SIZE,
+            country_links=[(n, self.country_href(c, "")) for n, c in countries],
+        )
+
+    def project_page(self, project: Project) -> str:
+        root = "../"
+        facts = record(project, PAGE_FIELDS, Context(self.today))
+        items = []
+        for name, value in facts.items():
+            if name in ("id", "title"):
+                continue
+            if value in (None, [], "") and name not in _ALWAYS_SHOWN:
+                continue
+            items.append(
+                {
+                    "label": label(name),
+                    "name": name,
+                    "values": self.values(name, value, project, root),
+                }
+            )
+        return self.render("project.html", root, project=project, facts=items)
+
+    def values(self, name: str, value, project: Project, root: str) -> list[dict]:
+        """A field's value as a list of {text, href, title?, paragraphs?} for the template."""
+        if value is None or value == []:
+            return []
+        if name in ("countries", "transaction_countries"):
+            codes = project.countries if name == "countries" else project.transaction_countries
+            return [
+                {"text": geo.country_name(c), "href": self.country_href(c, root)} for c in codes
+            ]
+        if name == "regions":
+            return [{"text": r, "href": None} for r in value]
+        if name == "donors":
+            return [
+                {
+                    "text": d.name or d.ref,
+                    "href": self.donor_href(d.name or d.ref, root),
+                    "extra": describe(item)[len(d.name or f"[{d.ref}]") :].strip(),
+                }
+                for item, d in zip(value, project.donors, strict=True)
+            ]
+        if name == "links":
+            out = []
+            for item in value:
+                href = safe_url(item.get("url"))
+                text = item.get("text") or item.get("url") or ""
+                shown_url = item.get("url") if item.get("url") and not href else None
+                out.append({"text": text, "href": href, "url": shown_url, "kind": item.get("kind")})
+            return out
+        if name == "components":
+            return [
+                {
+                    "text": item.get("title") or "",
+                    "paragraphs": _paragraphs(item.get("description") or ""),
+                }
+                for item in value
+            ]
+        if isinstance(value, list):
+            return [
+                {"text": describe(v) if isinstance(v, dict) else str(v), "href": None}
+                for v in value
+            ]
+        text = str(value)
+        return [{"text": "", "paragraphs": _paragraphs(text), "href": None}]
+
+    def country_page(self, code: str) -> str:
+        root = "../"
+        direct = [p for p in self.projects if code in p.countries]
+        via = []
+        for p in self.projects:
+            if code in p.countries:
+                continue
+            regions = [r for r in p.regions if code in geo.region(r).countries]
+            if regions:
+                via.append((p, regions))
+        via_rows = self.rows([p for p, _ in via], root)
+        for row, (_, regions) in zip(via_rows, via, strict=True):
+            row["via"] = ", ".join(regions)
+        return self.render(
+            "group.html",
+            root,
+            kind="Country",
+            name=geo.country_name(code),
+            direct=self.rows(direct, root),
+            via=via_rows,
+        )
+
+    def donor_page(self, key: str) -> str:
+        root = "../"
+        funded = [p for p in self.projects if key in donor_keys(p)]
+        return self.render(
+            "group.html", root, kind="Donor", name=key, direct=self.rows(funded, root), via=None
+        )
+
+
+def _country_file(code: str) -> str:
+    return code.lower() if re.fullmatch(r"[A-Za-z]{2}", code) else slug(code)
+
+
+def _period(project: Project) -> str:
+    from .fields import period_text
+
+    return period_text(project)
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+
+
+def build(
+    registry: Registry,
+    today: dt.date,
+    projects: Sequence[Project] | None = None,
+    title: str = "Project portfolio",
+) -> dict[str, str]:
+    """The site of the projects (all of the registry's by default) as {path: text}."""
+    from .chart import timeline_svg
+    from .worldmap import coverage_svg
+
+    projects = list(registry.projects if projects is None else projects)
+    site = _Site(registry, projects, today, title)
+    names = {c: geo.country_name(c) for c in site.coverage}
+    map_svg = coverage_svg(
+        site.coverage,
+        title="Where the projects work",
+        description=(
+            f"Map of {len(projects)} projects: countries shaded by the number of projects that "
+            "name them; countries covered only through a region are hatched."
+        ),
+        names=names,
+    )
+    by_start = sorted(site.projects, key=lambda p: (p.first_day() or dt.date.max, p.id))
+    files = {
+        "index.html": site.index(map_svg),
+        "map.svg": map_svg,
+        "timeline.svg": timeline_svg(by_start, today),
+    }
+    static = resources.files("projreg") / "templates" / "site"
+    for name in ("site.css", "site.js"):
+        files[name] = (static / name).read_text(encoding="utf-8")
+    for project in site.projects:
+        files[site.project_href(project.id, "")] = site.project_page(project)
+    for code in site.coverage:
+        files[site.country_href(code, "")] = site.country_page(code)
+    for key in site.donor_names:
+        files[site.donor_href(key, "")] = site.donor_page(key)
+    return dict(sorted(files.items()))
+
+
+def write(directory: str | os.PathLike, files: Mapping[str, str], force: bool = False) -> int:
+    """Write the site into directory; returns how many files changed.
+
+    An empty or missing folder, or one holding a site written before (it has the
+    manifest), is written; files the previous site wrote and this one does not
+    are removed. Any other non-empty folder is refused unless force, and even then
+    nothing in it is deleted. Raises WriteError.
+    """
+    directory = Path(directory)
+    manifest = directory / MANIFEST
+    previous: list[str] = []
+    try:
+        if directory.exists() and not directory.is_dir():
+            raise WriteError(f"{directory} is not a folder")
+        if manifest.is_file():
+            previous = [
+                line
+                for line in manifest.read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#")
+            ]
+        elif directory.is_dir() and any(directory.iterdir()) and not force:
+            raise WriteError(
+                f"{directory} is not empty and holds no projreg site; "
+                "use --force to write into it anyway (nothing in it is deleted)"
+            )
+        changed = 0
+        for relative, text in files.items():
+            path = directory / relative
+            data = text.encode("utf-8")
+            try:
+                if path.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+            changed += 1
+        for relative in sorted(set(previous) - set(files)):
+            stale = directory / relative
+            # Only plain files inside the folder that our manifest names.
+            if ".." not in Path(relative).parts and stale.is_file():
+                stale.unlink()
+                changed += 1
+        text = "\n".join([_MANIFEST_HEAD, *files]) + "\n"
+        if not manifest.is_file() or manifest.read_text(encoding="utf-8") != text:
+            manifest.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise WriteError(
+            f"cannot write the site into {directory}: {error.strerror or error}"
+        ) from None
+    return changed

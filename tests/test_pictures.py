@@ -1,0 +1,401 @@
+"""Pictures and the site: the timeline chart, the coverage counts and map, the static site
+(its pages, its escaping, how it writes a folder), and the terminal timeline's alignment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+
+from projreg import load_registry
+from projreg.chart import Axis, timeline_svg, truncate
+from projreg.reports import coverage, timeline
+from projreg.site import MANIFEST, build, safe_url, write
+from projreg.terminal import Terminal
+
+from .conftest import TODAY
+from .test_hostile import HOSTILE
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def load(write, text):
+    return load_registry(write(text))
+
+
+# --- the timeline chart ------------------------------------------------------------------
+
+
+def attrs(svg: str, tag: str) -> list[dict]:
+    return [dict(e.attrib) for e in ET.fromstring(svg).iter(f"{SVG}{tag}")]
+
+
+def test_bars_and_year_lines_share_one_day_scale(write):
+    registry = load(
+        write,
+        """
+        projects:
+          - {id: JAN, title: starts on 1 January, start: 2016-01-01, end: 2016-12-31}
+          - {id: MONTH, title: month precision, start: 2015-06, end: 2018-06}
+        """,
+    )
+    svg = timeline_svg(registry.projects, TODAY)
+    axis = Axis(dt.date(2015, 1, 1), dt.date(2019, 1, 1))
+    grid = {float(line["x1"]) for line in attrs(svg, "line") if line.get("stroke") == "#bbb"}
+    assert grid == {round(axis.x(dt.date(y, 1, 1)), 2) for y in range(2015, 2020)}
+    jan = next(g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("data-id") == "JAN")
+    bar = next(r for r in jan.iter(f"{SVG}rect") if r.get("fill") == "#2171b5")
+    assert float(bar.get("x")) == round(axis.x(dt.date(2016, 1, 1)), 2)  # on the 2016 line
+    assert float(bar.get("x")) in grid
+    assert float(bar.get("x")) + float(bar.get("width")) == pytest.approx(
+        axis.x(dt.date(2017, 1, 1)), abs=0.011
+    )
+    # A month-precision start fades over the whole month it names, an end likewise.
+    month = next(g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("data-id") == "MONTH")
+    fades = {r.get("fill"): r for r in month.iter(f"{SVG}rect") if "tl-" in r.get("fill")}
+    start, end = fades["url(#tl-in-actual)"], fades["url(#tl-out-actual)"]
+    assert float(start.get("x")) == round(axis.x(dt.date(2015, 6, 1)), 2)
+    assert float(start.get("width")) == pytest.approx(30 * axis.per_day, abs=0.011)
+    assert float(end.get("x")) == round(axis.x(dt.date(2018, 6, 1)), 2)
+    assert float(end.get("width")) == pytest.approx(30 * axis.per_day, abs=0.011)
+
+
+def test_planned_ongoing_marker_and_undated(write):
+    registry = load(
+        write,
+        """
+        projects:
+          - {id: PLAN, title: planned only, planned_start: 2020-01-01, planned_end: 2021-06-30}
+          - {id: OPEN, title: ongoing, start: 2019-03-01}
+          - {id: NODATE, title: dates unknown}
+        """,
+    )
+    today = dt.date(2022, 5, 10)
+    svg = timeline_svg(
+        registry.projects,
+        today,
+        on=(dt.date(2020, 6, 1), dt.date(2020, 6, 1)),
+        on_label="marked: 1 June 2020",
+    )
+    root = ET.fromstring(svg)
+    groups = {g.get("data-id"): g for g in root.iter(f"{SVG}g") if g.get("data-id")}
+    assert set(groups) == {"PLAN", "OPEN"}  # the undated one is not drawn as a bar
+    assert any(r.get("fill") == "url(#tl-planned)" for r in groups["PLAN"].iter(f"{SVG}rect"))
+    assert not any(r.get("fill") == "url(#tl-planned)" for r in groups["OPEN"].iter(f"{SVG}rect"))
+    axis = Axis(dt.date(2019, 1, 1), dt.date(2023, 1, 1))
+    (arrow,) = groups["OPEN"].iter(f"{SVG}path")
+    assert arrow.get("d").startswith(f"M{round(axis.after(today), 2)} ")
+    assert "ongoing, drawn to today (2022-05-10)" in groups["OPEN"].find(f"{SVG}title").text
+    marker = [e for e in root.iter(f"{SVG}line") if e.get("stroke") == "#cb181d"]
+    assert [float(m.get("x1")) for m in marker] == [round(axis.x(dt.date(2020, 6, 1)), 2)]
+    texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "Dates unknown (1):" in texts and "NODATE — dates unknown" in texts
+    assert "marked: 1 June 2020" in texts
+    assert root.get("role") == "img"
+    assert root.find(f"{SVG}title").text == "Projects over time"
+    assert "1 with unknown dates" in root.find(f"{SVG}desc").text
+
+
+def test_chart_is_self_contained_and_labels_are_truncated_with_the_full_text_kept(write):
+    long_title = "A very long title " * 8
+    registry = load(write, f"projects:\n  - {{id: LONG, title: {long_title!r}, start: 2018}}\n")
+    svg = timeline_svg(registry.projects, TODAY)
+    assert svg.count("http") == 1 and "href" not in svg and "@import" not in svg
+    assert 'font-family="system-ui, sans-serif"' in svg
+    label = next(
+        t for t in ET.fromstring(svg).iter(f"{SVG}text") if "LONG" in "".join(t.itertext())
+    )
+    shown = "".join(label.itertext())
+    assert shown.endswith("…") and len(shown) < len(long_title)
+    assert " ".join(long_title.split()) in svg  # in the row's <title>
+    assert truncate("abcdef", 6.6 * 4) == "abc…"
+
+
+def test_lanes_put_a_project_in_each_of_its_groups(registry):
+    svg = timeline_svg(registry.projects, TODAY, by="donor")
+    root = ET.fromstring(svg)
+    lanes = [
+        "".join(g.find(f"{SVG}text").itertext())
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "lane"
+    ]
+    assert lanes[0] == "European Commission (3)"
+    assert lanes[-1] == "(no donor named) (1)"  # PRAGUE-PROCESS; PP-DATA has no dates
+    ids = [g.get("data-id") for g in root.iter(f"{SVG}g") if g.get("data-id")]
+    assert ids.count("RESTART") == 3  # three donors, three lanes
+
+
+def test_timeline_cli_draws_the_same_chart_at_any_terminal_width(run, tmp_path):
+    outputs = []
+    for width in (60, 200):
+        path = tmp_path / f"t{width}.svg"
+        result = run(
+            "timeline", "-o", str(path), "--today", "2026-11-27",
+            terminal=Terminal(stdout_tty=True, width=width),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        outputs.append(path.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b"window" not in outputs[0] and b"fonts.googleapis" not in outputs[0]
+    html = tmp_path / "t.html"
+    assert run("timeline", "-o", str(html), "--by", "region").exit_code == 0
+    page = html.read_text(encoding="utf-8")
+    assert "<title>Projects over time</title>" in page and "<svg" in page
+    assert run("timeline", "--by", "donor").exit_code == 2  # lanes need a chart file
+    assert run("timeline", "-o", str(tmp_path / "x.svg"), "--by", "colour").exit_code == 2
+
+
+# --- the terminal timeline: ticks over bars ------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [20, 37, 48, 61, 100, 129])
+def test_terminal_ticks_line_up_with_january_bars_and_the_last_bar_reaches_the_edge(write, width):
+    registry = load(
+        write,
+        """
+        projects:
+          - {id: A, title: a, start: 2011-01, end: 2012-12}
+          - {id: B, title: b, start: 2014-01-01, end: 2015-06}
+          - {id: C, title: c, start: 2018-01, end: 2019}
+        """,
+    )
+    chart = timeline(registry.projects, TODAY)
+    ticks = {year: chart.column(year * 12, width) for year in range(2011, 2020)}
+    starts = {bar.id: chart.cells(bar, width)[0] for bar in chart.bars}
+    assert starts == {"A": ticks[2011], "B": ticks[2014], "C": ticks[2018]}
+    last_bar = next(b for b in chart.bars if b.id == "C")
+    assert chart.cells(last_bar, width)[1] == width - 1
+
+
+def test_terminal_chart_rows_start_under_their_ticks(run, write):
+    path = write(
+        "projects:\n  - {id: A, title: a, start: 2011-01, end: 2012-12}\n"
+        "  - {id: B, title: b, start: 2014-01, end: 2019-12}\n"
+    )
+    lines = run(
+        "--registry",
+        str(path),
+        "timeline",
+        "-f",
+        "table",
+        "--color",
+        "never",
+        terminal=Terminal(stdout_tty=True, width=71),
+    ).stdout.splitlines()
+    ticks = [i for i, c in enumerate(lines[1]) if c == "╷"]
+    a, b = lines[2], lines[3]
+    assert a.index("█") == ticks[0] and b.index("█") in ticks
+    assert len(b) == len(lines[1]) and b.endswith("█")  # to the last column of the chart
+
+
+# --- coverage and the map ------------------------------------------------------------------
+
+
+def test_coverage_counts_direct_and_via_a_region(registry):
+    counts = coverage(registry.projects)
+    assert counts["AZ"] == (3, 2)  # MOBILAZE, RESTART, EAP-IBM; via the EaP: PP-DATA, PRAGUE
+    assert counts["XK"] == (0, 2)  # Kosovo, through the Western Balkans only
+    assert counts["RU"] == (2, 0)
+    assert list(counts) == sorted(counts)
+
+
+def test_map_cli(run, tmp_path):
+    rows = json.loads(run("map", "--json").stdout)
+    assert rows[0] == {"country": "Azerbaijan", "code": "AZ", "direct": 3, "via_region": 2}
+    assert run("map", "--country", "Georgia", "--direct").stdout.splitlines()[0].split("\t")[
+        :4
+    ] == [
+        "Georgia",
+        "GE",
+        "2",
+        "0",
+    ]  # fmt: skip (the projects naming Georgia; --direct leaves out the regional ones)
+    path = tmp_path / "m.svg"
+    assert run("map", "-o", str(path)).exit_code == 0
+    root = ET.parse(path).getroot()
+    shaded = {p.get("data-code") for p in root.iter(f"{SVG}path") if p.get("data-code")}
+    assert {"AZ", "GE", "XK", "KZ"} <= shaded
+    assert run("map", "-o", str(path)).exit_code == 1  # exists: no overwrite without --force
+    assert run("map", "-o", str(tmp_path / "m.png")).exit_code == 2
+
+
+# --- the site ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled_site():
+    return build(load_registry(), TODAY)
+
+
+def test_site_has_every_page_and_is_deterministic(bundled_site, registry):
+    files = bundled_site
+    assert {"index.html", "map.svg", "timeline.svg", "site.css", "site.js"} <= set(files)
+    assert len([f for f in files if f.startswith("projects/")]) == len(registry.projects)
+    assert "countries/ge.html" in files and "countries/xk.html" in files
+    assert "donors/european-commission.html" in files
+    assert build(load_registry(), TODAY) == files
+    assert list(files) == sorted(files)
+    for text in files.values():
+        assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+        assert "https://" not in text or "icmpd" in text  # only the registry's own links
+
+
+def test_project_page_has_every_fact_show_has(bundled_site, registry, run):
+    page = bundled_site["projects/enigmma-2.html"]
+    shown = run("show", "ENIGMMA-2", "--today", "2026-11-27", "-f", "json").stdout
+    facts = json.loads(shown)
+    for name in ("manager", "objective", "summary"):
+        first_line = facts[name].split("\n")[0].strip()
+        assert _html_text(first_line)[:60] in page
+    for component in facts["components"]:
+        assert _html_text(component["title"]) in page
+    assert '<a href="../countries/ge.html">Georgia</a>' in page
+    assert '<a href="../donors/european-commission.html">European Commission</a>' in page
+    assert "September 2017 – November 2020 (39 months)" in page
+
+
+def _html_text(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+HTML_HOSTILE = {
+    "script": "<script>alert(1)</script>",
+    "close the data": "</script><script>alert('data')</script>",
+    "attribute": '"><img src=x onerror=alert(1)>',
+    "entity": "&lt;b&gt;not bold&lt;/b&gt;",
+    "comment": "<!-- x --><iframe src=javascript:alert(1)>",
+}
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.hrefs, self.events = [], [], []
+
+    def handle_starttag(self, tag, attributes):
+        self.tags.append(tag)
+        for name, value in attributes:
+            if name.startswith("on"):
+                self.events.append((tag, name))
+            if name in ("href", "src"):
+                self.hrefs.append(value)
+
+
+def test_hostile_text_never_becomes_markup_or_a_link(write, tmp_path):
+    texts = {**HOSTILE, **HTML_HOSTILE}
+    projects = "".join(
+        f"  - id: H-{i}\n    title: {json.dumps(t)}\n    objective: {json.dumps(t)}\n"
+        f"    donors: [{json.dumps(t)}]\n    countries: [Georgia]\n    start: 2018\n"
+        f"    links:\n      - {{text: {json.dumps(t)}, url: {json.dumps(url)}}}\n"
+        for i, (t, url) in enumerate(
+            zip(
+                texts.values(),
+                ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>",
+                 "vbscript:x", "http://ok.example/a?b=<c>", "mailto:a@example.org",
+                 "https:no-host", "java\nscript:alert(1)", "file:///etc/passwd",
+                 "https://ok.example/\"onmouseover=\"alert(1)", "//evil.example", "HTTPS://OK.EXAMPLE",
+                 "ftp://x", "https://ok.example/x"],
+                strict=False,
+            )
+        )
+    )  # fmt: skip
+    registry = load_registry(write("projects:\n" + projects))
+    files = build(registry, TODAY)
+    allowed = {
+        "html", "head", "meta", "title", "link", "body", "a", "header", "p", "nav", "ul", "li",
+        "main", "footer", "script", "h1", "h2", "h3", "section", "form", "div", "label", "input",
+        "select", "option", "button", "span", "table", "caption", "thead", "tr", "th", "tbody",
+        "td", "noscript", "figure", "figcaption", "img", "article", "dl", "dt", "dd", "ol",
+        "strong", "svg", "defs", "pattern", "rect", "clippath", "g", "path", "text", "desc",
+        "tspan", "lineargradient", "stop", "line",
+    }  # fmt: skip
+    for name, text in files.items():
+        if not name.endswith(".html"):
+            continue
+        parser = Tags()
+        parser.feed(text)
+        assert set(parser.tags) <= allowed, (name, set(parser.tags) - allowed)
+        assert parser.events == [], name
+        assert parser.tags.count("script") == (2 if name == "index.html" else 0), name
+        for href in parser.hrefs:
+            assert re.match(r"(https?://|mailto:|data:,$|[a-z0-9.#/-]+$)", href, re.I), (name, href)
+        assert "javascript:" not in [h.lower() for h in parser.hrefs]
+    index = files["index.html"]
+    data = re.search(
+        r'<script type="application/json" id="projects-data">\n(.*?)\n</script>', index, re.S
+    )
+    assert [row[1] for row in json.loads(data.group(1))] == [
+        registry.get(f"H-{i}").title for i in sorted(range(len(texts)), key=lambda i: f"h-{i}")
+    ]
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in files["projects/h-11.html"]
+    assert (
+        '<a href="https://ok.example/&#34;onmouseover=&#34;alert(1)">' in files["projects/h-9.html"]
+    )
+    assert "javascript:alert(1)" in files["projects/h-0.html"]  # shown as text, not linked
+    for svg in ("map.svg", "timeline.svg"):
+        ET.fromstring(files[svg])  # well-formed: nothing broke out of its element
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://www.icmpd.org/x", True),
+        ("http://example.org", True),
+        ("mailto:someone@example.org", True),
+        ("javascript:alert(1)", False),
+        ("JavaScript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("https:no-host", False),
+        ("//example.org", False),
+        ("file:///etc/passwd", False),
+    ],
+)
+def test_only_web_and_mail_addresses_become_links(url, linked):
+    assert (safe_url(url) == url) is linked
+
+
+def test_site_folder_rules(run, tmp_path):
+    folder = tmp_path / "public"
+    result = run("site", "-o", str(folder), "--today", "2026-11-27")
+    assert result.exit_code == 0, result.stderr
+    assert (folder / "index.html").is_file() and (folder / MANIFEST).is_file()
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    # Again, for Georgia only: the other projects' pages go, files it did not write stay.
+    again = run("site", "-o", str(folder), "--today", "2026-11-27", "--country", "Georgia")
+    assert again.exit_code == 0, again.stderr
+    assert not (folder / "projects" / "mobilaze.html").exists()
+    assert (folder / "projects" / "enigmma-2.html").exists()
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+    run("site", "-o", str(folder), "--today", "2026-11-27")
+    after = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != "notes.txt"}
+    assert after == before  # same registry, same bytes
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "keep.txt").write_text("keep", encoding="utf-8")
+    refused = run("site", "-o", str(other))
+    assert refused.exit_code == 1
+    assert "not empty and holds no projreg site; use --force" in refused.stderr
+    assert sorted(p.name for p in other.iterdir()) == ["keep.txt"]
+    assert run("site", "-o", str(other), "--force").exit_code == 0
+    assert (other / "keep.txt").read_text(encoding="utf-8") == "keep"
+    a_file = tmp_path / "file"
+    a_file.write_text("x", encoding="utf-8")
+    assert run("site", "-o", str(a_file)).exit_code == 1
+
+
+def test_write_changes_only_what_changed(tmp_path):
+    files = {"index.html": "a", "projects/x.html": "b"}
+    assert write(tmp_path / "s", files) == 2
+    assert write(tmp_path / "s", files) == 0
+    assert write(tmp_path / "s", {"index.html": "a"}) == 1  # projects/x.html removed
+    assert not (tmp_path / "s" / "projects" / "x.html").exists()

@@ -1,0 +1,160 @@
+"""The site in a real browser: headless Chromium through Playwright opens the site of the
+bundled registry from file:// and uses it as a reader would.
+
+Skipped, with the reason, only where no browser can be launched (Playwright or
+/usr/bin/chromium missing). .ci/run installs both.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from projreg import load_registry
+from projreg.query import Filters, select
+from projreg.site import build, write
+
+from .conftest import TODAY
+
+CHROMIUM = os.environ.get("PROJREG_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("no browser: the playwright package is not installed (pip install playwright)")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no browser: {CHROMIUM} is missing (apt-get install chromium)")
+    manager = sync_playwright().start()
+    try:
+        browser = manager.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    except Exception as error:  # any failure to start is a reason to skip, stated
+        manager.stop()
+        pytest.skip(f"no browser: chromium did not start ({str(error).splitlines()[0]})")
+    yield browser
+    browser.close()
+    manager.stop()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("site")
+    write(folder, build(load_registry(), TODAY))
+    return folder
+
+
+@pytest.fixture
+def page(browser):
+    """A page that records console errors and uncaught exceptions; a test ends with none."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    yield page
+    context.close()
+    assert errors == []
+
+
+def rows(page) -> list[str]:
+    return page.locator("#rows tr td:first-child").all_inner_texts()
+
+
+def expected(**filters) -> list[str]:
+    selection = select(load_registry(), Filters(today=TODAY, **filters))
+    return sorted(p.id for p in selection.projects)
+
+
+def test_search_and_each_filter_change_the_rows_as_the_cli_does(page, site):
+    page.goto((site / "index.html").as_uri())
+    everything = expected()
+    assert rows(page) == everything
+    assert page.locator("#count").inner_text() == "Showing 1–8 of 8 projects"
+
+    page.fill("#q", "georgia")
+    assert rows(page) == ["EAP-IBM-CABUIPRO", "ENIGMMA-2"]  # the two titles/coverage naming it
+    page.fill("#q", "")
+    assert rows(page) == everything
+
+    page.select_option("#country", "GE")  # direct or via a region, as `list --country`
+    assert rows(page) == expected(countries=("Georgia",)) and len(rows(page)) == 4
+    page.select_option("#country", "")
+
+    page.select_option("#donor", "European Commission")
+    assert rows(page) == expected(donors=("European Commission",)) and len(rows(page)) == 3
+    page.select_option("#donor", "")
+
+    page.select_option("#status", "completed")
+    assert rows(page) == expected(statuses=("completed",))
+    page.select_option("#country", "AZ")
+    assert rows(page) == expected(statuses=("completed",), countries=("AZ",))
+    assert page.locator("#count").inner_text().startswith(f"{len(rows(page))} of 8 projects match")
+
+    page.click("#reset")
+    page.wait_for_function("document.querySelectorAll('#rows tr').length === 8")
+    assert rows(page) == everything
+
+
+def test_sorting_by_a_column_and_back(page, site):
+    page.goto((site / "index.html").as_uri())
+    start = page.locator('th[data-key="4"]')
+    start.locator("button").click()
+    assert start.get_attribute("aria-sort") == "ascending"
+    by_start = rows(page)
+    assert by_start[0] == "PRAGUE-PROCESS" and by_start[-1] == "PP-DATA"  # unknown last
+    start.locator("button").click()
+    assert start.get_attribute("aria-sort") == "descending"
+    assert rows(page)[0] == "RESTART" and rows(page)[-1] == "PP-DATA"
+    assert page.locator('th[data-key="0"]').get_attribute("aria-sort") is None
+
+
+def test_every_project_page_opens_from_the_index(page, site, registry):
+    page.goto((site / "index.html").as_uri())
+    links = page.locator("#rows a")
+    targets = {
+        links.nth(i).inner_text(): links.nth(i).get_attribute("href") for i in range(links.count())
+    }
+    assert sorted(targets) == sorted(p.id for p in registry.projects)
+    for project_id, href in targets.items():
+        page.goto((site / href).as_uri())
+        project = registry.get(project_id)
+        assert page.locator("h1").inner_text() == project.title
+        assert page.locator(".ident").inner_text() == project.id
+        # The links on a project page lead to pages that exist.
+        for link in page.locator("main a").all():
+            target = link.get_attribute("href")
+            if not target.startswith(("http:", "https:", "mailto:")):
+                assert (site / "projects" / target.split("#")[0]).resolve().is_file(), target
+
+
+def test_keyboard_reaches_the_controls_and_sorts(page, site):
+    page.goto((site / "index.html").as_uri())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.focus('th[data-key="1"] button')
+    page.keyboard.press("Enter")
+    assert page.locator('th[data-key="1"]').get_attribute("aria-sort") == "ascending"
+    assert rows(page)[0] == "BOMCA-9"  # "Border Management Programme…" comes first by title
+
+
+def test_screenshots_at_desktop_and_phone_sizes(page, site, tmp_path):
+    page.goto((site / "index.html").as_uri())
+    page.screenshot(path=tmp_path / "desktop.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=tmp_path / "phone.png")
+    # On a phone nothing is wider than the screen: the table has become cards.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for name in ("desktop.png", "phone.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
