@@ -16,6 +16,7 @@ from projreg.chart import Axis, timeline_svg, truncate
 from projreg.reports import coverage, timeline
 from projreg.site import MANIFEST, build, safe_url, write
 from projreg.terminal import Terminal
+from projreg.text import visible
 
 from .conftest import TODAY
 from .test_hostile import HOSTILE
@@ -331,7 +332,8 @@ def test_hostile_text_never_becomes_markup_or_a_link(write, tmp_path):
         r'<script type="application/json" id="projects-data">\n(.*?)\n</script>', index, re.S
     )
     assert [row[1] for row in json.loads(data.group(1))] == [
-        registry.get(f"H-{i}").title for i in sorted(range(len(texts)), key=lambda i: f"h-{i}")
+        visible(registry.get(f"H-{i}").title)
+        for i in sorted(range(len(texts)), key=lambda i: f"h-{i}")
     ]
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in files["projects/h-11.html"]
     assert (
@@ -340,6 +342,10 @@ def test_hostile_text_never_becomes_markup_or_a_link(write, tmp_path):
     assert "javascript:alert(1)" in files["projects/h-0.html"]  # shown as text, not linked
     for svg in ("map.svg", "timeline.svg"):
         ET.fromstring(files[svg])  # well-formed: nothing broke out of its element
+    # Bidi, control and invisible characters are shown as escapes, as on a terminal.
+    for text in files.values():
+        assert not any(c in text for c in ("\x1b", "\x07", "\r", "\u202e", "\u200b", "\x9b"))
+    assert "abc\\u202edcba" in files["projects/h-6.html"]
 
 
 @pytest.mark.parametrize(

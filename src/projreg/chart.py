@@ -12,13 +12,13 @@ projects, today and options give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 from .dates import DAY
 from .model import Project
+from .text import visible
 
 WIDTH = 1000
 _LABEL_W = 330  # the column of ids and titles
@@ -33,15 +33,18 @@ ACTUAL, PLANNED, ONGOING, MARKER = "#2171b5", "#6a51a3", "#238b45", "#cb181d"
 LANE_FILL = "#f0f0f0"
 GROUPINGS = ("country", "region", "donor", "agency", "status")
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 def _text(s: str) -> str:
-    return escape(_NOT_XML.sub("", s))
+    """Registry text as XML character data: bidi, control and invisible characters shown
+    as escapes (text.visible), the way the terminal shows them."""
+    return escape(visible(s).translate(_NOT_XML))
 
 
 def _attr(s: str) -> str:
-    return quoteattr(_NOT_XML.sub("", s))
+    return quoteattr(visible(s).translate(_NOT_XML))
+
+
+_NOT_XML = {0xFFFE: None, 0xFFFF: None}  # the rest of what XML forbids, visible() escapes
 
 
 def _n(x: float) -> str:

@@ -26,6 +26,7 @@ from . import geo
 from .errors import WriteError
 from .fields import PAGE_FIELDS, Context, describe, label, record
 from .model import Project, Registry
+from .text import visible
 
 MANIFEST = ".projreg-site"
 _MANIFEST_HEAD = "# projreg site: the files `projreg site` wrote here (it rewrites only these)"
@@ -33,6 +34,8 @@ _ALWAYS_SHOWN = ("status", "period", "countries", "donors", "implementers", "man
 _LINK_SCHEMES = ("http", "https", "mailto")
 _UNSAFE_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 PAGE_SIZE = 50
+# Above this many dated projects the timeline is too tall to show on the index: it is linked.
+TIMELINE_ON_INDEX = 300
 
 
 def safe_url(url: str | None) -> str | None:
@@ -82,15 +85,23 @@ def _json_for_html(data) -> str:
 
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
+    from markupsafe import Markup
+
+    def shown(value):
+        # As in the terminal: bidi, control and invisible characters become visible escapes,
+        # so text cannot reorder or hide itself on the page. Our own markup passes as it is.
+        return visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
     env = Environment(
         loader=PackageLoader("projreg", "templates/site"),
         autoescape=True,
+        finalize=shown,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["count"] = "{:,}".format  # 10,000
     return env
 
 
@@ -103,6 +114,22 @@ class _Site:
         self.project_names = _names([p.id for p in self.projects])
         self.coverage = coverage(self.projects)
         self.country_files = {c: _country_file(c) for c in self.coverage}
+        # Per country: the projects naming it, and those reaching it through regions (which).
+        self.by_country: dict[str, list[Project]] = {c: [] for c in self.coverage}
+        self.via_country: dict[str, list[tuple[Project, list[str]]]] = {
+            c: [] for c in self.coverage
+        }
+        members = {r.name: r.countries for r in geo.REGIONS}
+        for p in self.projects:
+            for code in p.countries:
+                self.by_country[code].append(p)
+            reached: dict[str, list[str]] = {}
+            for region in p.regions:
+                for code in members.get(region, ()):
+                    if code not in p.countries:
+                        reached.setdefault(code, []).append(region)
+            for code, regions in reached.items():
+                self.via_country[code].append((p, regions))
         donors = sorted({k for p in self.projects for k in donor_keys(p)})
         self.donor_names = _names(donors)
         self.env = _environment()
@@ -148,10 +175,11 @@ class _Site:
             coverage = [*p.regions, *(geo.country_name(c) for c in p.countries)]
             donors = donor_keys(p)
             start, end = p.start or p.planned_start, p.end or p.planned_end
+            donors = [visible(d) for d in donors]
             data.append(
                 [
-                    p.id,
-                    p.title or "",
+                    visible(p.id),
+                    visible(p.title or ""),
                     "; ".join(coverage),
                     "; ".join(donors),
                     start.iso() if start else "",
@@ -160,7 +188,7 @@ class _Site:
                     self.project_href(p.id, ""),
                     sorted(places),
                     donors,
-                    " ".join(x for x in (p.acronym, *p.regions) if x),
+                    visible(" ".join(x for x in (p.acronym, *p.regions) if x)),
                     p.dates_basis() == "planned",
                 ]
             )
@@ -184,6 +212,7 @@ class _Site:
             statuses=statuses,
             map_svg=map_svg,
             undated=undated,
+            timeline_shown=len(self.projects) - undated <= TIMELINE_ON_INDEX,
             page_size=PAGE_SIZE,
             country_links=[(n, self.country_href(c, "")) for n, c in countries],
         )
@@ -252,14 +281,8 @@ class _Site:
 
     def country_page(self, code: str) -> str:
         root = "../"
-        direct = [p for p in self.projects if code in p.countries]
-        via = []
-        for p in self.projects:
-            if code in p.countries:
-                continue
-            regions = [r for r in p.regions if code in geo.region(r).countries]
-            if regions:
-                via.append((p, regions))
+        direct = self.by_country[code]
+        via = self.via_country[code]
         via_rows = self.rows([p for p, _ in via], root)
         for row, (_, regions) in zip(via_rows, via, strict=True):
             row["via"] = ", ".join(regions)

@@ -14,6 +14,7 @@
   var order = data.map(function (_, i) { return i; });
   var state = { q: "", country: "", donor: "", status: "", key: ID, dir: 1, page: 0 };
   var el = function (id) { return document.getElementById(id); };
+  var n = function (number) { return number.toLocaleString("en-US"); };
   var rows = el("rows"), count = el("count"), pageLabel = el("page");
 
   function matches(i) {
@@ -72,10 +73,10 @@
     });
     rows.replaceChildren(fragment);
     count.textContent = shown.length === data.length
-      ? "Showing " + (shown.length ? first + 1 : 0) + "\u2013" + (first + slice.length) + " of " + data.length + " projects"
-      : shown.length + " of " + data.length + " projects match" +
-        (shown.length > pageSize ? "; showing " + (first + 1) + "\u2013" + (first + slice.length) : "");
-    pageLabel.textContent = "Page " + (state.page + 1) + " of " + pages;
+      ? "Showing " + n(shown.length ? first + 1 : 0) + "\u2013" + n(first + slice.length) + " of " + n(data.length) + " projects"
+      : n(shown.length) + " of " + n(data.length) + " projects match" +
+        (shown.length > pageSize ? "; showing " + n(first + 1) + "\u2013" + n(first + slice.length) : "");
+    pageLabel.textContent = "Page " + n(state.page + 1) + " of " + n(pages);
     el("prev").disabled = state.page === 0;
     el("next").disabled = state.page >= pages - 1;
   }
