@@ -58,7 +58,7 @@
     var fragment = document.createDocumentFragment();
     slice.forEach(function (i) {
       var p = data[i], tr = document.createElement("tr");
-      var td = cell(tr, "", LABELS[0]);
+      var td = cell(tr, "", LABELS[0], "id");
       var a = document.createElement("a");
       a.href = p[HREF];
       a.textContent = p[ID];
