@@ -405,3 +405,21 @@ def test_write_changes_only_what_changed(tmp_path):
     assert write(tmp_path / "s", files) == 0
     assert write(tmp_path / "s", {"index.html": "a"}) == 1  # projects/x.html removed
     assert not (tmp_path / "s" / "projects" / "x.html").exists()
+
+
+def test_a_period_inside_one_year_fades_both_ways_and_a_future_start_has_no_arrow(write):
+    registry = load(
+        write,
+        """
+        projects:
+          - {id: YEAR, title: t, start: 2021, end: 2021}
+          - {id: LATER, title: t, planned_start: 2027-02}
+        """,
+    )
+    root = ET.fromstring(timeline_svg(registry.projects, dt.date(2026, 11, 27)))
+    groups = {g.get("data-id"): g for g in root.iter(f"{SVG}g") if g.get("data-id")}
+    year = [r.get("fill") for r in groups["YEAR"].iter(f"{SVG}rect")][1:]
+    assert year == ["url(#tl-in-actual)", "url(#tl-out-actual)"]  # no solid part: when is open
+    assert list(groups["LATER"].iter(f"{SVG}path")) == []  # not ongoing: not started yet
+    later = [r.get("fill") for r in groups["LATER"].iter(f"{SVG}rect")][1:]
+    assert later == ["url(#tl-in-planned)"]

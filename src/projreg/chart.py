@@ -105,8 +105,13 @@ def _bar(project: Project, axis: Axis, today: dt.date) -> Bar | None:
         x_end = axis.after(end.last_day())
         sure_end = x_end if end.precision == DAY else axis.x(end.first_day())
         ongoing = False
+        if sure_start > sure_end:  # start and end name overlapping periods (2021 to 2021)
+            sure_start = sure_end = (x_start + x_end) / 2
+    elif start.first_day() > today:  # planned to start later, no end given: the start alone
+        x_end = sure_end = sure_start
+        ongoing = False
     else:
-        x_end = max(axis.after(today), x_start)
+        x_end = max(axis.after(today), sure_start)
         sure_end, ongoing = x_end, True
     sure_start = min(sure_start, x_end)
     sure_end = max(min(sure_end, x_end), sure_start)
@@ -414,6 +419,9 @@ def html_page(svg: str, title: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_text(title)}</title>\n"
         "<style>body{margin:1rem;font-family:system-ui,sans-serif}"
-        "svg{max-width:100%;height:auto}</style>\n"
-        f"</head>\n<body>\n<main>\n<h1>{_text(title)}</h1>\n{svg}</main>\n</body>\n</html>\n"
+        "svg{max-width:100%;height:auto}"
+        ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;"
+        "clip:rect(0 0 0 0);white-space:nowrap}</style>\n"
+        "</head>\n<body>\n<main>\n"
+        f'<h1 class="visually-hidden">{_text(title)}</h1>\n{svg}</main>\n</body>\n</html>\n'
     )
