@@ -426,3 +426,9 @@ def test_a_period_inside_one_year_fades_both_ways_and_a_future_start_has_no_arro
     assert list(groups["LATER"].iter(f"{SVG}path")) == []  # not ongoing: not started yet
     later = [r.get("fill") for r in groups["LATER"].iter(f"{SVG}rect")][1:]
     assert later == ["url(#tl-in-planned)"]
+
+
+def test_an_empty_selection_draws_a_chart_that_says_so():
+    svg = timeline_svg([], TODAY)
+    assert "No projects to chart." in svg and "<line" not in svg
+    ET.fromstring(svg)

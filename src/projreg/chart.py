@@ -281,7 +281,7 @@ def timeline_svg(
             drawn += 1
     grid_bottom = y + 4
     # Year gridlines and labels: the same axis.x as the bars, at each 1 January.
-    years = list(range(axis.first.year, axis.end.year + 1))
+    years = list(range(axis.first.year, axis.end.year + 1)) if dated else []
     step = max(1, -(-len(years) * 44 // int(_X1 - _X0)))  # label every step-th year if crowded
     grid = []
     for year in years:
@@ -318,6 +318,9 @@ def timeline_svg(
     # Under the chart: projects with unknown dates, then the legend.
     below = []
     y = grid_bottom + 12
+    if not projects:
+        below.append(f'<text x="8" y="{_n(y)}">No projects to chart.</text>')
+        y += 12
     if undated:
         below.append(
             f'<text x="8" y="{_n(y + 12)}" font-weight="700">Dates unknown ({len(undated)}):</text>'
