@@ -22,6 +22,7 @@ FILTERING = {
     "report": ["report", "--by", "donor"],
     "timeline": ["timeline"],
     "stats": ["stats"],
+    "map": ["map"],
     "export": EXPORT,
 }
 PRINTING = {name: args for name, args in FILTERING.items() if name != "export"}
@@ -87,6 +88,7 @@ def test_registry_works_before_and_after_the_command(run, write, command):
         "report",
         "timeline",
         "stats",
+        "map",
         "export",
     )
 

@@ -402,6 +402,15 @@ def test_site_folder_rules(run, tmp_path):
     assert run("site", "-o", str(a_file)).exit_code == 1
 
 
+def test_site_takes_every_filter(run, tmp_path):
+    from .test_options import SAMPLES
+
+    for name, sample in SAMPLES.items():
+        result = run("site", "-o", str(tmp_path / name), *sample)
+        assert result.exit_code == 0, (name, result.stderr)
+        assert (tmp_path / name / "index.html").is_file()
+
+
 def test_write_changes_only_what_changed(tmp_path):
     files = {"index.html": "a", "projects/x.html": "b"}
     assert write(tmp_path / "s", files) == 2
