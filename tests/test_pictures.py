@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -441,3 +442,15 @@ def test_an_empty_selection_draws_a_chart_that_says_so():
     svg = timeline_svg([], TODAY)
     assert "No projects to chart." in svg and "<line " not in svg
     ET.fromstring(svg)
+
+
+def test_a_written_picture_has_the_mode_of_any_new_file(run, tmp_path):
+    old = os.umask(0o022)
+    try:
+        assert run("map", "-o", str(tmp_path / "m.svg")).exit_code == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "m.svg").stat().st_mode & 0o777 == 0o644  # was 0600 (mkstemp's)
+    (tmp_path / "m.svg").chmod(0o640)
+    assert run("map", "-o", str(tmp_path / "m.svg"), "--force").exit_code == 0
+    assert (tmp_path / "m.svg").stat().st_mode & 0o777 == 0o640  # a replaced file keeps its mode

@@ -24,6 +24,10 @@ def write_text_atomically(
         dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp"
     )
     try:
+        # mkstemp makes the file private (0600); a written file gets the mode any new file
+        # would (0666 less the umask), or keeps the one it replaces: a chart or a page
+        # written for a web server must be readable by it.
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
             file.write(text)
             file.flush()
@@ -36,3 +40,9 @@ def write_text_atomically(
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
