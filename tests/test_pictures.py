@@ -454,3 +454,16 @@ def test_a_written_picture_has_the_mode_of_any_new_file(run, tmp_path):
     (tmp_path / "m.svg").chmod(0o640)
     assert run("map", "-o", str(tmp_path / "m.svg"), "--force").exit_code == 0
     assert (tmp_path / "m.svg").stat().st_mode & 0o777 == 0o640  # a replaced file keeps its mode
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_terminal_legend_is_never_cut(run, width):
+    result = run(
+        "timeline", "--on", "2018-06-01", "--today", "2026-11-27", "--color", "never",
+        terminal=Terminal(stdout_tty=True, width=width),
+    )  # fmt: skip
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    text = "\n".join(lines)
+    assert "ongoing, drawn to today (2026-11)" in text  # was cut at "today (2026" in 60
+    assert "┃ 1 June 2018" in text

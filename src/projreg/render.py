@@ -377,15 +377,25 @@ def timeline_lines(chart, width: int, today_month: int, marker: int | None, on=N
                     char, style = "┃", "bold red"
                 text.append(char, style=style)
             lines.append(text)
-        legend = Text(pad)
-        legend.append("█", style="blue")
-        legend.append(" running   ")
-        legend.append("▶", style="green")
-        legend.append(f" ongoing, drawn to today ({_month_iso(today_month)})")
+        items = [
+            ("█", "blue", "running"),
+            ("▶", "green", f"ongoing, drawn to today ({_month_iso(today_month)})"),
+        ]
         if on is not None:
-            legend.append("   ")
-            legend.append("┃", style="bold red")
-            legend.append(f" {on.human()}")
+            items.append(("┃", "bold red", on.human()))
+        # As many items on a line as fit the width; never cut one (a 60-column terminal).
+        legend = None
+        for symbol, style, words in items:
+            size = 2 + len(words)
+            if legend is not None and len(legend) + 3 + size > width:
+                lines.append(legend)
+                legend = None
+            if legend is None:
+                legend = Text(pad if len(pad) + size <= width else "")
+            else:
+                legend.append("   ")
+            legend.append(symbol, style=style)
+            legend.append(f" {words}")
         lines.append(legend)
     if chart.undated:
         lines.append(
