@@ -263,6 +263,19 @@ def test_project_page_has_every_fact_show_has(bundled_site, registry, run):
     assert "September 2017 – November 2020 (39 months)" in page
 
 
+def test_every_project_page_labels_every_fact_show_prints(bundled_site, registry):
+    from projreg.fields import PAGE_FIELDS, Context, label, record
+    from projreg.site import _names
+
+    names = _names([p.id for p in registry.projects])
+    for project in registry.projects:
+        page = bundled_site[f"projects/{names[project.id]}.html"]
+        for name, value in record(project, PAGE_FIELDS, Context(TODAY)).items():
+            if name in ("id", "title") or value in (None, [], ""):
+                continue
+            assert f"<dt>{_html_text(label(name))}</dt>" in page, (project.id, name)
+
+
 def _html_text(text: str) -> str:
     from markupsafe import escape
 
