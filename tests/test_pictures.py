@@ -480,3 +480,15 @@ def test_terminal_legend_is_never_cut(run, width):
     text = "\n".join(lines)
     assert "ongoing, drawn to today (2026-11)" in text  # was cut at "today (2026" in 60
     assert "┃ 1 June 2018" in text
+
+
+def test_file_names_are_safe_and_distinct():
+    from projreg.site import _names, slug
+
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert slug("日本") == "x"
+    names = _names(["Ä-1", "A-1", "index", "../x"])
+    assert len(set(names.values())) == 4
+    assert names["A-1"] == "a-1" and names["Ä-1"].startswith("a-1-")
+    assert names["index"] != "index"  # never the site's own index page
+    assert all(re.fullmatch(r"[a-z0-9-]+", n) for n in names.values())
