@@ -31,7 +31,6 @@ _CHAR = 6.6  # a generous mean width of a 12 px sans-serif character, for trunca
 
 ACTUAL, PLANNED, ONGOING, MARKER = "#2171b5", "#6a51a3", "#238b45", "#cb181d"
 LANE_FILL = "#f0f0f0"
-GROUPINGS = ("country", "region", "donor", "agency", "status")
 
 
 def _text(s: str) -> str:
@@ -243,7 +242,9 @@ def timeline_svg(
     swim lane per country, region, donor, agency or status, where a project can
     appear in several lanes.
     """
-    if by is not None and by not in GROUPINGS:
+    from .reports import LANES
+
+    if by is not None and by not in LANES:
         raise ValueError(f"cannot group a timeline by {by!r}")
     dated = [p for p in projects if p.first_day() is not None]
     undated = [p for p in projects if p.first_day() is None]

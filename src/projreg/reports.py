@@ -17,6 +17,7 @@ from .model import Project
 from .schema import NAMES as PROJECT_FIELDS
 
 GROUPINGS = ("country", "region", "donor", "agency", "year", "status")
+LANES = ("country", "region", "donor", "agency", "status")  # the timeline chart's swim lanes
 UNKNOWN_DATES = "dates unknown"
 REPORT_FIELDS = ("group", "projects", "ids", "earliest_start", "latest_end", "project_months")
 

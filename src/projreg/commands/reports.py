@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from ..chart import GROUPINGS as CHART_GROUPINGS
 from ..dates import PartialDate
 from ..errors import UsageError
 from ..options import (
@@ -20,6 +19,7 @@ from ..options import (
 )
 from ..query import Filters
 from ..reports import GROUPINGS
+from ..reports import LANES as CHART_GROUPINGS
 from . import app
 from .writing import Force, write_file
 
