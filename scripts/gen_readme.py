@@ -19,7 +19,7 @@ from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"```console\n\$ (projreg [^\n]*)\n(.*?)```", re.DOTALL)
-WIDTH = "120"
+WIDTH = "80"
 
 
 def run(command: str) -> str:

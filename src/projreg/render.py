@@ -1,6 +1,7 @@
 """Rows and projects to the screen or a pipe.
 
-On a terminal: Rich tables. Piped: tab-separated, one record per line, no
+On a terminal: plain gh-style tables (one line per row, see _table), Rich for
+project pages, summaries and the timeline. Piped: tab-separated, one record per line, no
 header, colour or decoration (gh's convention). Also csv, json, yaml and
 markdown on request. Registry text is data: it reaches Rich only as Text
 objects (never parsed as markup), and control, bidi and invisible characters
@@ -66,6 +67,22 @@ class Output:
     def write(self, text: str) -> None:
         sys.stdout.write(text)
 
+    def colored(self) -> bool:
+        """Whether stdout gets colour: the same rule as the Rich consoles (console())."""
+        if self.color == "always":
+            return True
+        if self.color == "never" or self.terminal.no_color:
+            return False
+        return self.terminal.stdout_tty or self.terminal.force_color
+
+    def table_width(self) -> int:
+        """The width tables fit: the terminal's, else $COLUMNS, else 80."""
+        if self.terminal.width:
+            return self.terminal.width
+        import shutil
+
+        return shutil.get_terminal_size((80, 24)).columns
+
     def note(self, text: str) -> None:
         """A remark for the reader, on stderr so that pipes get only records."""
         sys.stderr.write(visible(text) + "\n")
@@ -128,33 +145,13 @@ def _markdown(header: list[str], body: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _new_table(title: str | None = None):
-    from rich import box
-    from rich.table import Table
-
-    return Table(
-        box=box.SIMPLE_HEAD,
-        title=title,
-        title_justify="left",
-        header_style="bold",
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-
-
-def _overhead(columns: int) -> int:
-    """Characters a table of this many columns spends on gaps: measured, not guessed."""
-    from rich.console import Console
-
-    probe = _new_table()
-    for _ in range(columns):
-        probe.add_column(width=1)
-    probe.add_row(*["x"] * columns)
-    console = Console(width=1000, file=io.StringIO(), color_system=None)
-    with console.capture() as capture:
-        console.print(probe)
-    return max(len(line.rstrip()) for line in capture.get().splitlines()) - columns
+# Columns a narrow terminal leaves out first, in this order; after them, the other text
+# columns from the right, then the short ones (dates, status) from the right, then the
+# title. The first column (the id, or the group of a report) is never left out.
+DROP_FIRST = ("match", "via", "coverage", "programme", "notes")
+# A text column narrower than this is left out instead of being cut further.
+MIN_TEXT = 15
+GAP = "  "
 
 
 def _table(
@@ -165,73 +162,110 @@ def _table(
     labels: dict | None = None,
     empty: str = "No projects match.",
 ) -> None:
-    from rich.text import Text
+    """gh-style: a header line, then one line per row, columns padded and never wrapped.
 
-    labels = labels or {}
-    console = out.console()
+    Ids, dates, numbers and statuses are printed whole; a text column too long for
+    the terminal is cut with "…"; when even that does not fit, columns are left out
+    (DROP_FIRST, then from the right) and a note on stderr says which. Widths are
+    worked out in one pass over the cells, then rows are written as they are laid out.
+    """
     if not rows:
         out.note(empty)
         return
-    cells = [[visible(as_text(row[f], ", ")) or NONE for f in fields] for row in rows]
+    from rich.cells import cell_len
+
+    labels = labels or {}
+    cells = [[flat(as_text(row[f], ", ")) or NONE for f in fields] for row in rows]
     headers = [labels.get(name) or label(name) for name in fields]
-    widths = _column_widths(fields, headers, cells, console.width)
-    table = _new_table(title)
-    for header, width, name in zip(headers, widths, fields, strict=True):
-        table.add_column(
-            header,
-            width=width,
-            overflow="fold",  # a value wider than its column is folded, never cut
-            style="cyan" if name == "id" else None,
-        )
+    widths = _column_widths(fields, headers, cells, out.table_width())
+    kept = [i for i, w in enumerate(widths) if w]
+    dropped = [headers[i] for i, w in enumerate(widths) if not w]
+    color = out.colored()
+    bold, cyan, reset = ("\x1b[1m", "\x1b[36m", "\x1b[0m") if color else ("", "", "")
+    last = kept[-1]
+
+    def line(texts, styles) -> str:
+        parts = []
+        for i in kept:
+            text = _fit(texts[i], widths[i], cell_len)
+            pad = "" if i == last else " " * (widths[i] - cell_len(text))
+            parts.append(f"{styles[i]}{text}{reset}{pad}" if styles[i] else text + pad)
+        return GAP.join(parts)
+
+    write = out.write
+    if title:
+        write(f"{bold}{visible(title)}{reset}\n" if color else visible(title) + "\n")
+    write(line(headers, [bold] * len(fields)) + "\n")
+    styles = [cyan if name == "id" else "" for name in fields]
+    chunk = []
     for row in cells:
-        table.add_row(*(Text(cell) for cell in row))
-    console.print(table)
+        chunk.append(line(row, styles))
+        if len(chunk) == 200:  # the first rows reach the screen at once
+            write("\n".join(chunk) + "\n")
+            chunk = []
+    if chunk:
+        write("\n".join(chunk) + "\n")
+    if dropped:
+        out.note(
+            f"Not shown at this width: {', '.join(dropped)} (a wider terminal, --fields or -f tsv shows them)"
+        )
+
+
+def _fit(text: str, width: int, cell_len) -> str:
+    """text cut to `width` terminal cells, ending in "…" when cut."""
+    if len(text) <= width and (text.isascii() or cell_len(text) <= width):
+        return text
+    from rich.cells import set_cell_size
+
+    return set_cell_size(text, width - 1).rstrip() + "…"
 
 
 def _column_widths(
     fields: list[str], headers: list[str], cells: list[list[str]], total: int
 ) -> list[int]:
-    """Widths that fit `total`: short columns whole, long text sharing the rest.
+    """A width for each column that fits `total` cells (0: the column is left out).
 
-    In order of preference: every column at full width; short columns (ids,
-    dates, numbers) at the width of their values, a longer header wrapping onto
-    a second line; text columns sharing what is left without breaking a word
-    that fits on a line; and only on a very narrow terminal, text columns
-    narrower still, folding words. The widths always add up to no more than
-    `total`, so Rich never squeezes a date or an id, and never drops a column.
+    Every column at its full width if they fit. Otherwise short columns (ids,
+    dates, numbers, statuses: SHORT_FIELDS) stay whole, and text columns share
+    what is left, the narrow ones whole and the longest ones cut to equal widths,
+    never below MIN_TEXT (or their header); when even that does not fit, columns
+    are left out in the order of DROP_FIRST, then text columns from the right,
+    then short columns from the right, then the first text column (the title);
+    never the first column (the id).
     """
+    from rich.cells import cell_len
 
-    def lines(i):
-        return [line for row in cells for line in row[i].split("\n")]
-
-    def longest_word(texts):
-        return max((len(word) for text in texts for word in text.split()), default=1)
-
-    short = [name in SHORT_FIELDS for name in fields]
-    values = [max(map(len, lines(i)), default=1) for i in range(len(fields))]
-    whole = [max(v, len(h)) for v, h in zip(values, headers, strict=True)]
-    room = total - _overhead(len(fields))
-    if sum(whole) <= room:
-        return whole
-    widths = [
-        max(v, longest_word([h])) if s else w
-        for v, h, s, w in zip(values, headers, short, whole, strict=True)
+    count = len(fields)
+    whole = [
+        max(
+            [cell_len(row[i]) if not row[i].isascii() else len(row[i]) for row in cells]
+            + [cell_len(headers[i])]
+        )
+        for i in range(count)
     ]
-    flexible = [i for i, s in enumerate(short) if not s]
-    left = room - sum(w for w, s in zip(widths, short, strict=True) if s)
-    if sum(widths[i] for i in flexible) <= left:
-        return widths
-    floor = {i: min(whole[i], max(10, longest_word([*lines(i), headers[i]]))) for i in flexible}
-    if sum(floor.values()) > left:  # a very narrow terminal: words will be folded
-        floor = {i: max(1, min(floor[i], left // len(flexible))) for i in flexible}
-    # Water-filling: narrow text columns get all they need, wide ones share the rest.
-    pending = sorted(flexible, key=lambda i: whole[i])
-    while pending:
-        i = pending.pop(0)
-        fair = left // (len(pending) + 1)
-        keep = sum(floor[j] for j in pending)  # what the columns still to come need at least
-        widths[i] = min(max(min(whole[i], fair), floor[i]), left - keep)
-        left -= widths[i]
+    if sum(whole) + len(GAP) * (count - 1) <= total:
+        return whole
+    short = [name in SHORT_FIELDS for name in fields]
+    least = [
+        whole[i] if short[i] else max(min(whole[i], MIN_TEXT), cell_len(headers[i]))
+        for i in range(count)
+    ]
+    order = [i for name in DROP_FIRST for i in range(1, count) if fields[i] == name]
+    texts = [i for i in range(1, count) if not short[i] and i not in order]
+    main = texts[:1]  # the first text column (the title) goes last
+    order += [i for i in reversed(texts) if i not in main]
+    order += [i for i in reversed(range(1, count)) if i not in order and i not in main] + main
+    shown = list(range(count))
+    while len(shown) > 1 and sum(least[i] for i in shown) + len(GAP) * (len(shown) - 1) > total:
+        shown.remove(order.pop(0))
+    widths = [whole[i] if i in shown else 0 for i in range(count)]
+    room = total - len(GAP) * (len(shown) - 1) - sum(whole[i] for i in shown if short[i])
+    flexible = sorted((i for i in shown if not short[i]), key=lambda i: whole[i])
+    # Water-filling: narrow text columns get all they need, the widest share the rest.
+    while flexible:
+        i = flexible.pop(0)
+        widths[i] = max(least[i], min(whole[i], room // (len(flexible) + 1)))
+        room -= widths[i]
     return widths
 
 
