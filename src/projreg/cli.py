@@ -55,21 +55,66 @@ def main() -> None:
     every = app.registered_commands
     if name in COMMANDS and not completing:
         app.registered_commands = [c for c in every if _name_of(c) == name] or every
+    guarded = sys.stdout = _Guarded(sys.stdout)
     try:
         app(prog_name="projreg")
-    except OSError as error:  # writing the output failed (stdout closed, disk full)
+    except OutputError as error:  # writing the output failed (pipe closed, disk full)
         _stdout_failed(error)
     finally:
         app.registered_commands = every
+        if sys.stdout is guarded:
+            sys.stdout = guarded._stream
 
 
-def _stdout_failed(error: OSError):
+class OutputError(Exception):
+    """Writing to stdout failed. Not an OSError, so that click's own handling of a
+    broken pipe (exit 1) does not catch it before main() does."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error.strerror or str(error))
+        self.errno = error.errno
+
+
+class _Guarded:
+    """stdout, with its write errors raised as OutputError. Every writer (print, click.echo,
+    Rich consoles) looks up sys.stdout when it writes, so all of them go through here.
+    A closed stdout (`>&-`, sys.stdout is None) fails on the first write, not silently."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if self._stream is None:
+            raise OutputError(OSError(errno.EBADF, "standard output is closed"))
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise OutputError(error) from None
+
+    def flush(self) -> None:
+        if self._stream is not None:
+            try:
+                self._stream.flush()
+            except OSError as error:
+                raise OutputError(error) from None
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _stdout_failed(error: OutputError):
+    # What is still buffered goes to /dev/null: the exit of Python must not fail again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    if devnull != 1:
+        os.dup2(devnull, 1)
+    sys.stdout = sys.__stdout__
     if error.errno == errno.EPIPE:
         # The reader has gone (`| head -1`): stop quietly, like any Unix filter.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
-    sys.stderr.write(f"projreg: cannot write the output: {error.strerror or error}\n")
+    sys.stderr.write(f"projreg: cannot write the output: {error}\n")
     sys.exit(1)
 
 
