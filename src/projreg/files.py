@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -15,26 +16,31 @@ def write_text_atomically(
 
     A reader never sees a half-written file, and a failed write leaves the old
     file as it was. Raises FileExistsError if path exists and force is false.
-    `mode` (an os.stat st_mode) keeps an edited file's permissions.
+
+    Permissions are those the user expects of any new file: a new file gets
+    0666 minus the umask (a chart for a web server must be readable by it); a
+    file that is replaced keeps its mode (and its owner and group, where the
+    user may set them); `mode` (an os.stat st_mode), when given, is used
+    instead. A symbolic link is written through: its target is replaced and the
+    link stays a link.
     """
     path = Path(path)
-    if path.exists() and not force:
+    if os.path.islink(path):
+        path = Path(os.path.realpath(path))
+    if os.path.exists(path) and not force:
         raise FileExistsError(17, "file exists", str(path))
     handle, temporary = tempfile.mkstemp(
         dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp"
     )
     try:
-        # mkstemp makes the file private (0600); a written file gets the mode any new file
-        # would (0666 less the umask), or keeps the one it replaces: a chart or a page
-        # written for a web server must be readable by it.
-        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
             file.write(text)
             file.flush()
+            _set_mode(file.fileno(), path)
             os.fsync(file.fileno())
         if mode is not None:
             os.chmod(temporary, stat.S_IMODE(mode))
-        if not force and path.exists():  # created meanwhile by someone else
+        if not force and os.path.exists(path):  # created meanwhile by someone else
             raise FileExistsError(17, "file exists", str(path))
         os.replace(temporary, path)
     except BaseException:
@@ -42,7 +48,19 @@ def write_text_atomically(
         raise
 
 
+def _set_mode(handle: int, path: Path) -> None:
+    """The old file's mode and owner, or 0666 minus the umask (mkstemp makes 0600)."""
+    try:
+        old = os.stat(path)
+    except FileNotFoundError:
+        os.fchmod(handle, 0o666 & ~_umask())
+        return
+    with contextlib.suppress(PermissionError):  # only root may give a file away
+        os.fchown(handle, old.st_uid, old.st_gid)
+    os.fchmod(handle, stat.S_IMODE(old.st_mode))
+
+
 def _umask() -> int:
-    mask = os.umask(0)
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
     os.umask(mask)
     return mask

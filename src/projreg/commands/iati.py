@@ -12,7 +12,7 @@ from ..errors import UsageError, WriteError
 from ..options import Source, filter_options, registry_options, terminal
 from ..query import Filters
 from . import app
-from .writing import Force, write_file
+from .writing import Force, refuse_inputs, write_file
 
 
 @app.command("import-iati")
@@ -43,11 +43,12 @@ def import_iati(
     from .. import iati
     from ..render import Output
 
+    refuse_inputs(output, files)
     if output.exists() and not force:
         raise WriteError(f"{output} exists; use --force to overwrite it")
     result = _with_progress(files, iati.import_files, terminal(ctx).stderr_tty)
     text = iati.registry_text(result, files)
-    write_file(output, text, force)
+    write_file(output, text, force, inputs=files)
     note = Output(terminal=terminal(ctx)).note
     count = len(result.projects)
     note(
@@ -196,7 +197,8 @@ def export(
         note(
             f"iati-identifiers are {id_prefix}-<project id> (from --reporting-org-ref; set --id-prefix to change)."
         )
-    selection = select(source.load(), filters)
+    registry = source.load()
+    selection = select(registry, filters)
     publisher = Publisher(reporting_org_ref, reporting_org_name, reporting_org_type, id_prefix)
     text, skipped = to_iati_xml(selection.projects, publisher, filters.today)
     for project_id, why in skipped:
@@ -204,7 +206,7 @@ def export(
     if path is None:
         sys.stdout.write(text)
         return
-    write_file(path, text, force)
+    write_file(path, text, force, inputs=registry.sources)
     note(f"wrote {len(selection.projects) - len(skipped)} activities to {path}")
 
 

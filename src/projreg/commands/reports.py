@@ -144,7 +144,8 @@ def timeline(
     elif by is not None:
         raise UsageError("--by draws lanes in a chart file: give --output FILE.svg too")
     out = output.output()
-    selection = select(source.load(), filters, sort=sort)
+    registry = source.load()
+    selection = select(registry, filters, sort=sort)
     if path is not None:
         from ..chart import html_page, timeline_svg
 
@@ -152,7 +153,7 @@ def timeline(
         label = f"marked: {on.human()}" if on else ""
         svg = timeline_svg(selection.projects, filters.today, on=marked, on_label=label, by=by)
         text = svg if kind == "svg" else html_page(svg, "Projects over time")
-        write_file(path, text, force)
+        write_file(path, text, force, inputs=registry.sources)
         out.note(f"wrote {path}")
         return
     from ..render import emit_timeline

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +13,24 @@ from ..errors import WriteError
 Force = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
 
 
-def write_file(path: Path, text: str, force: bool) -> None:
-    """Write text to path, or raise WriteError saying why not (exit 1)."""
+def refuse_inputs(path: Path, inputs) -> None:
+    """WriteError if path is one of the inputs (the same file, through links too)."""
+    for source in inputs:
+        try:
+            same = os.path.samefile(path, source)
+        except OSError:  # one of them does not exist
+            continue
+        if same:
+            raise WriteError(f"{path} is one of the inputs ({source}); choose another output file")
+
+
+def write_file(path: Path, text: str, force: bool, inputs=()) -> None:
+    """Write text to path, or raise WriteError saying why not (exit 1): it exists and
+    force is false, it is one of `inputs` (never replaced, even with --force), or
+    the write failed."""
     from ..files import write_text_atomically
 
+    refuse_inputs(path, inputs)
     try:
         write_text_atomically(path, text, force=force)
     except FileExistsError:
