@@ -2,6 +2,7 @@
 
 import json
 import os
+import subprocess
 import tracemalloc
 from pathlib import Path
 
@@ -325,3 +326,31 @@ def test_any_text_loads_or_raises_registry_error(tmp_path, text):
         load_registry(path)
     except RegistryError as error:
         assert error.errors
+
+
+def test_a_device_or_an_endless_pipe_is_read_only_up_to_a_limit(run, monkeypatch, tmp_path):
+    result = run("--registry", "/dev/zero", "list")
+    assert result.exit_code == 1
+    assert (
+        result.stderr.splitlines()[0]
+        == "/dev/zero:1:1: error: not a text file (a NUL byte at offset 0)"
+    )
+    assert run("check", "/dev/zero").stderr == result.stderr
+    from projreg import load
+
+    monkeypatch.setattr(load, "MAX_FILE_SIZE", 1000)
+    big = tmp_path / "big.yaml"
+    big.write_text("projects:\n" + "  - {id: A, title: x}\n" * 100)
+    for arguments in (["--registry", str(big), "list"], ["check", str(big)]):
+        result = run(*arguments)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"{big}: error: the file is larger than 1,000 bytes")
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["sh", "-c", f"yes 'a' > {fifo}"], stderr=subprocess.DEVNULL)
+    try:
+        result = run("--registry", str(fifo), "list")
+    finally:
+        writer.kill()
+        writer.wait()
+    assert result.exit_code == 1 and "the file is larger than 1,000 bytes" in result.stderr

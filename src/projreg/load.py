@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -153,9 +154,48 @@ def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
     return contents, key if not reader.problems else None
 
 
+# The largest registry file read: 512 MiB is five times a million-project registry. Read
+# in pieces up to this, so that /dev/zero or an endless pipe cannot take all the memory.
+MAX_FILE_SIZE = 512 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
 def _read_bytes(file: str, problems: list[Problem]) -> bytes | None:
+    too_big = Problem(
+        file,
+        0,
+        0,
+        f"the file is larger than {MAX_FILE_SIZE:,} bytes, the most projreg reads",
+        "split the registry into a folder of smaller files",
+    )
     try:
-        return Path(file).read_bytes()
+        with open(file, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if status.st_size > MAX_FILE_SIZE:
+                problems.append(too_big)
+                return None
+            stream = not stat.S_ISREG(status.st_mode)  # a pipe or a device: size unknown
+            chunks, size = [], 0
+            while chunk := handle.read(_CHUNK):
+                if stream and b"\0" in chunk:  # YAML never holds NUL: /dev/zero is no registry
+                    offset = size + chunk.index(b"\0")
+                    before = b"".join([*chunks, chunk[: offset - size]])
+                    problems.append(
+                        Problem(
+                            file,
+                            before.count(b"\n") + 1,
+                            len(before) - before.rfind(b"\n"),
+                            f"not a text file (a NUL byte at offset {offset:,})",
+                            "point --registry at a YAML file",
+                        )
+                    )
+                    return None
+                size += len(chunk)
+                if size > MAX_FILE_SIZE:
+                    problems.append(too_big)
+                    return None
+                chunks.append(chunk)
+            return b"".join(chunks)
     except OSError as error:
         problems.append(Problem(file, 0, 0, f"cannot read: {error.strerror or error}"))
         return None

@@ -6,6 +6,7 @@ and a hint. RegistryError carries every problem of a registry at once.
 
 from __future__ import annotations
 
+import os
 from typing import NamedTuple
 
 from .errors import ProjregError
@@ -64,7 +65,7 @@ class Problem(NamedTuple):
 
 def source_line(file: str, line: int) -> str | None:
     """The text of one line of a file (1-based), as YAML counts lines; None if there is none."""
-    if line < 1:
+    if line < 1 or not os.path.isfile(file):  # a pipe or a device cannot be read again
         return None
     try:
         with open(file, encoding="utf-8", errors="replace", newline="\n") as handle:

@@ -125,7 +125,32 @@ _FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
+# yaml-rs recurses once per level of nesting and crashes (a segfault, at about 12,000
+# levels) on deep input, so text that might nest deeply never reaches it. Block nesting
+# needs indentation or a run of indicators on one line ("- - - -"), flow nesting brackets;
+# these bound the depth from above, cheaply, and far below the crash.
+_FAST_DEPTH = 100
+_DEEP_INDENT = re.compile(rf"^ {{{_FAST_DEPTH}}}", re.MULTILINE)
+_DEEP_INDICATORS = re.compile(rf"(?:[-?:][ \t]+){{{_FAST_DEPTH}}}")
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _may_nest_deeply(text: str) -> bool:
+    if _DEEP_INDENT.search(text) or ("- " in text and _DEEP_INDICATORS.search(text)):
+        return True
+    if text.count("[") + text.count("{") <= _FAST_DEPTH:
+        return False
+    depth = 0
+    for match in _BRACKET.finditer(text):  # brackets inside quotes count too: an overestimate
+        depth += 1 if match.group() in "[{" else -1
+        if depth > _FAST_DEPTH:
+            return True
+    return False
+
+
 def _needs_care(text: str) -> bool:
+    if _may_nest_deeply(text):
+        return True
     if ("!" in text or "&" in text or "*" in text) and _TAG_OR_ALIAS.search(text):
         return True
     if any(pattern.search(text) for pattern in _NUMBER_FORMS):
@@ -166,11 +191,20 @@ class Refused(yaml.YAMLError):
 # the structure the aliases describe before building anything, and refuse past these.
 MAX_EXPANDED_NODES = 5_000_000
 MAX_DEPTH = 64
+# Aliases may make the document at most this many characters (of keys and scalar values)
+# larger than the file: one long anchored text used a thousand times is a bomb too.
+MAX_ALIAS_GROWTH = 16 * 1024 * 1024
 
 
-def _check_expansion(root) -> None:
-    """Refuse alias bombs, recursive aliases and absurd nesting, before construction."""
+def _check_expansion(root, size: int | None = None) -> None:
+    """Refuse alias bombs, recursive aliases and absurd nesting, before construction.
+
+    `size`: the characters in the file; aliases (each counted every time it is
+    used) may add at most MAX_ALIAS_GROWTH characters of keys and values to it.
+    """
     sizes: dict[int, int] = {}
+    characters: dict[int, int] = {}
+    limit = None if size is None else size + MAX_ALIAS_GROWTH
     # Iterative post-order walk: no Python recursion, whatever the input.
     stack = [(root, 0, False)]
     on_path: set[int] = set()
@@ -181,6 +215,18 @@ def _check_expansion(root) -> None:
             on_path.discard(key)
             children = _children(node)
             sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            characters[key] = (
+                len(node.value)
+                if isinstance(node, yaml.ScalarNode)
+                else sum(characters[id(child)] for child in children)
+            )
+            if limit is not None and characters[key] > limit:
+                raise Refused(
+                    f"aliases expand this document by more than {MAX_ALIAS_GROWTH:,} characters",
+                    _position(node),
+                    "this looks like an alias bomb; write the data out instead of repeating "
+                    "a long text through aliases",
+                )
             if sizes[key] > MAX_EXPANDED_NODES:
                 raise Refused(
                     f"aliases expand this document to more than {MAX_EXPANDED_NODES:,} values",
@@ -219,10 +265,19 @@ def load(text: str) -> tuple[object, list[DuplicateKey]]:
     """Parse one YAML document; raises yaml.YAMLError. Returns the data and its duplicate keys."""
     loader = Loader(text)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as error:
+            if "exceeded maximum nesting depth" not in str(error.problem):
+                raise
+            raise Refused(
+                f"nested more than {MAX_DEPTH} levels deep",
+                (error.problem_mark.line + 1, error.problem_mark.column + 1),
+                "flatten the structure",
+            ) from None
         if node is None:
             return None, []
-        _check_expansion(node)
+        _check_expansion(node, len(text))
         return loader.construct_document(node), loader.duplicates
     finally:
         loader.dispose()
