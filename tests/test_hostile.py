@@ -354,3 +354,14 @@ def test_a_device_or_an_endless_pipe_is_read_only_up_to_a_limit(run, monkeypatch
         writer.kill()
         writer.wait()
     assert result.exit_code == 1 and "the file is larger than 1,000 bytes" in result.stderr
+
+
+def test_text_that_may_nest_deeply_never_reaches_the_fast_parser():
+    from projreg.yamlsafe import NOT_FAST, load_fast
+
+    deep = "projects:\n" + "".join(" " * i + f"- a{i}:\n" for i in range(0, 240, 2))
+    assert load_fast(deep) is NOT_FAST  # yaml-rs crashed at about 12,000 levels
+    assert load_fast("projects:\n  - " + "- " * 150 + "x\n") is NOT_FAST
+    assert load_fast("projects:\n  - {id: A, title: a - - b}\n") == {
+        "projects": [{"id": "A", "title": "a - - b"}]
+    }

@@ -125,27 +125,20 @@ _FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
-# yaml-rs recurses once per level of nesting and crashes (a segfault, at about 12,000
-# levels) on deep input, so text that might nest deeply never reaches it. Block nesting
-# needs indentation or a run of indicators on one line ("- - - -"), flow nesting brackets;
-# these bound the depth from above, cheaply, and far below the crash.
+# yaml-rs recurses once per level of block nesting and crashes (a segfault, at about
+# 12,000 levels) on deep input, so text that might nest deeply never reaches it. Block
+# nesting needs indentation or a run of "- " on one line ("- - - -"); these bound the
+# depth from above, cheaply, and far below the crash. (It limits flow nesting itself.)
 _FAST_DEPTH = 100
-_DEEP_INDENT = re.compile(rf"^ {{{_FAST_DEPTH}}}", re.MULTILINE)
-_DEEP_INDICATORS = re.compile(rf"(?:[-?:][ \t]+){{{_FAST_DEPTH}}}")
-_BRACKET = re.compile(r"[\[\]{}]")
+_DEEP_INDENT = re.compile(rf"\n {{{_FAST_DEPTH}}}")
+_TWO_DASHES = re.compile(r"-[ \t]+-")
+_MANY_DASHES = re.compile(rf"(?:-[ \t]+){{{_FAST_DEPTH}}}")
 
 
 def _may_nest_deeply(text: str) -> bool:
-    if _DEEP_INDENT.search(text) or ("- " in text and _DEEP_INDICATORS.search(text)):
+    if text.startswith(" " * _FAST_DEPTH) or _DEEP_INDENT.search(text):
         return True
-    if text.count("[") + text.count("{") <= _FAST_DEPTH:
-        return False
-    depth = 0
-    for match in _BRACKET.finditer(text):  # brackets inside quotes count too: an overestimate
-        depth += 1 if match.group() in "[{" else -1
-        if depth > _FAST_DEPTH:
-            return True
-    return False
+    return any(_MANY_DASHES.match(text, m.start()) for m in _TWO_DASHES.finditer(text))
 
 
 def _needs_care(text: str) -> bool:
