@@ -295,3 +295,53 @@ def test_both_parsers_read_block_and_quoted_text_alike(tmp_path, snippet):
 
 def test_both_parsers_read_the_seed_registry_alike():
     assert load_registry(use_cache=False, fast=True) == load_registry(use_cache=False, fast=False)
+
+
+def plant(entry, title):
+    """Rewrite entry with a new title, sealed with the folder's own key (as its owner could)."""
+    secret = (cache.folder() / ".key").read_bytes()
+    data = payload(entry)
+    data["projects"][0][TITLE] = title
+    body = json.dumps(data).encode()
+    entry.write_bytes(cache._MAGIC + cache._mac(secret, body) + b"\n" + body)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_an_entry_owned_by_another_user_is_ignored(registry_file):
+    load_registry(registry_file)
+    (entry,) = entries()
+    plant(entry, "Planted")
+    assert load_registry(registry_file).projects[0].title == "Planted"  # the plant is well made
+    os.chown(entry, 4242, -1)  # ... but another user owns it now
+    assert cache.load(entry.stem) is None
+    assert load_registry(registry_file).projects[0].title == "First"
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(registry_file):
+    load_registry(registry_file)
+    (entry,) = entries()
+    plant(entry, "Planted")
+    for mode in (0o770, 0o707):  # group- or world-writable
+        cache.folder().chmod(mode)
+        assert cache.load(entry.stem) is None
+        assert load_registry(registry_file).projects[0].title == "First"
+    entry.unlink()
+    load_registry(registry_file)
+    assert entries() == []  # nor is anything written there
+
+
+def test_a_warm_run_equals_a_cold_run_on_data_no_one_here_wrote(run, tmp_path):
+    from pathlib import Path
+
+    real = sorted((Path(__file__).parent / "iati" / "real").glob("*.xml"))
+    imported = tmp_path / "imported.yaml"
+    assert run("import-iati", *map(str, real), "-o", str(imported)).exit_code == 0
+    for registry in (None, imported):
+        cold = load_registry(registry, use_cache=False)
+        load_registry(registry)  # fills the cache
+        warm = load_registry(registry)
+        assert warm.projects == cold.projects and warm.organisations == cold.organisations
+        arguments = ["list", "--fields", "all", "--json"]
+        if registry is not None:
+            arguments = ["--registry", str(registry), *arguments]
+        assert run(*arguments).stdout == run("--no-cache", *arguments).stdout
