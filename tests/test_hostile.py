@@ -162,14 +162,81 @@ def test_a_50_mb_file_is_refused_cleanly(run, tmp_path):
     assert result.stderr.startswith(f"{path}:1:1: error: the top level is text, not a mapping")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
+def as_another_user(work):
+    """work() as a user without root's powers: in a forked child that gives them up when
+    the tests run as root (as in CI), else right here. Returns what work() returns."""
+    if os.geteuid() != 0:
+        return work()
+    import pickle
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.setgid(65534)
+            os.setuid(65534)  # nobody
+            try:
+                answer = work()
+            except BaseException as error:  # for the parent to raise
+                import traceback
+
+                answer = RuntimeError("as another user: " + "".join(traceback.format_exception(error)))
+            os.write(write, pickle.dumps(answer))
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as answer:
+        data = answer.read()
+    os.waitpid(pid, 0)
+    answer = pickle.loads(data)
+    if isinstance(answer, Exception):
+        raise answer
+    return answer
+
+
 def test_a_file_without_read_permission(run, tmp_path):
-    path = tmp_path / "secret.yaml"
-    path.write_text("projects: []\n")
-    path.chmod(0)
-    result = run("check", str(path))
-    assert result.exit_code == 1
-    assert "cannot read: Permission denied" in result.stderr
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    secret = folder / "secret.yaml"
+    secret.write_text("projects: []\n")
+    readable = folder / "readable.yaml"
+    readable.write_text("projects: []\n")
+    hidden = tmp_path / "private" / "registry.yaml"  # in a folder that may not be entered
+    hidden.parent.mkdir()
+    hidden.write_text("projects: []\n")
+    tmp_path.chmod(0o755)
+    folder.chmod(0o755)
+    readable.chmod(0o644)
+    secret.chmod(0)
+    hidden.parent.chmod(0o700)
+    xml = folder / "secret.xml"
+    xml.write_text("<iati-activities/>")
+    xml.chmod(0)
+    commands = [
+        ["check", "{}"],
+        ["--registry", "{}", "list"],
+        ["list", "--registry", "{}"],
+        ["--registry", "{}", "show", "X"],
+        ["--registry", "{}", "report", "--by", "donor"],
+    ]
+    for command in commands:  # imports everything the child will need, while it still can
+        run(*(a.format(readable) for a in command))
+    sample = sorted((Path(__file__).parent / "iati" / "real").glob("*.xml"))[0]
+    run("import-iati", str(sample), "-o", str(tmp_path / "warm.yaml"))
+
+    def attempts():
+        results = []
+        for path in (secret, hidden):
+            for command in commands:
+                result = run(*(a.format(path) for a in command))
+                results.append((command[0], path, result.exit_code, result.stderr))
+        result = run("import-iati", str(xml), "-o", str(folder / "out.yaml"))
+        results.append(("import-iati", xml, result.exit_code, result.stderr))
+        return results
+
+    for command, path, code, stderr in as_another_user(attempts):
+        assert code == 1, (command, path, stderr)
+        assert "Permission denied" in stderr and "Traceback" not in stderr, stderr
 
 
 def test_alias_bomb_is_refused_before_it_is_built():

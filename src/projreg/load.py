@@ -35,6 +35,14 @@ def registry_paths(path=None) -> list[Path]:
     if chosen is None:
         return [BUNDLED]
     target = Path(chosen)
+    try:
+        target.stat()
+    except FileNotFoundError:
+        raise RegistryError([Problem(str(target), 0, 0, "no such file or folder")]) from None
+    except OSError as error:  # a folder on the way that may not be entered, a loop of links
+        raise RegistryError(
+            [Problem(str(target), 0, 0, f"cannot read: {error.strerror or error}")]
+        ) from None
     if target.is_dir():
         files = sorted([*target.glob("*.yaml"), *target.glob("*.yml")])
         if not files:

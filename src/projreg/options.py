@@ -252,7 +252,7 @@ OUTPUT_OPTIONS = [
 ]  # fmt: skip
 
 REGISTRY_OPTIONS = [
-    _option("registry", Annotated[Path | None, typer.Option("--registry", metavar="PATH", help="Registry file, or folder of *.yaml files. Default: $PROJREG_REGISTRY, else the bundled registry.")]),
+    _option("registry", Annotated[Path | None, typer.Option("--registry", metavar="PATH", readable=False, help="Registry file, or folder of *.yaml files. Default: $PROJREG_REGISTRY, else the bundled registry.")]),
     _option("no_cache", Annotated[bool, typer.Option("--no-cache", help="Read the registry afresh, without the cache of validated files.")], False),
 ]  # fmt: skip
 

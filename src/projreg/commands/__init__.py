@@ -91,6 +91,7 @@ def global_options(
         typer.Option(
             "--registry",
             metavar="PATH",
+            readable=False,  # an unreadable registry is a registry error (exit 1), not usage
             envvar="PROJREG_REGISTRY",
             help="Registry file, or folder of *.yaml files. Default: the bundled registry.",
             show_envvar=True,

@@ -21,6 +21,7 @@ def check(
         list[Path] | None,
         typer.Argument(
             metavar="[PATH]...",
+            readable=False,  # reported as a problem of the file (exit 1)
             help="Registry files or folders, checked together. Default: the registry in use.",
             show_default=False,
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +21,9 @@ def import_iati(
     ctx: typer.Context,
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE.xml...", help="IATI activity files (2.0x or 1.0x)."),
+        typer.Argument(
+            metavar="FILE.xml...", readable=False, help="IATI activity files (2.0x or 1.0x)."
+        ),
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="OUT.yaml", help="The registry file to write.")
@@ -44,7 +47,7 @@ def import_iati(
     from ..render import Output
 
     refuse_inputs(output, files)
-    if output.exists() and not force:
+    if os.path.exists(output) and not force:
         raise WriteError(f"{output} exists; use --force to overwrite it")
     result = _with_progress(files, iati.import_files, terminal(ctx).stderr_tty)
     text = iati.registry_text(result, files)
