@@ -180,7 +180,9 @@ def as_another_user(work):
             except BaseException as error:  # for the parent to raise
                 import traceback
 
-                answer = RuntimeError("as another user: " + "".join(traceback.format_exception(error)))
+                answer = RuntimeError(
+                    "as another user: " + "".join(traceback.format_exception(error))
+                )
             os.write(write, pickle.dumps(answer))
         finally:
             os._exit(0)

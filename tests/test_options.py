@@ -37,6 +37,8 @@ SAMPLES = {
     "agency": ["--agency", "ICMPD"],
     "active_on": ["--active-on", "2018"],
     "between": ["--between", "2016", "2018"],
+    "started_in": ["--started-in", "2016"],
+    "ended_in": ["--ended-in", "2018"],
     "status": ["--status", "completed"],
     "search": ["--search", "migration"],
     "direct": ["--country", "Georgia", "--direct"],

@@ -209,8 +209,8 @@ def test_timeline_cli_chart(run):
 
 def test_timeline_cli_records_in_a_pipe(run):
     rows = [line.split("\t") for line in run("timeline").stdout.splitlines()]
-    assert rows[0] == ["PRAGUE-PROCESS", "2009-04", "", "True"]
-    assert ["BOMCA-9", "2015-06", "2018-06", "False"] in rows
+    assert rows[0] == ["PRAGUE-PROCESS", "2009-04", "", "true"]
+    assert ["BOMCA-9", "2015-06", "2018-06", "false"] in rows
     assert rows[-1] == ["PP-DATA", "", "", ""]
 
 

@@ -139,6 +139,8 @@ def as_text(value, separator: str = "; ") -> str:
     """A field value as one piece of text; '' for unknown."""
     if value is None:
         return ""
+    if isinstance(value, bool):  # as JSON writes them, in every format
+        return "true" if value else "false"
     if isinstance(value, list):
         return separator.join(as_text(v, separator) for v in value)
     if isinstance(value, dict):

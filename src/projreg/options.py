@@ -118,6 +118,11 @@ def _complete(values):
     return complete
 
 
+def choices(values):
+    """A completion callback offering these fixed values (never file names)."""
+    return _choices(values)
+
+
 def _choices(values):
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
         return [v for v in values if v.startswith(incomplete)]
@@ -198,6 +203,8 @@ FILTER_OPTIONS = [
     _option("agency", Annotated[list[str] | None, typer.Option("--agency", "-a", metavar="AGENCY", help="Implementing organisation.", autocompletion=complete_agencies)]),
     _option("active_on", Annotated[PartialDate | None, typer.Option("--active-on", parser=date_value, metavar="DATE", help="Running on that day (or at any time in that month or year).")]),
     _option("between", Annotated[tuple[str, str] | None, typer.Option("--between", metavar="FROM TO", help="Running at any time from FROM to TO.")]),
+    _option("started_in", Annotated[PartialDate | None, typer.Option("--started-in", parser=date_value, metavar="PERIOD", help="Started within that year, month or day; an unknown start is listed apart.")]),
+    _option("ended_in", Annotated[PartialDate | None, typer.Option("--ended-in", parser=date_value, metavar="PERIOD", help="Ended within that year, month or day; an unknown end is listed apart.")]),
     _option("status", Annotated[list[str] | None, typer.Option("--status", "-s", metavar="STATUS", help=f"{', '.join(STATUSES)}; as of --today.", autocompletion=complete_statuses)]),
     _option("search", Annotated[list[str] | None, typer.Option("--search", "-q", metavar="TEXT", help="Text in the id, titles, objectives or descriptions.")]),
     _option("direct", Annotated[bool, typer.Option("--direct", help="With --country or --region: only projects that name it.")], False),
@@ -213,6 +220,8 @@ def make_filters(
     agency=None,
     active_on=None,
     between=None,
+    started_in=None,
+    ended_in=None,
     status=None,
     search=None,
     direct=False,
@@ -237,6 +246,8 @@ def make_filters(
         agencies=tuple(agency or ()),
         active_on=active_on,
         between=span,
+        started_in=started_in,
+        ended_in=ended_in,
         statuses=tuple(status or ()),
         search=tuple(search or ()),
         direct=direct,

@@ -34,6 +34,8 @@ class Filters:
     agencies: tuple[str, ...] = ()
     active_on: PartialDate | None = None
     between: tuple[PartialDate, PartialDate] | None = None
+    started_in: PartialDate | None = None
+    ended_in: PartialDate | None = None
     statuses: tuple[str, ...] = ()
     search: tuple[str, ...] = ()
     direct: bool = False
@@ -52,6 +54,12 @@ class Match:
 class Selection:
     matches: tuple[Match, ...]
     undetermined: tuple[Project, ...]  # dates unknown, so the date filters could not decide
+    total: int | None = None  # matches before the limit (None: all are in matches)
+
+    @property
+    def count(self) -> int:
+        """How many projects matched, the limit aside."""
+        return len(self.matches) if self.total is None else self.total
 
     @property
     def projects(self) -> list[Project]:
@@ -102,8 +110,10 @@ def select(
     filters: Filters = Filters(),
     sort: str = "id",
     limit: int | None = None,
+    reverse: bool = False,
 ) -> Selection:
-    """The projects of registry that pass filters, sorted, at most limit of them."""
+    """The projects of registry that pass filters, sorted (reverse: the other way round,
+    projects without the date sorted by still last), at most limit of them."""
     try:
         codes = [geo.country_code(c) for c in filters.countries]
         regions = [geo.region(r) for r in filters.regions]
@@ -149,6 +159,10 @@ def select(
             answers.append(
                 project.overlaps(filters.between[0].first_day(), filters.between[1].last_day())
             )
+        if filters.started_in:
+            answers.append(_within(project.start or project.planned_start, filters.started_in))
+        if filters.ended_in:
+            answers.append(_ended_in(project, filters.ended_in, filters.today))
         if False in answers:
             continue
         if None in answers:
@@ -156,10 +170,39 @@ def select(
             continue
         matches.append(Match(project, via))
 
-    matches.sort(key=_sort_key(sort))
+    matches.sort(key=_sort_key(sort), reverse=reverse)
+    if reverse and sort in ("start", "end"):  # unknown dates last, whichever the order
+        day = Project.first_day if sort == "start" else Project.last_day
+        matches = [m for m in matches if day(m.project)] + [
+            m for m in matches if not day(m.project)
+        ]
+    total = len(matches)
     if limit is not None:
         matches = matches[:limit]
-    return Selection(tuple(matches), tuple(undetermined))
+    return Selection(tuple(matches), tuple(undetermined), total)
+
+
+def _within(date: PartialDate | None, period: PartialDate) -> bool | None:
+    """Does the date fall within period? None when its precision cannot tell (2018 in 2018-06)."""
+    if date is None:
+        return None
+    if date.last_day() < period.first_day() or date.first_day() > period.last_day():
+        return False
+    if period.first_day() <= date.first_day() and date.last_day() <= period.last_day():
+        return True
+    return None
+
+
+def _ended_in(project: Project, period: PartialDate, today: dt.date) -> bool | None:
+    """Did the project end within period? A project with a start and no end is ongoing: it
+    had not ended by today, so not in a period that is over; a later one cannot be known."""
+    end = project.end or project.planned_end
+    if end is not None:
+        return _within(end, period)
+    start = project.first_day()
+    if start is not None and (start > period.last_day() or period.last_day() < today):
+        return False
+    return None
 
 
 def _sort_key(sort: str):

@@ -10,7 +10,7 @@ import typer
 
 from ..dates import PartialDate
 from ..errors import UsageError
-from ..options import date_value, settings, today_of
+from ..options import choices, date_value, settings, today_of
 from . import app
 
 
@@ -40,7 +40,13 @@ def check(
     ] = None,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="FORMAT", help="text, or json for editors and CI."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, or json for editors and CI.",
+            autocompletion=choices(("text", "json")),
+        ),
     ] = "text",
     as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
 ) -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError, WriteError
-from ..options import Source, filter_options, registry_options, terminal
+from ..options import Source, choices, filter_options, registry_options, terminal
 from ..query import Filters
 from . import app
 from .writing import Force, refuse_inputs, write_file
@@ -92,6 +92,7 @@ def export(
             "-f",
             metavar="FORMAT",
             help="iati-xml (IATI 2.03 activities); json or csv (data files, see below).",
+            autocompletion=choices(("iati-xml", "json", "csv")),
         ),
     ] = "iati-xml",
     path: Annotated[

@@ -30,6 +30,12 @@ Sort = Annotated[
         autocompletion=lambda: ["id", "start", "end", "title"],
     ),
 ]
+Reverse = Annotated[
+    bool,
+    typer.Option(
+        "--reverse", help="Sort the other way round (latest first); unknown dates stay last."
+    ),
+]
 Limit = Annotated[
     int | None,
     typer.Option("--limit", "-n", min=0, metavar="N", help="Show at most N projects."),
@@ -43,6 +49,7 @@ def print_selection(
     sort: str = "id",
     limit: int | None = None,
     title: str | None = None,
+    reverse: bool = False,
     unknown_line: str | None = None,
 ) -> None:
     """Load, select and print projects: the shared body of `list` and `active`."""
@@ -53,7 +60,7 @@ def print_selection(
 
     out = output.output()
     registry = source.load()
-    selection = select(registry, filters, sort=sort, limit=limit)
+    selection = select(registry, filters, sort=sort, limit=limit, reverse=reverse)
     placed = bool(filters.countries or filters.regions)
     if out.format in ("json", "yaml"):
         default = (*SHOW_FIELDS, "via") if placed else SHOW_FIELDS
@@ -65,10 +72,12 @@ def print_selection(
         document = registry_document(registry, selection.projects)
     else:
         rows = [record(m.project, names, Context(filters.today, m.via)) for m in selection.matches]
-    count = len(selection.matches)
+    count = selection.count
     if title and out.format == "table":
         title = title.format(count=count, s="" if count == 1 else "s")
     emit_rows(out, rows, names, title=title if out.format == "table" else None, document=document)
+    if len(selection.matches) < count:
+        out.remark(f"Showing {len(selection.matches)} of {count} projects (--limit).")
     if selection.undetermined:
         ids = ", ".join(p.id for p in selection.undetermined)
         out.remark((unknown_line or "Not shown, dates unknown: {ids}").format(ids=ids))
@@ -83,6 +92,7 @@ def list_(
     output: OutputChoice,
     source: Source,
     sort: Sort = "id",
+    reverse: Reverse = False,
     limit: Limit = None,
 ) -> None:
     """List projects, filtered. Values of one option OR together; different options AND.
@@ -93,8 +103,9 @@ def list_(
       projreg list --country Azerbaijan
       projreg list --donor "European Union" --active-on 2017 --sort start
       projreg list --region "Central Asia" --fields id,title,donors --json
+      projreg list --ended-in 2018 --sort end --reverse
     """
-    print_selection(source, output, filters, sort=sort, limit=limit)
+    print_selection(source, output, filters, sort=sort, limit=limit, reverse=reverse)
 
 
 @app.command()
@@ -157,6 +168,7 @@ def active(
         ),
     ] = None,
     sort: Sort = "start",
+    reverse: Reverse = False,
     limit: Limit = None,
 ) -> None:
     """Projects running on a day, and the ones whose dates are unknown.
@@ -181,4 +193,5 @@ def active(
         limit=limit,
         title=f"{{count}} project{{s}} active on {day.human()}",
         unknown_line="Dates unknown: {ids}",
+        reverse=reverse,
     )
