@@ -162,6 +162,13 @@ class FileReader:
     def _unknown_field(self, mapping, key, allowed, what="field") -> None:
         import difflib
 
+        if not isinstance(key, str):
+            self.problem(
+                _kpos(mapping, key),
+                f"a {what} name must be text, got {'null' if key is None else _kind(key)}",
+                f"known: {', '.join(allowed)}",
+            )
+            return
         if key == "<<":
             self.problem(
                 _kpos(mapping, key),
@@ -194,13 +201,8 @@ class FileReader:
             if required:
                 self.problem(_pos(mapping), f"missing {key!r}", f"add '{key}: ...'", field)
             return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.problem(position, f"expected text, got {_kind(value)}", "", field)
-            return None
         if not isinstance(value, str):
-            self.problem(
-                position, f"expected text, got {_kind(value)} {value!r}", "quote it", field
-            )
+            self.problem(position, f"expected text, got {_kind(value)}", _quote(value), field)
             return None
         value = value.strip()
         if not value and required:
@@ -231,7 +233,9 @@ class FileReader:
             if text:
                 out.append(text)
             else:
-                self.problem(position, f"expected text, got {_kind(item)}", "", label or key)
+                self.problem(
+                    position, f"expected text, got {_kind(item)}", _quote(item), label or key
+                )
         return tuple(out)
 
     def _texts_field(self, mapping, field: Field, label=None):
@@ -281,6 +285,14 @@ class FileReader:
             return None
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
+        if not isinstance(value, str):
+            self.problem(
+                _vpos(mapping, key),
+                f"expected a date as text, got {_kind(value)}",
+                _quote(value) or DATE_HINT,
+                label or key,
+            )
+            return None
         try:
             return parse_date(value)
         except DateError as error:
@@ -298,7 +310,8 @@ class FileReader:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.problem(
                 _vpos(mapping, key),
-                f"expected a whole number of months, got {value!r}",
+                f"expected a whole number of months, got "
+                f"{repr(value) if isinstance(value, str) else _kind(value)}",
                 f"write e.g. '{key}: 36'",
                 label or key,
             )
@@ -500,19 +513,37 @@ def _character(character) -> str:
 
 
 def _kind(value) -> str:
+    """What a YAML value is, for a message: in the registry's words, never Python's."""
+    import datetime as dt
+
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return "a boolean"
+        return f"a boolean ({'true' if value else 'false'})"
     if isinstance(value, (int, float)):
-        return "a number"
+        return f"a number {value}"
     if isinstance(value, str):
         return "text"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"a {type(value).__name__}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data (!!binary)"
+    return "a value of a kind registries do not hold"
+
+
+def _quote(value) -> str:
+    """The hint for a value YAML read as something other than text."""
+    import datetime as dt
+
+    if isinstance(value, (bool, int, float, dt.date)):
+        return "quote it"
+    if isinstance(value, (bytes, bytearray)):
+        return "write it as plain text, without the !!binary tag"
+    return ""
 
 
 def _yaml_hint(message: str) -> str:

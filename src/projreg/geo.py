@@ -15,9 +15,11 @@ from typing import NamedTuple
 class UnknownPlace(LookupError):
     """A country or region name that matches nothing; carries suggestions."""
 
-    def __init__(self, kind: str, text: str, suggestions: list[str]):
+    def __init__(self, kind: str, text: str, suggestions: list[str], known=()):
         self.kind, self.text, self.suggestions = kind, text, suggestions
         hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        if known and not suggestions:  # a short list: name them all
+            hint = f"; known {kind}s: {', '.join(known)}"
         super().__init__(f"unknown {kind} {text!r}{hint}")
 
 
@@ -155,7 +157,9 @@ def region(text: str) -> Region:
     """The region a name or alias refers to; raises UnknownPlace."""
     found = _region_index().get(_key(text))
     if found is None:
-        raise UnknownPlace("region", text, _suggest(text, _region_index()))
+        raise UnknownPlace(
+            "region", text, _suggest(text, _region_index()), [r.name for r in REGIONS]
+        )
     return found
 
 
