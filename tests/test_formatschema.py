@@ -21,12 +21,14 @@ BAD = Path(__file__).parent / "bad"
 # "not YAML": no data for a schema to look at (the editor's YAML parser reports it).
 VERDICTS = {
     "alias-bomb.yaml": "not YAML",
+    "alias-text-bomb.yaml": "not YAML",
     "bad-activity-status.yaml": "invalid",
     "bad-date.yaml": "invalid",  # 'Jnue 2018' is none of the date shapes
     "bad-implementer-role.yaml": "invalid",
     "comments-only.yaml": "invalid",
     "control-character.yaml": "not YAML",
     "countries-is-a-mapping.yaml": "invalid",
+    "deep-block-sequence.yaml": "not YAML",
     "donor-without-name.yaml": "invalid",
     "duplicate-id-in-one-file.yaml": "check only",
     "duplicate-ids-across-files/a.yaml": "check only",

@@ -43,6 +43,8 @@ COMMANDS = [
         "--reporting-org-type",
         "10",
     ],
+    ["export", "-f", "json"],
+    ["schema"],
     ["--version"],
 ]
 
