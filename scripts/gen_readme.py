@@ -1,7 +1,7 @@
 """Refresh the example outputs in README.md from the real commands.
 
 Each ```console block in README.md that starts with `$ projreg ...` gets the
-output of that command underneath, as a 100-column terminal shows it. Blocks
+output of that command underneath, as an 80-column terminal shows it. Blocks
 with a pipe (`|`) are left alone. Like docs/cli.md, a test fails when the
 README's examples no longer match what projreg prints.
 
