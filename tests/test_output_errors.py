@@ -45,6 +45,7 @@ COMMANDS = [
     ],
     ["export", "-f", "json"],
     ["schema"],
+    ["map"],
     ["--version"],
 ]
 
