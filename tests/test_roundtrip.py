@@ -48,6 +48,7 @@ def projects(draw, index):
         department=maybe_text,
         instrument=maybe_text,
         ref=maybe_text,
+        type=nothing,
     )
     implementer = st.builds(
         Participant,
@@ -56,6 +57,7 @@ def projects(draw, index):
         department=maybe_text,
         instrument=nothing,
         ref=maybe_text,
+        type=nothing,
     )
     return Project(
         id=f"P-{index}",
@@ -81,6 +83,7 @@ def projects(draw, index):
                         department=nothing,
                         instrument=nothing,
                         ref=maybe_text,
+                        type=nothing,
                     ),
                     max_size=2,
                 )

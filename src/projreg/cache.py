@@ -271,7 +271,7 @@ def _choice(field):
 
 def _regions(value) -> tuple:
     names = _texts(value)
-    if not all(name in geo.REGION_NAMES for name in names):
+    if not all(geo.is_region_name(name) for name in names):
         raise Damaged
     return names
 

@@ -460,7 +460,7 @@ class FileReader:
                 hint = (
                     f"did you mean {error.suggestions[0]!r}?"
                     if error.suggestions
-                    else f"known regions: {known}"
+                    else f"known regions: {known}, or an IATI (OECD DAC) region code or name"
                 )
                 self.problem(position, f"unknown region {item!r}", hint, "regions")
                 continue

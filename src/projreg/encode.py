@@ -70,34 +70,81 @@ def escape_unsafe(text: str) -> str:
 
 
 def to_yaml(data) -> str:
-    """YAML that our own reader loads back to the same data."""
+    """YAML that our own reader loads back to the same data.
+
+    The node tree is built here rather than by PyYAML's representers (a registry of
+    20,000 imported projects has a million scalars: the representers' per-value
+    dispatch was most of an import's time), then written by PyYAML's C emitter when
+    it has one. The text is the same as yaml.dump with the representers below.
+    """
     import yaml
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     from .yamlsafe import plain_is_text
 
-    class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-        pass
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    tag = "tag:yaml.org,2002:"
+    str_tag, map_tag, seq_tag = tag + "str", tag + "map", tag + "seq"
+    styles: dict[str, str | None] = {}
 
-    def text(dumper, value: str):
-        style = None
-        if UNSAFE.search(value):
-            style = '"'  # double quotes are the YAML style that can escape these
-        elif not plain_is_text(value):
-            style = "'"  # e.g. 1e3: a number to our YAML 1.2 reader, not to PyYAML's writer
-        elif "\n" in value:
-            style = "|"
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    def style_of(value: str) -> str | None:
+        style = styles.get(value, "")
+        if style == "":
+            if UNSAFE.search(value):
+                style = '"'  # double quotes are the YAML style that can escape these
+            elif not plain_is_text(value):
+                style = "'"  # e.g. 1e3: a number to our YAML 1.2 reader, not to PyYAML's writer
+            elif "\n" in value:
+                style = "|"
+            else:
+                style = None
+            if len(styles) < 200_000:
+                styles[value] = style
+        return style
 
-    def amount(dumper, value: Decimal):
+    def amount(value: Decimal) -> ScalarNode:
         written = str(value)
         # A plain number when it reads back digit for digit, quoted text otherwise.
-        if repr(float(written)) == written or (written.lstrip("-").isdigit() and len(written) < 16):
-            return dumper.represent_scalar("tag:yaml.org,2002:float", written)
-        return dumper.represent_scalar("tag:yaml.org,2002:str", written, style="'")
+        if written.lstrip("-").isdigit() and len(written) < 16:
+            # a whole amount: an int to YAML (a float tag would be written out as `!!float`)
+            return ScalarNode(tag + "int", written)
+        if repr(float(written)) == written:
+            return ScalarNode(tag + "float", written)
+        return ScalarNode(str_tag, written, style="'")
 
-    Dumper.add_representer(str, text)
-    Dumper.add_representer(Decimal, amount)
-    dumped = yaml.dump(
-        data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=88, default_flow_style=False
-    )
+    def node(value):
+        kind = value.__class__
+        if kind is str:
+            return ScalarNode(str_tag, value, style=style_of(value))
+        if kind is dict:
+            return MappingNode(
+                map_tag, [(node(k), node(v)) for k, v in value.items()], flow_style=False
+            )
+        if kind is list:
+            return SequenceNode(seq_tag, [node(v) for v in value], flow_style=False)
+        if value is None:
+            return ScalarNode(tag + "null", "null")
+        if kind is bool:
+            return ScalarNode(tag + "bool", "true" if value else "false")
+        if kind is int:
+            return ScalarNode(tag + "int", str(value))
+        if kind is Decimal:
+            return amount(value)
+        if kind is float:
+            return ScalarNode(tag + "float", _float_text(value))
+        raise TypeError(f"cannot write {kind.__name__} as YAML")
+
+    dumped = yaml.serialize(node(data), Dumper=dumper, allow_unicode=True, width=88)
     return escape_unsafe(dumped)
+
+
+def _float_text(value: float) -> str:
+    """A float as PyYAML's SafeRepresenter writes it."""
+    if value != value:
+        return ".nan"
+    if value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value).lower()
+    if "." not in text and "e" in text:
+        text = text.replace("e", ".0e", 1)
+    return text

@@ -116,7 +116,10 @@ SHORT_FIELDS = frozenset(
 def period_text(project: Project) -> str:
     """The dates as a reader says them: 'July 2014 – June 2017', 'from April 2009, no end'."""
     start, end = project.start or project.planned_start, project.end or project.planned_end
-    planned = " (planned)" if project.dates_basis() == "planned" else ""
+    basis = project.dates_basis()
+    planned = " (planned)" if basis == "planned" else ""
+    if basis == "mixed":  # say which of the two is the plan
+        planned = " (planned start)" if project.start is None else " (planned end)"
     if start and end:
         return f"{start.human()} – {end.human()} ({project.months()} months){planned}"
     if start:
@@ -155,7 +158,14 @@ def describe(item: dict) -> str:
     if "value" in item:  # a budget
         period = " – ".join(str(item[k]) for k in ("start", "end") if item.get(k))
         amount = f"{_amount(item['value'])} {item.get('currency') or ''}".strip()
-        return f"{amount} ({period})" if period else amount
+        kind = f", {item['type']}" if item.get("type") else ""  # an original and a revised one
+        return (
+            f"{amount} ({period}{kind})"
+            if period
+            else f"{amount} ({item['type']})"
+            if kind
+            else amount
+        )
     if "name" in item or "ref" in item:
         return Participant(**{"name": None, **item}).describe()
     if "description" in item or ("title" in item and "text" not in item):

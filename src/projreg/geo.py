@@ -4,6 +4,10 @@ Countries are ISO 3166-1 alpha-2 codes, looked up with pycountry by code or
 name, plus the names people actually write where ISO differs (Turkey, Russia,
 Moldova) and Kosovo, which ISO 3166 does not list (XK is its user-assigned code).
 Regions are data: a name, the other names it goes by, and its member countries.
+Besides projreg's own five, the regions of IATI's Region codelist (vocabulary 1,
+the OECD DAC regional codes, shipped as data/iati-Region.xml) are regions too:
+named by their DAC name ("South of Sahara, regional") or code ("289"), with no
+member countries (the DAC does not list them with the codes).
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ class Region(NamedTuple):
     aliases: tuple[str, ...]
     countries: tuple[str, ...]
     note: str = ""
+    code: str = ""  # the IATI Region code (vocabulary 1) of a DAC region; "" for our own
 
 
 # fmt: off
@@ -88,6 +93,36 @@ REGIONS: tuple[Region, ...] = (
 
 
 REGION_NAMES = frozenset(r.name for r in REGIONS)
+
+
+@cache
+def dac_regions() -> tuple[Region, ...]:
+    """IATI's Region codelist (vocabulary 1): the OECD DAC regions, by code and English name."""
+    import xml.etree.ElementTree as ElementTree
+    from importlib import resources
+
+    text = resources.files(__package__).joinpath("data/iati-Region.xml").read_bytes()
+    regions = []
+    for item in ElementTree.fromstring(text).iter("codelist-item"):
+        code = item.findtext("code").strip()
+        name = next(
+            n.text.strip()
+            for n in item.iter("narrative")
+            if n.get("{http://www.w3.org/XML/1998/namespace}lang") in (None, "en")
+        )
+        aliases = (code, name.replace("&", "and")) if "&" in name else (code,)
+        regions.append(Region(name, aliases, (), "IATI Region codelist (OECD DAC)", code))
+    return tuple(regions)
+
+
+def is_region_name(name: str) -> bool:
+    """Is name the written form of a region (ours, or a DAC region's English name)?"""
+    return name in REGION_NAMES or any(r.name == name for r in dac_regions())
+
+
+def dac_region(code: str) -> Region | None:
+    """The DAC region of an IATI Region code (vocabulary 1), or None."""
+    return next((r for r in dac_regions() if r.code == code.strip()), None)
 
 
 def _key(text: str) -> str:
@@ -147,14 +182,14 @@ def country_name(code: str) -> str:
 @cache
 def _region_index() -> dict[str, Region]:
     index = {}
-    for region in REGIONS:
+    for region in (*REGIONS, *dac_regions()):
         for name in (region.name, *region.aliases):
-            index[_key(name)] = region
+            index.setdefault(_key(name), region)  # our own regions come first
     return index
 
 
 def region(text: str) -> Region:
-    """The region a name or alias refers to; raises UnknownPlace."""
+    """The region a name, alias or IATI Region code refers to; raises UnknownPlace."""
     found = _region_index().get(_key(text))
     if found is None:
         raise UnknownPlace(

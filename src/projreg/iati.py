@@ -2,19 +2,25 @@
 and writing projects as an IATI 2.03 `iati-activities` document.
 
 Reading never guesses: what a file leaves empty stays unknown, with a note. XML
-is parsed with defusedxml, so entity expansion and external entities are
-refused. Writing takes from the caller what IATI requires and the registry
-does not hold (the reporting organisation, the identifier prefix), and skips,
-naming why, a project that lacks what IATI requires and we may not invent.
+is parsed with defusedxml (entity expansion and external entities are refused),
+one activity at a time, so memory does not grow with the file. Money is read as
+decimal text (xs:decimal: `1,5` is not a number there, so it becomes a note) and
+written back digit for digit; planned dates stay planned, actual ones actual.
+Writing takes each project's own reporting organisation, and from the caller what
+a project does not hold; it skips, naming why, a project that lacks what IATI
+requires and we may not invent, and the document always validates against the
+IATI 2.03 schema.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from . import geo
 from .dates import DateError, PartialDate, parse_date
@@ -28,10 +34,19 @@ ROLES = {"1": "donors", "2": "accountable", "3": "extending", "4": "implementers
 ROLE_WORDS = {"funding": "1", "accountable": "2", "extending": "3", "implementing": "4"}
 # activity-date types: 2.0x codes and the 1.0x words.
 DATE_TYPES = {"start-planned": "1", "start-actual": "2", "end-planned": "3", "end-actual": "4"}
+# description types: 2.0x codes and the 1.0x words; a 1.0x description without a type is General.
+DESCRIPTION_TYPES = {"general": "1", "objectives": "2", "target groups": "3", "other": "4"}
+BUDGET_TYPES = {"1": "original", "2": "revised", "original": "original", "revised": "revised"}
+BUDGET_TYPE_CODES = {"original": "1", "revised": "2"}
+# SectorVocabulary: the 2.03 codes, and the 1.0x words that became one of them.
+SECTOR_VOCABULARIES = frozenset(
+    ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "98", "99")
+)
+SECTOR_WORDS = {"dac": "1", "dac-3": "2", "ro": "99", "ro2": "98"}
 STATUS_FROM_CODE = {
     "1": "planned",
     "2": "ongoing",
-    "3": "completed",
+    "3": "finalisation",
     "4": "completed",
     "5": "cancelled",
     "6": "suspended",
@@ -39,11 +54,16 @@ STATUS_FROM_CODE = {
 STATUS_TO_CODE = {
     "planned": "1",
     "ongoing": "2",
+    "finalisation": "3",
     "completed": "4",
     "cancelled": "5",
     "suspended": "6",
 }
 OUR_REGION_VOCABULARY = "99"  # IATI RegionVocabulary 99: the reporting organisation's own
+DAC_REGION_VOCABULARY = "1"  # IATI RegionVocabulary 1: the OECD DAC regions (geo.dac_regions)
+_XS_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+# Characters XML 1.0 cannot hold, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class IatiError(ProjregError, ValueError):
@@ -55,37 +75,90 @@ class ImportResult:
     projects: list[Project] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
     files: int = 0
+    activities: int = 0
 
 
 # --- reading --------------------------------------------------------------------------------
 
 
-def read_activities(path: str) -> tuple[ElementTree.Element, list[ElementTree.Element]]:
-    """The root and activity elements of an IATI file; raises IatiError with a clear reason."""
+def iter_activities(path, progress=None):
+    """(default language, activity) for each activity of a file, parsed one at a time.
+
+    Each activity is dropped from the tree once the caller has it, so memory does
+    not grow with the file. progress(bytes read) is called after each one.
+    Raises IatiError with a clear reason.
+    """
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, parse
+    from defusedxml.ElementTree import ParseError, iterparse
 
     try:
-        root = parse(path, forbid_dtd=False, forbid_entities=True, forbid_external=True).getroot()
-    except DefusedXmlException as error:
-        name = getattr(error, "name", None)
-        source = getattr(error, "sysid", None)
-        what = (
-            f"the entity {name!r}" + (f" from {source}" if source else "") if name else str(error)
-        )
-        raise IatiError(
-            f"{path}: refused: the file declares {what}; "
-            "projreg does not expand XML entities or follow external references"
-        ) from None
-    except ParseError as error:
-        raise IatiError(f"{path}: not well-formed XML: {error}") from None
+        handle = open(path, "rb")  # noqa: SIM115 (closed below, also on early exit)
     except OSError as error:
         raise IatiError(f"{path}: cannot read: {error.strerror or error}") from None
-    if root.tag == "iati-activity":
-        return root, [root]
-    if root.tag != "iati-activities":
-        raise IatiError(f"{path}: not an IATI activities file (the root element is <{root.tag}>)")
-    return root, root.findall("iati-activity")
+    with handle:
+        depth, root, lang = 0, None, "en"
+        if _may_declare_entities(handle):
+            events = iterparse(
+                handle,
+                events=("start", "end"),
+                forbid_dtd=False,
+                forbid_entities=True,
+                forbid_external=True,
+            )
+        else:  # no DTD, so no entity can be declared: the C parser is safe, and 3x faster
+            events = ElementTree.iterparse(handle, events=("start", "end"))
+        try:
+            for event, element in events:
+                if event == "start":
+                    depth += 1
+                    if depth == 1:
+                        root = element
+                        if root.tag not in ("iati-activities", "iati-activity"):
+                            raise IatiError(
+                                f"{path}: not an IATI activities file "
+                                f"(the root element is <{root.tag}>)"
+                            )
+                        lang = root.get(XML_LANG) or "en"
+                    continue
+                depth -= 1
+                if element.tag == "iati-activity" and depth <= 1:
+                    yield lang, element
+                    if progress:
+                        progress(handle.tell())
+                    if depth == 1:
+                        root.remove(element)
+        except DefusedXmlException as error:
+            name = getattr(error, "name", None)
+            source = getattr(error, "sysid", None)
+            what = (
+                f"the entity {name!r}" + (f" from {source}" if source else "")
+                if name
+                else str(error)
+            )
+            raise IatiError(
+                f"{path}: refused: the file declares {what}; "
+                "projreg does not expand XML entities or follow external references"
+            ) from None
+        except ParseError as error:
+            raise IatiError(f"{path}: not well-formed XML: {error}") from None
+
+
+def _may_declare_entities(handle) -> bool:
+    """Could the file declare entities? Only a DTD can, and a DTD needs `<!DOCTYPE`.
+
+    A file in an encoding where that text may not appear as ASCII bytes (UTF-16,
+    UTF-32) counts as may. Such files are read by defusedxml, which refuses entities.
+    """
+    import mmap
+
+    start = handle.read(4)
+    handle.seek(0)
+    if not start:
+        return True
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
+        return True
+    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as whole:
+        return whole.find(b"<!DOCTYPE") >= 0
 
 
 def _texts(element: ElementTree.Element | None, default_lang: str) -> list[tuple[str, str]]:
@@ -118,11 +191,20 @@ def _date_of(element: ElementTree.Element, end: bool, notes: list[str], default_
     try:
         day = dt.date.fromisoformat(iso)
     except ValueError:
+        # 1.0x files may give a period as text only (`<period-start>2012</period-start>`):
+        # the text names the period, at its own precision.
+        if not element.get("iso-date"):
+            try:
+                return parse_date((element.text or "").strip())
+            except DateError:
+                pass
         notes.append(f"Unreadable date {iso!r} left out.")
         return None
     # Our own export writes the date as people say it ("July 2014") beside the day
     # IATI requires; when that text names the period the day belongs to, keep its precision.
     for _lang, text in _texts(element, default_lang):
+        if text.startswith(iso):  # the day itself (1.0x writes it as the text): day precision
+            break
         try:
             partial = parse_date(text)
         except DateError:
@@ -140,8 +222,43 @@ def _readable_id(identifier: str, reporting_ref: str | None, others: list[str]) 
         base = identifier[len(reporting_ref) + 1 :]
     else:
         base = identifier
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-.")
-    return base or "ACTIVITY"
+    return _id_text(base)
+
+
+def _id_text(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "ACTIVITY"
+
+
+def decimal_of(text: str | None) -> Decimal | None:
+    """An xs:decimal text as an exact Decimal (spaces ignored); None when it is not one.
+
+    xs:decimal has no thousands separator and no decimal comma, so `1,5` and
+    `1,000` are not read: one could be 1.5 or 15, the other 1 or 1000.
+    """
+    if text is None:
+        return None
+    text = "".join(str(text).split())
+    if not _XS_DECIMAL.fullmatch(text):
+        return None
+    return Decimal(text)
+
+
+def _percentage(value: Decimal) -> int | float:
+    """A percentage as the registry holds it (a number; whole numbers as int)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def sector_vocabulary(vocabulary: str | None) -> str | bool | None:
+    """The 2.03 SectorVocabulary code of a vocabulary as written (2.0x code or 1.0x word).
+
+    None when none is written (IATI's default, 1); False when it has no 2.03 code.
+    """
+    if vocabulary is None or not vocabulary.strip():
+        return None
+    vocabulary = vocabulary.strip()
+    if vocabulary in SECTOR_VOCABULARIES:
+        return vocabulary
+    return SECTOR_WORDS.get(vocabulary.casefold(), False)
 
 
 def project_from_activity(
@@ -161,7 +278,11 @@ def project_from_activity(
     descriptions: dict[str, list[str]] = {}
     for description in activity.findall("description"):
         text, others = _english(_texts(description, lang))
-        kind = description.get("type") or "1"
+        written = (description.get("type") or "").strip()
+        kind = DESCRIPTION_TYPES.get(written.casefold(), written) or "1"
+        if kind not in ("1", "2", "3", "4"):
+            notes += [f"Description (type {written}): {t}" for _c, t in _texts(description, lang)]
+            continue
         if text:
             descriptions.setdefault(kind, []).append(text)
         notes += [f"Description type {kind} ({code}): {other}" for code, other in others]
@@ -194,6 +315,16 @@ def project_from_activity(
             notes.append(f"The organisation {ref} ({ROLES[role]}) has no name in the source.")
         people[ROLES[role]].append(Participant(name, ref=ref))
 
+    reporting_org = ()
+    reporting = activity.find("reporting-org")
+    reporting_ref = None
+    if reporting is not None:
+        reporting_ref = (reporting.get("ref") or "").strip() or None
+        name, _ = _english(_texts(reporting, lang))
+        kind = (reporting.get("type") or "").strip() or None
+        if name or reporting_ref:
+            reporting_org = (Participant(name, ref=reporting_ref, type=kind),)
+
     dates: dict[str, PartialDate] = {}
     for element in activity.findall("activity-date"):
         kind = (element.get("type") or "").strip()
@@ -202,13 +333,18 @@ def project_from_activity(
             date = _date_of(element, kind in ("3", "4"), notes, lang)
             if date:
                 dates[kind] = date
-    start = dates.get("2") or dates.get("1")
-    end = dates.get("4") or dates.get("3")
-    planned_start = dates.get("1") if "2" in dates else None
-    planned_end = dates.get("3") if "4" in dates else None
+    # Planned dates stay planned and actual ones actual; queries fall back from one to the other.
+    start, end = dates.get("2"), dates.get("4")
+    planned_start, planned_end = dates.get("1"), dates.get("3")
     if start and end and end.last_day() < start.first_day():
         notes.append(f"The source ends ({end}) before it starts ({start}); the end is left out.")
         end = None
+    if planned_start and planned_end and planned_end.last_day() < planned_start.first_day():
+        notes.append(
+            f"The source's planned end ({planned_end}) is before its planned start "
+            f"({planned_start}); the planned end is left out."
+        )
+        planned_end = None
 
     status_element = activity.find("activity-status")
     status = None
@@ -224,41 +360,65 @@ def project_from_activity(
         for code in _country_codes(activity.findall("transaction/recipient-country"), notes)
         if code not in countries
     ]
-    regions = []
-    for element in activity.findall("recipient-region"):
-        code = (element.get("code") or "").strip()
-        vocabulary = (element.get("vocabulary") or "1").strip()
-        name, _ = _english(_texts(element, lang))
-        try:
-            if vocabulary == OUR_REGION_VOCABULARY:
-                regions.append(geo.region(code).name)
-                continue
-        except geo.UnknownPlace:
-            pass
-        notes.append(
-            f"Recipient region {code} (vocabulary {vocabulary}){': ' + name if name else ''}."
+    regions = _regions(activity.findall("recipient-region"), lang, notes, "Recipient region")
+    regions += [
+        r
+        for r in _regions(
+            activity.findall("transaction/recipient-region"),
+            lang,
+            notes,
+            "Transaction recipient region",
+            keep=False,
         )
+        if r not in regions
+    ]
 
     sectors = []
     for element in activity.findall("sector"):
         code = (element.get("code") or "").strip()
-        if not code:
-            continue
         name, _ = _english(_texts(element, lang))
+        written = element.get("vocabulary")
+        if not code:
+            notes.append(
+                f"A sector without a code ({name or 'no name'}"
+                f"{', vocabulary ' + written if written else ''}) left out."
+            )
+            continue
+        percentage = element.get("percentage")
+        value = decimal_of(percentage)
+        if percentage is not None and value is None:
+            notes.append(f"Sector {code}: percentage {percentage!r} is not a decimal; left out.")
+        vocabulary = sector_vocabulary(written)
+        if vocabulary is False:
+            notes.append(
+                f"Sector {code}{' ' + name if name else ''} in vocabulary {written.strip()}"
+                f"{f' ({percentage}%)' if value is not None else ''}: "
+                "not an IATI 2.03 sector vocabulary."
+            )
+            continue
         sectors.append(
-            Sector(code, element.get("vocabulary"), name, _number(element.get("percentage")))
+            Sector(code, vocabulary, name, None if value is None else _percentage(value))
         )
 
     budgets = []
     for element in activity.findall("budget"):
         value_element = element.find("value")
-        value = _number(value_element.text if value_element is not None else None)
+        text = value_element.text if value_element is not None else None
+        value = decimal_of(text)
         if value is None:
-            notes.append("A budget without a readable value left out.")
+            notes.append(
+                f"A budget with the value {text.strip()!r} (not a decimal) left out."
+                if text and text.strip()
+                else "A budget without a value left out."
+            )
             continue
-        currency = (
-            value_element.get("currency") if value_element is not None else None
-        ) or activity.get("default-currency")
+        written = (element.get("type") or "").strip()
+        kind = BUDGET_TYPES.get(written.casefold()) if written else None
+        if written and kind is None:
+            notes.append(f"Budget type {written!r} (not 1 or 2) of a budget of {text.strip()}.")
+        currency = ((value_element.get("currency") or "").strip() or None) or activity.get(
+            "default-currency"
+        )
         period_start = element.find("period-start")
         period_end = element.find("period-end")
         budgets.append(
@@ -267,6 +427,7 @@ def project_from_activity(
                 currency,
                 _date_of(period_start, False, notes, lang) if period_start is not None else None,
                 _date_of(period_end, True, notes, lang) if period_end is not None else None,
+                kind,
             )
         )
 
@@ -294,12 +455,11 @@ def project_from_activity(
         for o in activity.findall("other-identifier")
         if o.get("type") == "A1" and (o.get("ref") or "").strip()
     ]
-    reporting = activity.find("reporting-org")
-    reporting_ref = reporting.get("ref") if reporting is not None else None
     project = Project(
         id=_readable_id(identifier, reporting_ref, others),
         title=title,
         iati_id=identifier,
+        reporting_org=reporting_org,
         acronym=labelled["Acronym"],
         programme=labelled["Programme"],
         summary="\n".join(general) or None,
@@ -327,6 +487,32 @@ def project_from_activity(
     return project, None
 
 
+def _regions(elements, lang: str, notes: list[str], what: str, keep: bool = True) -> list[str]:
+    """Region names of recipient-region elements: DAC regions (vocabulary 1) and our own (99).
+
+    Other vocabularies become notes with their vocabulary. keep=False (transactions):
+    every region is a note, since the registry's regions are the activity's own.
+    """
+    regions = []
+    for element in elements:
+        code = (element.get("code") or "").strip()
+        vocabulary = (element.get("vocabulary") or DAC_REGION_VOCABULARY).strip()
+        name, _ = _english(_texts(element, lang))
+        region = None
+        if vocabulary == DAC_REGION_VOCABULARY:
+            region = geo.dac_region(code)
+        elif vocabulary == OUR_REGION_VOCABULARY and code in geo.REGION_NAMES:
+            region = geo.region(code)
+        if region is not None and keep:
+            regions.append(region.name)
+            continue
+        notes.append(
+            f"{what} {code or '(no code)'} (vocabulary {vocabulary})"
+            f"{': ' + (name or region.name) if (name or region) else ''}."
+        )
+    return regions
+
+
 def _country_codes(elements: Iterable[ElementTree.Element], notes: list[str]) -> list[str]:
     codes = []
     for element in elements:
@@ -343,46 +529,84 @@ def _country_codes(elements: Iterable[ElementTree.Element], notes: list[str]) ->
     return codes
 
 
-def _number(text) -> float | None:
-    if text is None:
-        return None
-    try:
-        value = float(str(text).strip().replace(",", ""))
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else value
-
-
 def import_files(paths: Iterable[str], progress=None) -> ImportResult:
-    """Every activity of every file, as projects with unique ids; skipped ones with a reason."""
+    """Every activity of every file, as projects with unique ids; skipped ones with a reason.
+
+    Each file is parsed once, one activity at a time. A repeated iati-identifier (or
+    the same file given twice) is skipped, naming the file that had it first. Ids do
+    not depend on the order of the files: see _unique_ids. progress(done, total) is
+    called with bytes read after each activity.
+    """
+    import os
+
+    paths = [str(p) for p in paths]
     result = ImportResult()
-    seen: set[str] = set()
+    first_in: dict[str, str] = {}
+    sizes = []
     for path in paths:
-        root, activities = read_activities(str(path))
+        try:
+            sizes.append(os.path.getsize(path))
+        except OSError:
+            sizes.append(0)
+    total, before = sum(sizes), 0
+    for path, size in zip(paths, sizes, strict=True):
         result.files += 1
-        default_lang = root.get(XML_LANG) or "en"
-        for number, activity in enumerate(activities, 1):
-            project, why = project_from_activity(activity, default_lang)
-            if progress:
-                progress()
+        advance = (lambda done, before=before: progress(before + done, total)) if progress else None
+        for number, (lang, activity) in enumerate(iter_activities(path, advance), 1):
+            result.activities += 1
+            project, why = project_from_activity(activity, lang)
             if project is None:
                 result.skipped.append((f"{path}: activity {number}", why))
                 continue
-            unique = project.id
-            suffix = 2
-            while unique.casefold() in seen:
-                unique, suffix = f"{project.id}-{suffix}", suffix + 1
-            seen.add(unique.casefold())
-            if unique != project.id:
-                from dataclasses import replace
-
-                project = replace(project, id=unique)
+            earlier = first_in.get(project.iati_id)
+            if earlier is not None:
+                result.skipped.append(
+                    (
+                        f"{path}: activity {number}",
+                        f"duplicate iati-identifier {project.iati_id}, first in {earlier}",
+                    )
+                )
+                continue
+            first_in[project.iati_id] = path
             result.projects.append(project)
+        before += size
+    result.projects = _unique_ids(result.projects)
     return result
 
 
+def _unique_ids(projects: list[Project]) -> list[Project]:
+    """The projects with unique ids, whatever the order they came in.
+
+    An id that only one project has stays. Projects sharing one (several activities
+    with the same other-identifier) each take their whole iati-identifier instead,
+    and if that is taken too, the shared id with a suffix made from a hash of the
+    iati-identifier: the same activity gets the same id in any order of files.
+    """
+    from dataclasses import replace
+
+    groups: dict[str, list[Project]] = {}
+    for project in projects:
+        groups.setdefault(project.id.casefold(), []).append(project)
+    taken = {key for key, group in groups.items() if len(group) == 1}
+    renamed: dict[str, str] = {}
+    for key in sorted(k for k, group in groups.items() if len(group) > 1):
+        for project in sorted(groups[key], key=lambda p: p.iati_id):
+            candidate = _id_text(project.iati_id)
+            if candidate.casefold() in taken or candidate.casefold() in groups:
+                digest = hashlib.sha1(project.iati_id.encode()).hexdigest()[:8]
+                candidate = f"{project.id}-{digest}"
+            taken.add(candidate.casefold())
+            renamed[project.iati_id] = candidate
+    if not renamed:
+        return projects
+    return [replace(p, id=renamed[p.iati_id]) if p.iati_id in renamed else p for p in projects]
+
+
 def registry_text(result: ImportResult, files) -> str:
-    """The registry file of an import, as YAML, checked to load back before anyone writes it."""
+    """The registry file of an import, as YAML, checked to load back before anyone writes it.
+
+    The check loads a temporary copy without the cache (nothing is stored for it).
+    """
     import tempfile
     from pathlib import Path
 
@@ -408,90 +632,52 @@ def registry_text(result: ImportResult, files) -> str:
     return text
 
 
-def count_activities(paths: Iterable[str]) -> int:
-    return sum(len(read_activities(str(p))[1]) for p in paths)
-
-
 # --- writing --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Publisher:
-    """What IATI requires and a registry does not hold: who publishes, and the id prefix."""
+    """The reporting organisation for projects that hold none, and the identifier prefix."""
 
-    ref: str
-    name: str
-    type: str
-    prefix: str
-
-
-def missing_for_iati(project: Project, today: dt.date) -> list[str]:
-    """What IATI 2.03 requires of this project that the registry does not know."""
-    missing = []
-    if not (
-        project.donors
-        or project.implementers
-        or project.extending
-        or project.accountable
-        or project.programme_partners
-    ):
-        missing.append("a participating organisation")
-    if project.start is None and project.end is None and project.planned_start is None:
-        missing.append("an activity date")
-    if _status_code(project, today) is None:
-        missing.append("an activity status")
-    return missing
+    ref: str | None
+    name: str | None
+    type: str | None
+    prefix: str | None
 
 
-def _status_code(project: Project, today: dt.date) -> str | None:
-    status = project.activity_status or project.status_on(today)
-    return STATUS_TO_CODE.get(status)
+@dataclass
+class Export:
+    """An IATI document, the projects left out (id, why), and notes about what was changed."""
+
+    text: str
+    skipped: list[tuple[str, str]]
+    notes: list[str]
+    written: int
 
 
-def _add(parent, tag: str, text: str | None = None, **attributes) -> ElementTree.Element:
-    element = ElementTree.SubElement(
-        parent, tag, {k.replace("_", "-"): v for k, v in attributes.items() if v is not None}
-    )
-    if text is not None:
-        ElementTree.SubElement(element, "narrative").text = text
-    return element
+def reporting_org(project: Project, publisher: Publisher) -> tuple[str, str, str] | None:
+    """(ref, name, type) of the project's reporting organisation: its own, else the publisher's."""
+    own = _own_reporting_org(project)
+    if own is not None:
+        name = own.name if _xml_text(own.name).strip() else own.ref
+        kind = own.type or publisher.type
+        return (own.ref, name, kind) if kind else None
+    if publisher.ref and publisher.name and publisher.type:
+        return publisher.ref, publisher.name, publisher.type
+    return None
 
 
-def to_iati_xml(
-    projects: Iterable[Project], publisher: Publisher, today: dt.date
-) -> tuple[str, list[tuple[str, str]]]:
-    """An IATI 2.03 document of the projects IATI can take, and (id, why) for the others."""
-    root = ElementTree.Element(
-        "iati-activities",
-        {
-            "version": "2.03",
-            "generated-datetime": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        },
-    )
-    skipped = []
-    for project in projects:
-        missing = missing_for_iati(project, today)
-        if missing:
-            skipped.append(
-                (
-                    project.id,
-                    "IATI requires " + " and ".join(missing) + ", which the registry does not give",
-                )
-            )
-            continue
-        _activity(root, project, publisher, today)
-    ElementTree.indent(root)
-    text = ElementTree.tostring(root, encoding="unicode", xml_declaration=False)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n", skipped
+def _own_reporting_org(project: Project) -> Participant | None:
+    own = project.reporting_org[0] if project.reporting_org else None
+    return own if own is not None and _xml_text(own.ref).strip() else None
 
 
-def _activity(root, project: Project, publisher: Publisher, today: dt.date) -> None:
-    activity = ElementTree.SubElement(root, "iati-activity", {XML_LANG: "en"})
-    ElementTree.SubElement(activity, "iati-identifier").text = (
-        project.iati_id or f"{publisher.prefix}-{project.id}"
-    )
-    _add(activity, "reporting-org", publisher.name, ref=publisher.ref, type=publisher.type)
-    _add(activity, "title", project.title)
+def needs_publisher(project: Project) -> bool:
+    """Does the project need the --reporting-org options (it names no reporting org ref)?"""
+    return _own_reporting_org(project) is None
+
+
+def _descriptions(project: Project) -> list[tuple[str, str]]:
     descriptions = [("1", project.summary), ("2", project.objective)]
     descriptions += [("2", text) for text in project.specific_objectives]
     descriptions += [("3", text) for text in (*project.target_groups, *project.final_beneficiaries)]
@@ -511,9 +697,169 @@ def _activity(root, project: Project, publisher: Publisher, today: dt.date) -> N
     if project.duration_months:
         descriptions.append(("4", f"Duration: {project.duration_months} months"))
     descriptions += [("4", note) for note in project.notes]
+    return [(kind, text) for kind, text in descriptions if text and _xml_text(text).strip()]
+
+
+def missing_for_iati(
+    project: Project, today: dt.date, publisher: Publisher | None = None, placeholder=None
+) -> list[str]:
+    """What IATI 2.03 requires of this project that the registry does not know."""
+    missing = []
+    if publisher is not None and reporting_org(project, publisher) is None:
+        missing.append("a reporting organisation with a type (give the --reporting-org options)")
+    if not _xml_text(project.title).strip():
+        missing.append("a title")
+    if not placeholder and not _descriptions(project):
+        missing.append("a description (write one, or give --placeholder-description)")
+    if not (
+        project.donors
+        or project.implementers
+        or project.extending
+        or project.accountable
+        or project.programme_partners
+    ):
+        missing.append("a participating organisation")
+    if not _dates(project, today, []):
+        missing.append("an activity date")
+    if _status_code(project, today) is None:
+        missing.append("an activity status")
+    return missing
+
+
+def _status_code(project: Project, today: dt.date) -> str | None:
+    status = project.activity_status or project.status_on(today)
+    return STATUS_TO_CODE.get(status)
+
+
+def _dates(project: Project, today: dt.date, notes: list[str]) -> list[tuple[str, PartialDate]]:
+    """(IATI date type, date): planned ones as 1/3, actual ones as 2/4.
+
+    An actual date after today cannot have happened (IATI forbids it): it is written
+    as the planned one when the project gives no planned date of its kind, else left
+    out; either way with a note.
+    """
+    out = []
+    for planned_kind, actual_kind, planned, actual, word in (
+        ("1", "2", project.planned_start, project.start, "start"),
+        ("3", "4", project.planned_end, project.end, "end"),
+    ):
+        if planned is not None:
+            out.append((planned_kind, planned))
+        if actual is None:
+            continue
+        day = actual.first_day()
+        if day <= today:
+            out.append((actual_kind, actual))
+        elif planned is None:
+            out.append((planned_kind, actual))
+            notes.append(
+                f"{project.id}: the {word} {actual.human()} is after today ({today}); "
+                f"exported as the planned {word}"
+            )
+        else:
+            notes.append(
+                f"{project.id}: the actual {word} {actual.human()} is after today ({today}); "
+                f"left out (the planned {word} {planned.human()} is exported)"
+            )
+    return out
+
+
+def _xml_text(text: str | None) -> str:
+    """Text without the characters XML 1.0 cannot hold."""
+    return _NOT_XML.sub("", text) if text else (text or "")
+
+
+class _Writer:
+    """Builds elements, dropping characters XML 1.0 forbids and counting them per project."""
+
+    def __init__(self):
+        self.removed = 0
+
+    def clean(self, text):
+        if text is None:
+            return None
+        cleaned = _NOT_XML.sub("", text)
+        self.removed += len(text) - len(cleaned)
+        return cleaned
+
+    def add(self, parent, tag: str, text: str | None = None, **attributes):
+        element = ElementTree.SubElement(
+            parent,
+            tag,
+            {k.replace("_", "-"): self.clean(v) for k, v in attributes.items() if v is not None},
+        )
+        text = self.clean(text)
+        if text is not None and text.strip():
+            ElementTree.SubElement(element, "narrative").text = text
+        return element
+
+
+def _uri(text: str | None) -> str:
+    """An address as an xs:anyURI: characters a URI cannot hold are percent-encoded."""
+    from urllib.parse import quote
+
+    text = _xml_text(text).strip()
+    text = re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", text)
+    return quote(text, safe=":/?#@!$&'()*+,;=%~")
+
+
+def decimal_text(value) -> str:
+    """An amount or percentage as xs:decimal text, digit for digit, never with an exponent."""
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    return format(amount, "f")
+
+
+def to_iati_xml(
+    projects: Iterable[Project],
+    publisher: Publisher,
+    today: dt.date,
+    placeholder_description: str | None = None,
+) -> Export:
+    """An IATI 2.03 document of the projects IATI can take; the others named with why."""
+    root = ElementTree.Element(
+        "iati-activities",
+        {
+            "version": "2.03",
+            "generated-datetime": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        },
+    )
+    skipped, notes, written = [], [], 0
+    placeholder = _xml_text(placeholder_description).strip() or None
+    for project in projects:
+        missing = missing_for_iati(project, today, publisher, placeholder)
+        if missing:
+            skipped.append(
+                (
+                    project.id,
+                    "IATI requires " + " and ".join(missing) + ", which the registry does not give",
+                )
+            )
+            continue
+        writer = _Writer()
+        _activity(root, project, publisher, today, writer, notes, placeholder)
+        written += 1
+        if writer.removed:
+            notes.append(
+                f"{project.id}: {writer.removed} control character"
+                f"{'s' if writer.removed > 1 else ''} that XML cannot hold left out of its text"
+            )
+    ElementTree.indent(root)
+    text = ElementTree.tostring(root, encoding="unicode", xml_declaration=False)
+    return Export('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n", skipped, notes, written)
+
+
+def _activity(root, project, publisher, today, writer: _Writer, notes, placeholder) -> None:
+    add = writer.add
+    activity = ElementTree.SubElement(root, "iati-activity", {XML_LANG: "en"})
+    ElementTree.SubElement(activity, "iati-identifier").text = writer.clean(
+        project.iati_id or f"{publisher.prefix or publisher.ref}-{project.id}"
+    )
+    ref, name, kind = reporting_org(project, publisher)
+    add(activity, "reporting-org", name, ref=ref, type=kind)
+    add(activity, "title", project.title)
+    descriptions = _descriptions(project) or [("1", placeholder)]
     for kind, text in descriptions:
-        if text:
-            _add(activity, "description", text, type=kind)
+        add(activity, "description", text, type=kind)
     roles = [
         ("1", project.donors),
         ("2", (*project.accountable, *project.programme_partners)),
@@ -522,77 +868,66 @@ def _activity(root, project: Project, publisher: Publisher, today: dt.date) -> N
     ]
     for role, participants in roles:
         for participant in participants:
-            _add(activity, "participating-org", participant.name, ref=participant.ref, role=role)
-    ElementTree.SubElement(activity, "other-identifier", {"ref": project.id, "type": "A1"})
+            add(activity, "participating-org", participant.name, ref=participant.ref, role=role)
+    add(activity, "other-identifier", ref=project.id, type="A1")
     ElementTree.SubElement(activity, "activity-status", {"code": _status_code(project, today)})
-    started = project.start is not None and project.start.first_day() <= today
-    dates = [
-        (
-            "1",
-            project.planned_start
-            if project.planned_start
-            else (None if started else project.start),
-            False,
-        ),
-        ("2", project.start if started else None, False),
-        (
-            "3",
-            project.planned_end if project.planned_end else (None if started else project.end),
-            True,
-        ),
-        ("4", project.end if started else None, True),
-    ]
-    for kind, date, is_end in dates:
-        if date is not None:
-            day = date.last_day() if is_end else date.first_day()
-            _add(activity, "activity-date", date.human(), type=kind, iso_date=day.isoformat())
-    if project.manager:
+    for kind, date in _dates(project, today, notes):
+        day = date.last_day() if kind in ("3", "4") else date.first_day()
+        add(activity, "activity-date", date.human(), type=kind, iso_date=day.isoformat())
+    if project.manager and writer.clean(project.manager).strip():
         contact = ElementTree.SubElement(activity, "contact-info")
-        _add(contact, "person-name", project.manager)
+        add(contact, "person-name", project.manager)
     for code in project.countries:
-        ElementTree.SubElement(activity, "recipient-country", {"code": code})
+        add(activity, "recipient-country", code=code)
     for region in project.regions:
-        _add(activity, "recipient-region", region, code=region, vocabulary=OUR_REGION_VOCABULARY)
+        found = geo.region(region)
+        if found.code:
+            add(activity, "recipient-region", found.name, code=found.code, vocabulary="1")
+        else:
+            add(activity, "recipient-region", region, code=region, vocabulary=OUR_REGION_VOCABULARY)
     for sector in project.sectors:
-        percentage = None if sector.percentage is None else f"{sector.percentage:g}"
-        _add(
+        vocabulary = sector_vocabulary(sector.vocabulary)
+        if vocabulary is False:
+            notes.append(
+                f"{project.id}: sector {sector.code} left out: its vocabulary "
+                f"{sector.vocabulary!r} is not an IATI 2.03 sector vocabulary"
+            )
+            continue
+        percentage = None if sector.percentage is None else decimal_text(sector.percentage)
+        add(
             activity,
             "sector",
             sector.name,
             code=sector.code,
-            vocabulary=sector.vocabulary,
+            vocabulary=vocabulary,
             percentage=percentage,
         )
     for budget in project.budgets:
         if budget.start is None or budget.end is None:
-            continue  # IATI requires both ends of a budget period
-        element = ElementTree.SubElement(activity, "budget")
-        ElementTree.SubElement(
-            element, "period-start", {"iso-date": budget.start.first_day().isoformat()}
-        )
-        ElementTree.SubElement(
-            element, "period-end", {"iso-date": budget.end.last_day().isoformat()}
-        )
-        value = ElementTree.SubElement(
+            notes.append(
+                f"{project.id}: a budget of {decimal_text(budget.value)} left out "
+                "(IATI requires both ends of its period)"
+            )
+            continue
+        element = add(activity, "budget", type=BUDGET_TYPE_CODES.get(budget.type))
+        add(element, "period-start", iso_date=budget.start.first_day().isoformat())
+        add(element, "period-end", iso_date=budget.end.last_day().isoformat())
+        value = add(
             element,
             "value",
-            {"value-date": budget.start.first_day().isoformat(), "currency": budget.currency}
-            if budget.currency
-            else {"value-date": budget.start.first_day().isoformat()},
+            value_date=budget.start.first_day().isoformat(),
+            currency=budget.currency,
         )
-        value.text = f"{budget.value:g}" if isinstance(budget.value, float) else str(budget.value)
+        value.text = decimal_text(budget.value)
     for link in project.links:
-        if not link.url:
+        url = _uri(link.url)
+        if not url:
             continue  # IATI needs an address; the registry keeps the link's text
-        element = ElementTree.SubElement(
+        element = add(
             activity,
             "document-link",
-            {
-                "url": link.url,
-                "format": "text/html" if link.kind != "document" else "application/octet-stream",
-            },
+            url=url,
+            format="text/html" if link.kind != "document" else "application/octet-stream",
         )
-        _add(element, "title", link.text or link.url)
-        ElementTree.SubElement(
-            element, "category", {"code": "A12" if link.kind == "website" else "A02"}
-        )
+        add(element, "title", link.text if _xml_text(link.text).strip() else url)
+        add(element, "category", code="A12" if link.kind == "website" else "A02")

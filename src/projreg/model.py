@@ -28,7 +28,7 @@ from .schema import (  # noqa: F401  (the small records are part of the model's 
     Sector,
 )
 
-STATUSES = ("ongoing", "completed", "planned", "unknown", "cancelled", "suspended")
+STATUSES = ("ongoing", "completed", "planned", "unknown", "cancelled", "suspended", "finalisation")
 
 
 class Origin(NamedTuple):
@@ -89,7 +89,8 @@ class _ProjectMeaning:
 
     def status_on(self, today: dt.date) -> str:
         """ongoing, completed or planned relative to today, or unknown."""
-        if self.activity_status in ("cancelled", "suspended"):
+        if self.activity_status in ("cancelled", "suspended", "finalisation"):
+            # recorded facts the dates cannot tell (finalisation: done, accounts still open)
             return self.activity_status
         end, start = self.last_day(), self.first_day()
         if end is not None and end < today:
@@ -143,10 +144,16 @@ class Registry(NamedTuple):
     warnings: tuple = ()  # Problems found on loading: suspicious, but not errors
 
     def get(self, text: str) -> Project:
-        """The project whose id or acronym matches text (see id_key); raises UnknownProject."""
+        """The project whose id, IATI identifier or acronym matches text (see id_key).
+
+        Raises UnknownProject.
+        """
         key = id_key(text)
         for project in self.projects:
             if id_key(project.id) == key:
+                return project
+        for project in self.projects:
+            if project.iati_id and id_key(project.iati_id) == key:
                 return project
         for project in self.projects:
             if project.acronym and id_key(project.acronym) == key:

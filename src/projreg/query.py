@@ -97,7 +97,8 @@ def _place_match(project: Project, codes: list[str], regions: list[geo.Region]):
 
 
 def searchable_text(project: Project) -> str:
-    parts = [project.id, project.acronym, project.title, project.summary, project.objective]
+    parts = [project.id, project.iati_id, project.acronym, project.title, project.summary]
+    parts.append(project.objective)
     parts += [*project.specific_objectives, *project.target_groups, *project.final_beneficiaries]
     parts += [project.programme, *project.notes]
     for component in project.components:

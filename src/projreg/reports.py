@@ -59,7 +59,7 @@ def keys(by: str, project: Project, today: dt.date) -> list[str]:
     if by == "region":
         names = set(project.regions)
         names.update(r.name for code in project.countries for r in geo.regions_containing(code))
-        return [r.name for r in geo.REGIONS if r.name in names]
+        return [r.name for r in (*geo.REGIONS, *geo.dac_regions()) if r.name in names]
     if by == "donor":
         return list(dict.fromkeys(d.name or d.ref for d in project.donors))
     if by == "agency":
@@ -110,7 +110,7 @@ def group_by(by: str, projects: Iterable[Project], today: dt.date) -> list[dict]
             groups.setdefault(key, []).append(project)
     order: Callable[[str], object] = str.casefold
     if by == "region":
-        order = [r.name for r in geo.REGIONS].index
+        order = [r.name for r in (*geo.REGIONS, *geo.dac_regions())].index
     rows = [_row(key, groups[key], today) for key in sorted(groups, key=order)]
     if by != "status":
         rows.sort(key=lambda r: -r["projects"])  # stable: ties keep alphabetical order

@@ -31,7 +31,9 @@ NUMBER = "number"  # a number (a percentage)
 
 KINDS = (TEXT, TEXTS, DATE, COUNT, CHOICE, COUNTRIES, REGIONS, RECORDS, DECIMAL, NUMBER)
 
-RECORDED_STATUSES = ("planned", "ongoing", "completed", "cancelled", "suspended")
+# "finalisation" is IATI status 3: the work is done, the accounts are not yet closed.
+RECORDED_STATUSES = ("planned", "ongoing", "finalisation", "completed", "cancelled", "suspended")
+BUDGET_TYPES = ("original", "revised")  # IATI BudgetType 1 and 2
 IMPLEMENTER_ROLES = ("lead", "partner", "co-implementing", "consortium-lead", "consortium-member")
 LINK_KINDS = ("website", "document")
 
@@ -48,6 +50,7 @@ class Participant(NamedTuple):
     department: str | None = None
     instrument: str | None = None
     ref: str | None = None
+    type: str | None = None  # IATI OrganisationType code (a reporting organisation's)
 
     def describe(self) -> str:
         """One line for a reader: name, then department, instrument and role."""
@@ -83,6 +86,7 @@ class Budget(NamedTuple):
     currency: str | None = None
     start: PartialDate | None = None
     end: PartialDate | None = None
+    type: str | None = None  # "original" or "revised" (IATI BudgetType 1/2); None: not said
 
 
 class Component(NamedTuple):
@@ -179,6 +183,7 @@ PROJECT: tuple[Field, ...] = (
     _people("programme_partners", "partners of the programme named as such by the source", "`participating-org` role 2 (Accountable)", "[EUD in Georgia, EU MS]", _ROLE),
     _people("extending", "organisations that manage the funding on the donor's behalf", "`participating-org` role 3 (Extending)", "- {name: EU Delegation, ref: XM-...}", _ROLE),
     _people("accountable", "organisations accountable for the activity", "`participating-org` role 2 (Accountable)", "", _ROLE),
+    _people("reporting_org", "the organisation that published the project's IATI activity; export uses it (the --reporting-org options only for projects without one)", "`reporting-org` (`@ref`, `@type`, `narrative`)", "- {name: UK DFID, ref: GB-GOV-1, type: '10'}", Field("type", TEXT, "IATI OrganisationType code, e.g. 10 (government)")),
     Field("programme", TEXT, "the wider programme or facility the project is part of", "`related-activity` type 1 (Parent)", "Mobility Partnership Facility 2, strand C"),
     Field("countries", COUNTRIES, "countries the project works in: ISO 3166 names or codes, or the names people write (Turkey, Russia, Moldova, Kosovo)", "`recipient-country` (ISO 3166-1 alpha-2)", "[Armenia, Azerbaijan]"),
     Field("transaction_countries", COUNTRIES, "countries a source names only on its transactions, not as recipient countries", "`transaction/recipient-country`", "[Azerbaijan]"),
@@ -188,7 +193,7 @@ PROJECT: tuple[Field, ...] = (
     Field("planned_start", DATE, "the planned start", "`activity-date` type 1 (planned start)", "2019-01-01"),
     Field("planned_end", DATE, "the planned end", "`activity-date` type 3 (planned end)", "2021-12-31"),
     Field("duration_months", COUNT, "the length the source gives when it gives no dates", "none (kept in a note on export)", "36"),
-    Field("activity_status", CHOICE, "the status the source records; when absent, status is worked out from the dates", "`activity-status` (1 Pipeline, 2 Implementation, 3 Finalisation/4 Closed, 5 Cancelled, 6 Suspended)", "cancelled", choices=RECORDED_STATUSES),
+    Field("activity_status", CHOICE, "the status the source records; when absent, status is worked out from the dates", "`activity-status` (1 Pipeline = planned, 2 Implementation = ongoing, 3 Finalisation = finalisation, 4 Closed = completed, 5 Cancelled, 6 Suspended)", "cancelled", choices=RECORDED_STATUSES),
     Field(
         "sectors", RECORDS, "what the project is about, in a sector vocabulary", "`sector`",
         "- {code: '15210', vocabulary: '1', percentage: 100}", record=Sector,
@@ -207,6 +212,7 @@ PROJECT: tuple[Field, ...] = (
             Field("currency", TEXT, "ISO 4217 code, e.g. EUR"),
             Field("start", DATE, "first day of the period"),
             Field("end", DATE, "last day of the period"),
+            Field("type", CHOICE, "`original` or `revised` (IATI budget type 1 or 2); a revised budget replaces the original one for its period", choices=BUDGET_TYPES),
         ),
     ),
     Field("manager", TEXT, "the project manager the source names", "`contact-info/person-name`", "Violeta Wagner"),

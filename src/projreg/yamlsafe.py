@@ -119,8 +119,13 @@ NOT_FAST = object()
 # aliases, characters YAML forbids (yaml-rs accepts some), and number forms yaml-rs
 # accepts beyond the core schema (1_000, 0b101, 0O17). Each test is a quick scan first.
 _TAG_OR_ALIAS = re.compile(r"(?:^|[\s\[\]{},:-])[!&*]\S")
-# Two patterns, not one alternation: each alone is searched by its literal first character.
-_NUMBER_FORMS = (re.compile(r"_\d"), re.compile(r"0[bBO]"))
+# Only where a scalar can begin (start of line, after a space or a flow/mapping/sequence
+# indicator): `0B_DU6` inside an address or `EC_1` inside an id is text to both parsers,
+# and a file full of such text should not lose the fast path.
+_NUMBER_FORMS = (
+    re.compile(r"(?:^|[\s\[\]{},:?-])[+-]?[\d.][\d.]*_\d", re.M),
+    re.compile(r"(?:^|[\s\[\]{},:?-])[+-]?0[bBO]", re.M),
+)
 _FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 

@@ -64,19 +64,18 @@ def import_iati(
 
 
 def _with_progress(files, work, on_terminal: bool):
-    """Run work(files, progress), with a progress bar on a terminal for many activities."""
-    from ..iati import count_activities
-
+    """Run work(files, progress), with a progress bar (by bytes read) on a terminal."""
     if not on_terminal:
-        return work(files)
-    total = count_activities(files)
-    if total < 200:
         return work(files)
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
-        task = progress.add_task("Importing activities", total=total)
-        return work(files, lambda: progress.advance(task))
+        task = progress.add_task("Importing activities", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return work(files, advance)
 
 
 @app.command()
@@ -148,14 +147,24 @@ def export(
             help="Prefix of iati-identifiers. Default: the reporting-org ref.",
         ),
     ] = None,
+    placeholder_description: Annotated[
+        str | None,
+        typer.Option(
+            "--placeholder-description",
+            metavar="TEXT",
+            help="Description for projects without one (IATI requires one); without it they are left out.",
+        ),
+    ] = None,
 ) -> None:
     """Export projects as IATI 2.03 activities, JSON or CSV.
 
-    IATI requires a reporting organisation and activity identifiers, which a
-    registry does not hold: give them with the --reporting-org options. A
-    project that lacks what IATI requires and the registry does not know (an
-    activity date, a status, a participating organisation) is left out and
-    named on stderr. Every list filter applies.
+    IATI requires a reporting organisation and activity identifiers. A project
+    imported from IATI keeps its own (reporting_org, iati_id); for the others,
+    give the --reporting-org options, and their identifiers are the prefix and
+    the project id. A project that lacks what IATI requires and the registry
+    does not know (a description, an activity date, a status, a participating
+    organisation) is left out and named on stderr. The document always
+    validates against the IATI 2.03 schema. Every list filter applies.
 
     -f json: one record per project, as `show --json` gives it. -f csv: one
     row per project with the main fields (lists joined with "; "), and with
@@ -173,7 +182,7 @@ def export(
       projreg export -f json -o projects.json
       projreg export -f csv -o tables/ --spreadsheet-safe
     """
-    from ..iati import Publisher, to_iati_xml
+    from ..iati import Publisher, needs_publisher, to_iati_xml
     from ..query import select
     from ..render import Output
 
@@ -184,34 +193,51 @@ def export(
         return
     if fmt != "iati-xml":
         raise UsageError(f"unknown export format {fmt!r}; choose iati-xml, json or csv")
+    registry = source.load()
+    selection = select(registry, filters)
+    note = Output(terminal=source.terminal).note
+    without = [p for p in selection.projects if needs_publisher(p)]
     given = {
         "--reporting-org-ref": reporting_org_ref,
         "--reporting-org-name": reporting_org_name,
         "--reporting-org-type": reporting_org_type,
     }
     missing = [name for name, value in given.items() if not value]
-    if missing:
+    if without and missing:
         raise UsageError(
-            "IATI requires a reporting organisation, which a registry does not hold; "
-            f"give {', '.join(missing)}"
+            f"IATI requires a reporting organisation, which {len(without)} of the projects "
+            f"do not hold; give {', '.join(missing)}"
         )
-    note = Output(terminal=source.terminal).note
-    if not id_prefix:
-        id_prefix = reporting_org_ref
+    id_prefix = id_prefix or reporting_org_ref
+    new_ids = [p for p in without if not p.iati_id]
+    if new_ids:
         note(
-            f"iati-identifiers are {id_prefix}-<project id> (from --reporting-org-ref; set --id-prefix to change)."
+            f"iati-identifiers of the {len(new_ids)} projects without one are "
+            f"{id_prefix}-<project id> (set --id-prefix to change); the others keep their own."
         )
-    registry = source.load()
-    selection = select(registry, filters)
+    own = len(selection.projects) - len(without)
+    if own and without:
+        note(
+            f"reporting-org: {own} projects name their own; {len(without)} take "
+            "--reporting-org-ref/-name/-type."
+        )
     publisher = Publisher(reporting_org_ref, reporting_org_name, reporting_org_type, id_prefix)
-    text, skipped = to_iati_xml(selection.projects, publisher, filters.today)
-    for project_id, why in skipped:
+    export = to_iati_xml(selection.projects, publisher, filters.today, placeholder_description)
+    for project_id, why in export.skipped:
         note(f"not exported: {project_id}: {why}")
-    if path is None:
-        sys.stdout.write(text)
+    for line in export.notes:
+        note(line)
+    if not export.written:  # IATI needs an activity: write no document rather than an invalid one
+        note(
+            f"nothing exported: of {len(selection.projects)} selected projects, "
+            "none has what IATI requires; no document written."
+        )
         return
-    write_file(path, text, force, inputs=registry.sources)
-    note(f"wrote {len(selection.projects) - len(skipped)} activities to {path}")
+    if path is None:
+        sys.stdout.write(export.text)
+        return
+    write_file(path, export.text, force, inputs=registry.sources)
+    note(f"wrote {export.written} activities to {path}")
 
 
 def _export_data(fmt, source, filters, path, force, participations, safe) -> None:
