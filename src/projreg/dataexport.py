@@ -35,6 +35,7 @@ ROLES = {
     "programme_partners": "programme partner",
     "extending": "extending",
     "accountable": "accountable",
+    "reporting_org": "reporting organisation",
 }
 assert set(ROLES) == set(PEOPLE), "a new kind of participant needs a role name here"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -194,6 +194,8 @@ def export(
     if fmt != "iati-xml":
         raise UsageError(f"unknown export format {fmt!r}; choose iati-xml, json or csv")
     registry = source.load()
+    if path is not None:
+        refuse_inputs(path, registry.sources)
     selection = select(registry, filters)
     note = Output(terminal=source.terminal).note
     without = [p for p in selection.projects if needs_publisher(p)]
