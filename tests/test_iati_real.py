@@ -433,3 +433,25 @@ def test_list_says_which_dates_answer_for_imported_activities(run, tmp_path):
         "PRJ-001\t2019-03-15\t\t15 March 2019 – 31 December 2021 (34 months) (planned end)\tmixed",
         "PRJ-002\t\t\tfrom 1 January 2030, no end given (planned)\tplanned",
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "written"),
+    [
+        ("http://x.org/a b", "http://x.org/a%20b"),
+        ("http://münchen.de", "http://m%C3%BCnchen.de"),
+        ("%zz", "%25zz"),
+        ("https://docs.google.com/file/d/0B_DU6p5", "https://docs.google.com/file/d/0B_DU6p5"),
+        (":", None),
+        ("a://b:c", None),
+        ("http://h:/", None),
+    ],
+)
+def test_link_addresses_are_uris_or_left_out(url, written, schema):
+    from projreg.model import Link
+
+    export = to_iati_xml([project(links=(Link("t", url, "website"),))], PUBLISHER, TODAY)
+    document = etree.fromstring(export.text.encode())
+    assert schema.validate(document), schema.error_log
+    assert document.xpath("//document-link/@url") == ([written] if written else [])
+    assert bool(export.notes) == (written is None)

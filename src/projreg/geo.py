@@ -99,9 +99,10 @@ REGION_NAMES = frozenset(r.name for r in REGIONS)
 def dac_regions() -> tuple[Region, ...]:
     """IATI's Region codelist (vocabulary 1): the OECD DAC regions, by code and English name."""
     import xml.etree.ElementTree as ElementTree
-    from importlib import resources
+    from pathlib import Path
 
-    text = resources.files(__package__).joinpath("data/iati-Region.xml").read_bytes()
+    # A plain path, not importlib.resources: this runs on start-up paths (--region).
+    text = (Path(__file__).parent / "data" / "iati-Region.xml").read_bytes()
     regions = []
     for item in ElementTree.fromstring(text).iter("codelist-item"):
         code = item.findtext("code").strip()
@@ -182,19 +183,29 @@ def country_name(code: str) -> str:
 @cache
 def _region_index() -> dict[str, Region]:
     index = {}
-    for region in (*REGIONS, *dac_regions()):
+    for region in REGIONS:
         for name in (region.name, *region.aliases):
-            index.setdefault(_key(name), region)  # our own regions come first
+            index[_key(name)] = region
+    return index
+
+
+@cache
+def _dac_index() -> dict[str, Region]:
+    """The DAC regions by name and code; read only when our own regions do not answer."""
+    index = {}
+    for region in dac_regions():
+        for name in (region.name, *region.aliases):
+            index[_key(name)] = region
     return index
 
 
 def region(text: str) -> Region:
     """The region a name, alias or IATI Region code refers to; raises UnknownPlace."""
-    found = _region_index().get(_key(text))
+    key = _key(text)
+    found = _region_index().get(key) or _dac_index().get(key)  # our own regions come first
     if found is None:
-        raise UnknownPlace(
-            "region", text, _suggest(text, _region_index()), [r.name for r in REGIONS]
-        )
+        index = {**_dac_index(), **_region_index()}
+        raise UnknownPlace("region", text, _suggest(text, index), [r.name for r in REGIONS])
     return found
 
 

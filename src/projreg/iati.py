@@ -794,13 +794,28 @@ class _Writer:
         return element
 
 
+# What export takes for an address (RFC 3986, after percent-encoding): a scheme with an
+# optional authority whose port is digits, or a relative reference without a colon in its
+# first segment. Anything else (":", "a://b:c") is not an address and is left out.
+_URI = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*:"  # a scheme, then
+    r"(?://(?:[^/?#@]*@)?[^/?#:@]+(?::[0-9]+)?(?:[/?#][^ ]*)?"  # an authority and the rest,
+    r"|(?!//)[^ ]*)"  # or a path
+    r"|[^:/?#][^:/?#]*(?:[/?#][^ ]*)?"  # a relative path
+    r"|(?!//)[/?#][^ ]*"
+)
+
+
 def _uri(text: str | None) -> str:
-    """An address as an xs:anyURI: characters a URI cannot hold are percent-encoded."""
+    """An address as an xs:anyURI (characters a URI cannot hold percent-encoded), or ''."""
     from urllib.parse import quote
 
     text = _xml_text(text).strip()
     text = re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", text)
-    return quote(text, safe=":/?#@!$&'()*+,;=%~")
+    text = quote(text, safe=":/?#@!$&'()*+,;=%~")
+    base, hash_, fragment = text.partition("#")
+    text = base + hash_ + fragment.replace("#", "%23")  # one fragment: a later # is text
+    return text if _URI.fullmatch(text) else ""
 
 
 def decimal_text(value) -> str:
@@ -921,8 +936,10 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
         value.text = decimal_text(budget.value)
     for link in project.links:
         url = _uri(link.url)
-        if not url:
-            continue  # IATI needs an address; the registry keeps the link's text
+        if not url:  # IATI needs an address; the registry keeps the link's text
+            if _xml_text(link.url).strip():
+                notes.append(f"{project.id}: the link {link.url!r} is not an address; left out")
+            continue
         element = add(
             activity,
             "document-link",
