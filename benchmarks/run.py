@@ -3,10 +3,10 @@
     python benchmarks/run.py            all scenarios (about three minutes)
     python benchmarks/run.py --quick    fewer runs, no 100,000-project registry
 
-Measured on a shared 2-core machine (load average 5-7 while measuring), 28 November 2026:
-import-iati of 20,000 activities (105 MB, cycled from tests/iati/real/): before (main at
-c99d634) 46-62 s wall, 25.7 s CPU, 995 MB peak; after 38-42 s wall, 16.9 s CPU, 528 MB
-peak (targets: 20 s, 600 MB; the CPU time is what an idle machine would take).
+import-iati of 20,000 activities (105 MB, cycled from tests/iati/real/ by iati_input.py),
+2-core machine, load average 2.5, 28 November 2026: before (main at c99d634) 27.0 s and
+995 MB peak; after 16.5 s and 529 MB peak (targets: 20 s, 600 MB). Under heavier load
+(average 5-7) the same runs took 46-62 s and 38-42 s: compare figures from one sitting.
 
 Every figure is the median of several runs of a fresh process; ratios compare
 figures measured in the same run, with the two commands interleaved, because
