@@ -2,8 +2,9 @@
 and writing projects as an IATI 2.03 `iati-activities` document.
 
 Reading never guesses: what a file leaves empty stays unknown, with a note. XML
-is parsed with defusedxml (entity expansion and external entities are refused),
-one activity at a time, so memory does not grow with the file. Money is read as
+is parsed one activity at a time, so memory does not grow with the file: a file
+with a DTD by defusedxml (entity declarations and external entities are refused),
+one without (which cannot declare an entity) by the standard library's C parser. Money is read as
 decimal text (xs:decimal: `1,5` is not a number there, so it becomes a note) and
 written back digit for digit; planned dates stay planned, actual ones actual.
 Writing takes each project's own reporting organisation, and from the caller what
