@@ -2,17 +2,31 @@
 
     python benchmarks/generate.py 10000 > big.yaml
     python benchmarks/generate.py 100000 --seed 7 -o huge.yaml
+    python benchmarks/generate.py 100000 --shape iati -o real-shaped.yaml
+    python benchmarks/generate.py 0 --shape iati --describe     (the proportions)
 
-Projects have several countries and regions, donors with departments and
-instruments, implementers with roles, objectives of a few sentences, month-
-and day-precision dates (some ongoing, some unknown), and components.
+--shape synthetic (the default): projects have several countries and regions,
+donors with departments and instruments, implementers with roles, objectives of
+a few sentences, month- and day-precision dates (some ongoing, some unknown),
+and components.
+
+--shape iati: the activities of the real IATI files in tests/iati/real/, imported
+by projreg and cycled: each copy gets its own id and its dates moved by a few
+years (a multiple of four, so 29 February stays a day), nothing else changed.
+The registry has the proportions of real published data: budgets, sectors,
+organisations, notes, transaction countries and long descriptions;
+`--describe` prints them (docs/performance.md quotes them).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
+from pathlib import Path
+
+REAL = Path(__file__).resolve().parent.parent / "tests" / "iati" / "real"
 
 COUNTRIES = [
     "Georgia", "Armenia", "Azerbaijan", "Moldova", "Ukraine", "Belarus", "Kazakhstan",
@@ -118,17 +132,91 @@ def generate(count: int, seed: int = 1, out=sys.stdout) -> None:
         out.write(project(rng, number))
 
 
+def real_projects():
+    """The activities of tests/iati/real/, as projreg imports them."""
+    from projreg.iati import import_files
+
+    return import_files([str(p) for p in sorted(REAL.glob("*.xml"))]).projects
+
+
+_DATE_LINE = re.compile(r"^(\s*-?\s*(?:start|end|planned_start|planned_end): '?)(\d{4})", re.M)
+
+
+def generate_iati(count: int, seed: int = 1, out=sys.stdout) -> None:
+    from projreg.encode import registry_document, to_yaml
+
+    rng = random.Random(seed)
+    projects = real_projects()
+    # Each activity as YAML once; the copies differ only in their ids and years.
+    templates = []
+    for project in projects:
+        text = to_yaml(registry_document(None, [project]))
+        body = text[text.index("projects:\n") + len("projects:\n") :]
+        first, rest = body.split("\n", 1)
+        assert first.startswith("- id: "), first
+        templates.append((project.id.replace("'", "''"), rest))
+    out.write("# Generated from the real IATI activities in tests/iati/real/: not real projects.\n")
+    out.write("projects:\n")
+    for number in range(count):
+        name, rest = templates[number % len(templates)]
+        shift = rng.choice((-8, -4, 0, 4, 8))
+        text = f"- id: '{name}-{number:06d}'\n{rest}"
+        if shift:
+            text = _DATE_LINE.sub(lambda m, shift=shift: f"{m[1]}{int(m[2]) + shift}", text)
+        out.write(text)
+
+
+def describe() -> None:
+    """The proportions of the real activities that --shape iati cycles."""
+    projects = real_projects()
+    n = len(projects)
+
+    def mean(values) -> str:
+        values = list(values)
+        return f"{sum(values) / len(values):.1f}"
+
+    def share(test) -> str:
+        return f"{100 * sum(1 for p in projects if test(p)) / n:.0f}%"
+
+    people = ("donors", "implementers", "extending", "accountable", "programme_partners")
+    text = [(p.summary or "") + (p.objective or "") for p in projects]
+    print(f"activities\t{n}")
+    print(
+        f"budgets per activity\t{mean(len(p.budgets) for p in projects)}\twith any: {share(lambda p: p.budgets)}"
+    )
+    print(f"sectors per activity\t{mean(len(p.sectors) for p in projects)}")
+    print(
+        f"organisations per activity\t{mean(sum(len(getattr(p, f)) for f in people) for p in projects)}"
+    )
+    print(f"notes per activity\t{mean(len(p.notes) for p in projects)}")
+    print(
+        f"recipient countries per activity\t{mean(len(p.countries) for p in projects)}\tregion only: {share(lambda p: not p.countries)}"
+    )
+    print(
+        f"transaction countries per activity\t{mean(len(p.transaction_countries) for p in projects)}"
+    )
+    print(
+        f"description characters per activity\t{mean(len(t) for t in text)}\tlongest: {max(len(t) for t in text)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shape", choices=("synthetic", "iati"), default="synthetic")
+    parser.add_argument("--describe", action="store_true", help="print the real proportions")
     parser.add_argument("-o", "--output")
     args = parser.parse_args()
+    if args.describe:
+        describe()
+        return
+    make = generate_iati if args.shape == "iati" else generate
     if args.output:
         with open(args.output, "w", encoding="utf-8") as out:
-            generate(args.count, args.seed, out)
+            make(args.count, args.seed, out)
     else:
-        generate(args.count, args.seed)
+        make(args.count, args.seed)
 
 
 if __name__ == "__main__":

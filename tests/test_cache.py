@@ -141,11 +141,13 @@ def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(
     assert load_registry(registry_file).projects[0].id == "A-1"
 
 
-def test_files_with_problems_are_not_cached(tmp_path):
+def test_files_with_warnings_only_are_cached_with_them(tmp_path):
     path = tmp_path / "warn.yaml"
     path.write_text("projects:\n  - {id: A, title: x, countries: [Georgia, GE]}\n")
-    assert load_registry(path).warnings  # a warning: loads, but is not cached
-    assert entries() == []
+    cold = load_registry(path).warnings
+    assert cold  # a warning: loads, and is cached with its warning
+    assert len(entries()) == 1
+    assert load_registry(path).warnings == cold
 
 
 def test_a_file_with_duplicate_ids_is_not_cached(tmp_path):

@@ -27,7 +27,7 @@ PUBLISHER = ["--reporting-org-ref", "XM-X", "--reporting-org-name", "X", "--repo
         (("report", "--by", "d"), ["donor"]),
         (("list", "--color", "a"), ["auto", "always"]),
         (("check", "-f", ""), ["text", "json"]),
-        (("export", "-f", ""), ["iati-xml", "json", "csv"]),
+        (("export", "-f", ""), ["iati-xml", "json", "csv", "sqlite"]),
     ],
 )
 def test_fixed_values_are_completed_never_file_names(words, offered):

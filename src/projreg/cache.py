@@ -18,37 +18,40 @@ from __future__ import annotations
 
 import os
 import stat
+
+# Constant-time comparison without importing hmac, which loads OpenSSL (3 ms of every run).
+from _operator import _compare_digest as compare_digest
 from decimal import Decimal
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from . import geo, schema
 from .dates import PartialDate
+from .files import CACHE_ENV, cache_folder, owned
 from .model import Organisation, Origin, Project
 from .version import __version__
 
-ENV_VAR = "PROJREG_CACHE_DIR"
-FORMAT = 4  # bump when the stored shape changes
+ENV_VAR = CACHE_ENV
+FORMAT = 7  # bump when the stored shape changes
+KEEP = 3  # entries kept per registry file: the newest ones
 
 
 class Damaged(ValueError):
     """A cache entry whose shape is not what the format says: ignored, rebuilt."""
 
 
-def folder() -> Path:
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "projreg"
+folder = cache_folder
 
 
-def _blake2b(**options):
+def _blake2b(digest_size=20, **options):
     # hashlib would load OpenSSL first (2 ms of every start); BLAKE2 is built in.
     try:
         from _blake2 import blake2b
     except ImportError:
         from hashlib import blake2b
-    return blake2b(digest_size=20, **options)
+    return blake2b(digest_size=digest_size, **options)
 
 
 _KEY_FILE = ".key"
@@ -84,10 +87,90 @@ def _mac(secret: bytes, payload: bytes) -> bytes:
 
 
 def key(file: str, raw: bytes) -> str:
-    digest = _blake2b()
-    digest.update(f"projreg {__version__} cache {FORMAT}\0{os.path.abspath(file)}\0".encode())
+    """The entry's name: which file (for pruning), then a hash of its bytes and projreg's version."""
+    where = _blake2b(digest_size=8)
+    where.update(os.path.abspath(file).encode("utf-8", "surrogateescape"))
+    if len(raw) > 1 << 20:
+        # OpenSSL's SHA-256 is twice as fast as BLAKE2 on large files; importing it costs
+        # 2 ms, which only a large registry pays.
+        from hashlib import sha256
+
+        digest = sha256()
+    else:
+        digest = _blake2b()
+    digest.update(f"projreg {__version__} cache {FORMAT}\0".encode())
     digest.update(raw)
-    return digest.hexdigest()
+    return f"{where.hexdigest()}-{digest.hexdigest()[:40]}"
+
+
+# --- knowing a file's entry without reading it ------------------------------------------------
+# Hashing a 70 MB registry takes longer than answering from its store. The entry a file's
+# bytes gave is remembered with the file's identity (size, modification and change times,
+# inode): a write changes its change time, which no one can set back. As git does with its
+# index, an identity is only remembered once the file is older than the filesystem's clock
+# granularity could hide, so that an edit in the same tick as the hash is never missed.
+
+_SETTLED_NS = 2_000_000_000
+
+
+def _identity(info: os.stat_result) -> str:
+    return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino} {info.st_dev}"
+
+
+def _memo(file: str) -> Path:
+    where = _blake2b(digest_size=8)
+    where.update(os.path.abspath(file).encode("utf-8", "surrogateescape"))
+    return folder() / f"{where.hexdigest()}.stat"
+
+
+def known_key(file: str) -> str | None:
+    """The entry of file's current bytes if remembered (see remember_key), else None."""
+    try:
+        memo = _memo(file)
+        if not (_trusted(memo.parent) and _trusted(memo)):
+            return None
+        secret = _key(memo.parent, create=False)
+        if secret is None:
+            return None
+        info = os.stat(file)
+        if not stat.S_ISREG(info.st_mode):
+            return None  # a pipe or a device: its identity says nothing of what it holds
+        identity = _identity(info)
+        entry, _, seal = memo.read_text(encoding="ascii").partition(" ")
+        if compare_digest(seal.encode(), _mac(secret, f"{identity} {entry}".encode())):
+            return entry
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def remember_key(file: str, before: os.stat_result, entry: str) -> None:
+    """Remember that file, as `before` describes it (taken before reading it), gave entry."""
+    import time
+
+    try:
+        if not stat.S_ISREG(before.st_mode):
+            return
+        if time.time_ns() - max(before.st_mtime_ns, before.st_ctime_ns) < _SETTLED_NS:
+            return
+        if _identity(os.stat(file)) != _identity(before):
+            return  # changed while it was read
+        target = folder()
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _trusted(target):
+            return
+        secret = _key(target, create=True)
+        if secret is None:
+            return
+        identity = _identity(before)
+        memo = _memo(file)
+        temporary = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "w", encoding="ascii") as out:
+            out.write(f"{entry} {_mac(secret, f'{identity} {entry}'.encode()).decode()}")
+        os.replace(temporary, memo)
+    except (OSError, ValueError):
+        pass
 
 
 def _json_loads(raw: bytes):
@@ -118,14 +201,12 @@ def _json_dumps(data) -> bytes:
     return orjson.dumps(data, default=_default)
 
 
-def _trusted(path: Path) -> bool:
-    """Our own file, which nobody else could have written."""
-    info = path.stat()
-    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+_trusted = owned
 
 
 def load(entry: str):
-    """(projects, organisations, notes) stored under entry, or None if absent or untrustworthy."""
+    """(projects, organisations, notes, warnings) stored under entry, or None if absent or
+    untrustworthy."""
     path = folder() / f"{entry}.json"
     try:
         if not (_trusted(path.parent) and _trusted(path)):
@@ -135,7 +216,7 @@ def load(entry: str):
             return None
         raw = path.read_bytes()
         header, _, payload = raw.partition(b"\n")
-        if header != _MAGIC + _mac(secret, payload):
+        if not compare_digest(header, _MAGIC + _mac(secret, payload)):
             return None  # edited, planted or cut short: not ours to believe
         data = _json_loads(payload)
         if data.get("format") != FORMAT:
@@ -147,8 +228,9 @@ def load(entry: str):
         projects = [_project(p, file) for p in data["projects"]]
         organisations = [_organisation(o) for o in data["organisations"]]
         notes = [_text(n) for n in data["notes"]]
+        warnings = tuple(_warning(w) for w in data["warnings"])
         geo.remember_names(names)
-        return projects, organisations, notes
+        return projects, organisations, notes, warnings
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None  # missing or damaged (orjson's errors are ValueErrors): read the YAML
 
@@ -162,6 +244,7 @@ def store(entry: str, contents) -> None:
         "projects": [_plain(p) for p in contents.projects],
         "organisations": contents.organisations,
         "notes": contents.notes,
+        "warnings": [list(w) for w in contents.warnings],
         # The countries' display names, so that printing needs no pycountry import.
         "names": {
             code: geo.country_name(code)
@@ -181,6 +264,7 @@ def store(entry: str, contents) -> None:
         if secret is None:
             return
         payload = _json_dumps(data)
+        del data
         handle, temporary = tempfile.mkstemp(dir=target, prefix=f".{entry}.", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
@@ -189,8 +273,158 @@ def store(entry: str, contents) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        _remember_path(target, entry, file)
+        prune(entry)
     except (OSError, TypeError, ValueError):
         pass  # a read-only or full disk costs speed, not correctness
+
+
+# --- the SQLite store of an entry (store.py), for queries that need a few projects -----------
+# Sealed by its file's identity (size, modification time, inode) under the folder's key:
+# sealing every byte would cost a warm query more than the query itself. An edit, a copy or a
+# planted file changes that identity; in the owner-only folder only the owner (who can read
+# the key anyway) could write it.
+
+
+def _identity_seal(secret: bytes, entry: str, path: Path) -> bytes:
+    info = path.stat()
+    identity = f"{entry}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0{info.st_dev}"
+    return _mac(secret, identity.encode())
+
+
+def has(entry: str) -> bool:
+    """Is there a JSON entry of that name (a file that validated)?"""
+    return (folder() / f"{entry}.json").exists()
+
+
+def add_database(entry: str, write) -> None:
+    """Add an SQLite database to entry: write(path) makes it (store.write), then it is sealed."""
+    target = folder()
+    temporary = target / f".{entry}.{os.getpid()}.db.tmp"
+    final, seal = target / f"{entry}.db", target / f"{entry}.seal"
+    try:
+        if not _trusted(target):
+            return
+        secret = _key(target, create=False)
+        if secret is None:
+            return
+        temporary.unlink(missing_ok=True)
+        write(temporary)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, final)
+        sealed = target / f".{entry}.{os.getpid()}.seal.tmp"
+        handle = os.open(sealed, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "wb") as out:
+            out.write(_identity_seal(secret, entry, final))
+        os.replace(sealed, seal)
+    except Exception:
+        pass
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def database(entry: str) -> Path | None:
+    """The sealed SQLite database of entry, or None if absent or untrustworthy."""
+    target = folder()
+    path, seal = target / f"{entry}.db", target / f"{entry}.seal"
+    try:
+        if not (_trusted(target) and _trusted(path) and _trusted(seal)):
+            return None
+        secret = _key(target, create=False)
+        if secret is None:
+            return None
+        if not compare_digest(seal.read_bytes(), _identity_seal(secret, entry, path)):
+            return None
+    except (OSError, ValueError):
+        return None  # most often: no database for this entry (a small registry)
+    return path
+
+
+# --- pruning and inspecting ------------------------------------------------------------------
+
+_SUFFIXES = (".json", ".db", ".seal")
+
+
+def _entries(target: Path) -> dict[str, list[Path]]:
+    """Entry name -> its files (JSON, database, seal)."""
+    found: dict[str, list[Path]] = {}
+    for path in target.iterdir():
+        if path.suffix in _SUFFIXES and not path.name.startswith("."):
+            found.setdefault(path.stem, []).append(path)
+    return found
+
+
+def _newest(paths: list[Path]) -> float:
+    return max(p.stat().st_mtime for p in paths)
+
+
+def _remember_path(target: Path, entry: str, file: str) -> None:
+    """Which registry file entries named `<this prefix>-...` hold, for `projreg cache info`."""
+    path = target / f"{entry.partition('-')[0]}.path"
+    if not path.exists() and file:
+        path.write_text(os.path.abspath(file), encoding="utf-8", errors="surrogateescape")
+
+
+def prune(entry: str, keep: int = KEEP) -> None:
+    """Remove all but the newest `keep` entries of entry's registry file, and entries of
+    formats no longer read (named without the file's part)."""
+    target = folder()
+    prefix = entry.partition("-")[0]
+    found = _entries(target)
+    mine = [name for name in found if name.partition("-")[0] == prefix and "-" in name]
+    mine.sort(key=lambda name: _newest(found[name]), reverse=True)
+    old = [name for name in found if "-" not in name]
+    for name in [*mine[keep:], *old]:
+        for path in found[name]:
+            path.unlink(missing_ok=True)
+
+
+class Entry(NamedTuple):
+    name: str
+    registry: str | None  # the file it holds, when its database says
+    size: int
+    modified: float
+
+
+def entries() -> list[Entry]:
+    """Every entry in the cache folder, newest first."""
+    target = folder()
+    if not target.is_dir():
+        return []
+    out = []
+    for name, paths in _entries(target).items():
+        out.append(
+            Entry(
+                name,
+                _registry_of(target, name) if "-" in name else None,
+                sum(p.stat().st_size for p in paths),
+                _newest(paths),
+            )
+        )
+    return sorted(out, key=lambda e: e.modified, reverse=True)
+
+
+def _registry_of(target: Path, name: str) -> str | None:
+    try:
+        return (target / f"{name.partition('-')[0]}.path").read_text(
+            encoding="utf-8", errors="surrogateescape"
+        )
+    except OSError:
+        return None
+
+
+def clear() -> int:
+    """Remove every entry (and unfinished temporary files); how many entries were removed."""
+    target = folder()
+    if not target.is_dir():
+        return 0
+    found = _entries(target)
+    for paths in found.values():
+        for path in paths:
+            path.unlink(missing_ok=True)
+    for path in [*target.glob(".*.tmp"), *target.glob("*.path"), *target.glob("*.stat")]:
+        path.unlink(missing_ok=True)
+    return len(found)
 
 
 # --- projects as JSON and back -------------------------------------------------------------
@@ -204,10 +438,13 @@ _COUNTRY_FIELDS = tuple(f.name for f in _FIELDS if f.kind == schema.COUNTRIES)
 _new = object.__new__
 
 
+_values = attrgetter(*_NAMES)
+
+
 def _plain(project: Project) -> list:
     # Records inside (NamedTuples, dates included) are written as arrays by _json_dumps;
     # nothing is copied here, which matters for 100,000 projects.
-    return [*(getattr(project, name) for name in _NAMES), project.origin.line]
+    return [*_values(project), project.origin.line]
 
 
 def _text(value):
@@ -223,6 +460,8 @@ def _optional_text(value):
 
 
 def _texts(value) -> tuple:
+    if value == []:
+        return ()
     if value.__class__ is not list or not all(v.__class__ is str for v in value):
         raise Damaged
     return tuple(value)
@@ -305,6 +544,8 @@ def _records(field):
     def read(value) -> tuple:
         if value.__class__ is not list:
             raise Damaged
+        if not value:
+            return ()  # most lists of records are empty
         out = []
         for item in value:
             if item.__class__ is not list or len(item) != width:
@@ -350,5 +591,29 @@ def _project(row: list, file: str) -> Project:
     return project
 
 
+def _warning(row):
+    from .problems import Problem
+
+    if row.__class__ is not list or len(row) != len(Problem._fields):
+        raise Damaged
+    file, line, column, message, hint, project, field, severity = row
+    if line.__class__ is not int or column.__class__ is not int or severity != "warning":
+        raise Damaged
+    return Problem(
+        _text(file), line, column, _text(message), _text(hint), _optional_text(project),
+        _optional_text(field), severity,
+    )  # fmt: skip
+
+
 def _organisation(row) -> Organisation:
     return _ORGANISATION([row])[0]
+
+
+# For the SQLite store (store.py), which keeps each project as the row written here.
+dumps, loads, plain, project_row, organisation = (
+    _json_dumps,
+    _json_loads,
+    _plain,
+    _project,
+    _organisation,
+)

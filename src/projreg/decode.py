@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal
+from functools import lru_cache
 from itertools import repeat
 
 from . import geo, schema
@@ -33,6 +34,12 @@ _NOUNS = {
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
+# The same few dates and country names recur across a large registry: each distinct text
+# is parsed once (errors are not cached, so each bad value is still reported where it is).
+_parse_date = lru_cache(maxsize=8192)(parse_date)
+_country_code = lru_cache(maxsize=4096)(geo.country_code)
+
+
 class NeedsPositions(Exception):
     """The fast parser's data has a problem: read the file again, keeping positions."""
 
@@ -44,6 +51,9 @@ class FileReader:
         self.file = file
         self.problems = problems
         self.fast = fast
+        # Records seen before in this file, and what they gave: donors, agencies and
+        # sectors repeat in project after project, so each distinct one is checked once.
+        self._seen_records: dict = {}
         # How each kind of field is read: reader(mapping, field, label) -> value.
         self._kinds = {
             schema.TEXT: self._text_field,
@@ -294,7 +304,7 @@ class FileReader:
             )
             return None
         try:
-            return parse_date(value)
+            return _parse_date(value) if value.__class__ is str else parse_date(value)
         except DateError as error:
             self.problem(_vpos(mapping, key), str(error), DATE_HINT, label or key)
             return None
@@ -387,13 +397,25 @@ class FileReader:
         noun = _NOUNS.get(field.record.__name__, "a mapping")
         allowed = tuple(p.name for p in field.parts)
         out = []
+        seen = self._seen_records
         for item, position in self._items(mapping, key):
+            known = None
+            if item.__class__ is dict:  # from the fast parser: no positions to keep
+                try:
+                    known = (key, *((k, v.__class__, v) for k, v in item.items()))
+                    record = seen.get(known)
+                except TypeError:  # a list or mapping inside: a problem, reported below
+                    known = record = None
+                if record is not None:
+                    out.append(record)
+                    continue
             if isinstance(item, str) and field.shorthand and item.strip():
                 out.append(field.record(**{field.shorthand: item.strip()}))
                 continue
             if not isinstance(item, dict):
                 self.problem(position, f"expected {noun}, got {_kind(item)}", "", label)
                 continue
+            before = len(self.problems)
             self._check_fields(item, allowed, f"{key} field")
             count = len(self.problems)
             values = {}
@@ -415,7 +437,10 @@ class FileReader:
                 values.get(p.name) is None for p in field.parts if p.required
             ):
                 continue
-            out.append(field.record(**{k: v for k, v in values.items() if v is not None}))
+            record = field.record(**{k: v for k, v in values.items() if v is not None})
+            if known is not None and len(self.problems) == before:
+                seen[known] = record
+            out.append(record)
         return tuple(out)
 
     def _countries(self, mapping, field: Field, label=None) -> tuple[str, ...]:
@@ -426,7 +451,7 @@ class FileReader:
                 self.problem(position, f"expected a country name, got {_kind(item)}", "", key)
                 continue
             try:
-                code = geo.country_code(item)
+                code = _country_code(item)
             except geo.UnknownPlace as error:
                 hint = (
                     f"did you mean {' or '.join(repr(s) for s in error.suggestions)}?"

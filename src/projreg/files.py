@@ -1,12 +1,28 @@
-"""Writing files safely: atomically, and never over an existing file without --force."""
+"""Files: writing safely (atomically, never over an existing file without --force), and
+where projreg keeps its cache."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
+
+CACHE_ENV = "PROJREG_CACHE_DIR"
+
+
+def cache_folder() -> Path:
+    """The user's projreg cache folder: $PROJREG_CACHE_DIR, else the XDG cache folder."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "projreg"
+
+
+def owned(path: Path) -> bool:
+    """Our own file or folder, which nobody else could have written."""
+    info = path.stat()
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def write_text_atomically(
@@ -24,6 +40,8 @@ def write_text_atomically(
     instead. A symbolic link is written through: its target is replaced and the
     link stays a link.
     """
+    import tempfile
+
     path = Path(path)
     if os.path.islink(path):
         path = Path(os.path.realpath(path))

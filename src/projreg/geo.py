@@ -155,6 +155,18 @@ def _names() -> dict[str, str]:
     return names
 
 
+def names_of_codes(codes) -> dict[str, str]:
+    """Every name and code country_code knows for these codes (key -> code), so that they
+    can be looked up later without pycountry."""
+    wanted = set(codes)
+    return {key: code for key, code in _country_index().items() if code in wanted}
+
+
+def key(text: str) -> str:
+    """How country_code compares names: case and spacing ignored."""
+    return _key(text)
+
+
 def country_code(text: str) -> str:
     """The ISO 3166-1 alpha-2 code for a country name or code; raises UnknownPlace."""
     code = _country_index().get(_key(text))

@@ -65,6 +65,7 @@ class FileContents(NamedTuple):
     projects: list[Project]
     organisations: list[Organisation]
     notes: list[str]
+    warnings: tuple = ()  # Problems of severity "warning": suspicious, but not errors
 
 
 _NOTHING = FileContents([], [], [])
@@ -83,7 +84,7 @@ def load_registry(path=None, use_cache: bool = True, fast: bool = True) -> Regis
     """
     files = [str(file) for file in registry_paths(path)]
     problems: list[Problem] = []
-    with _collector_paused():
+    with collector_paused():
         read = {file: _read_file(file, problems, use_cache, fast) for file in files}
         duplicates = _duplicate_ids([p for contents, _ in read.values() for p in contents.projects])
         if duplicates and any(not p.origin.line for pair in duplicates for p in pair):
@@ -115,7 +116,7 @@ def load_registry(path=None, use_cache: bool = True, fast: bool = True) -> Regis
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
     """Pause Python's cyclic garbage collector while loading.
 
     Loading creates hundreds of thousands of containers and no cycles; the
@@ -137,13 +138,23 @@ def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
     """The file's contents, and the cache entry to store them under (None: do not store)."""
     from . import cache
 
+    if use_cache:
+        known = cache.known_key(file)
+        cached = cache.load(known) if known else None
+        if cached is not None:
+            problems.extend(cached[3])
+            return FileContents(*cached), None
+    before = _stat(file)
     raw = _read_bytes(file, problems)
     if raw is None:
         return _NOTHING, None
     key = cache.key(file, raw) if use_cache else None
     if key:
+        if before is not None:
+            cache.remember_key(file, before, key)
         cached = cache.load(key)
         if cached is not None:
+            problems.extend(cached[3])
             return FileContents(*cached), None
     text = _decode(file, raw, problems)
     if text is None:
@@ -155,11 +166,39 @@ def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
         reader = FileReader(file, [], fast=True)
         if not reader.read_fast(text):
             reader = None
+    start = len(problems)
     if reader is None:
         reader = FileReader(file, problems)
         reader.read_data(reader.parse(text))
-    contents = FileContents(reader.projects, reader.organisations, reader.notes)
-    return contents, key if not reader.problems else None
+    own = tuple(problems[start:])
+    contents = FileContents(reader.projects, reader.organisations, reader.notes, own)
+    # A file with warnings only is cached with them: real imports often have some.
+    return contents, key if all(p.severity == "warning" for p in own) else None
+
+
+def _stat(file: str):
+    try:
+        return os.stat(file)
+    except OSError:
+        return None
+
+
+def entry_of(file: str) -> str | None:
+    """The cache entry of file as it is now, remembered or worked out from its bytes."""
+    from . import cache
+
+    before = _stat(file)
+    if before is None or not stat.S_ISREG(before.st_mode):
+        return None  # a pipe or a device is read once, by load_registry
+    known = cache.known_key(file)
+    if known:
+        return known
+    raw = _read_bytes(file, [])
+    if raw is None:
+        return None
+    entry = cache.key(file, raw)
+    cache.remember_key(file, before, entry)
+    return entry
 
 
 # The largest registry file read: 512 MiB is five times a million-project registry. Read

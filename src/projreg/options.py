@@ -49,6 +49,39 @@ class Source(NamedTuple):
 
         return load_registry(self.path, use_cache=self.use_cache)
 
+    def get(self, text: str):
+        """The project whose id or acronym is text (Registry.get), from the store if it can."""
+        if self.use_cache:
+            from .store import get_stored
+
+            found = get_stored(self.path, text)
+            if found is not None:
+                return found
+        registry = self.load()
+        self._remember(registry)
+        return registry.get(text)
+
+    def select(self, filters, sort: str = "id", limit: int | None = None, reverse=False):
+        """(selection, registry): from the cache's SQLite store when it can answer (registry
+        None), else from the loaded registry."""
+        if self.use_cache:
+            from .store import select_stored
+
+            selection = select_stored(self.path, filters, sort, limit, reverse)
+            if selection is not None:
+                return selection, None
+        from .query import select
+
+        registry = self.load()
+        self._remember(registry)
+        return select(registry, filters, sort=sort, limit=limit, reverse=reverse), registry
+
+    def _remember(self, registry) -> None:
+        if self.use_cache:
+            from .store import remember
+
+            remember(self.path, registry)
+
 
 def settings(ctx: typer.Context | None) -> Source:
     """The global options of this run (set by the app's callback), or the defaults."""

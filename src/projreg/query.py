@@ -80,7 +80,22 @@ def _organisation_matches(names_of, needle: str, participant) -> bool:
     return any(_contains_word(needle, t) for t in texts if t)
 
 
-def _place_match(project: Project, codes: list[str], regions: list[geo.Region]):
+def organisation_matches(names_of, needles, participant) -> bool:
+    """Does participant match any of needles (made with `needles`)?"""
+    return any(_organisation_matches(names_of, needle, participant) for needle in needles)
+
+
+def needles(texts) -> list[str]:
+    """Filter values as the matchers compare them."""
+    return [_words(t) for t in texts]
+
+
+def text_matches(needles, text: str) -> bool:
+    """Does a project's searchable_text contain any of needles?"""
+    return any(needle in text for needle in needles)
+
+
+def place_match(project: Project, codes: list[str], regions: list[geo.Region]):
     """(matched, via) for the country and region filters taken together (OR)."""
     via: list[str] = []
     direct = False
@@ -106,17 +121,10 @@ def searchable_text(project: Project) -> str:
     return _words(" ".join(p for p in parts if p))
 
 
-def select(
-    registry: Registry,
-    filters: Filters = Filters(),
-    sort: str = "id",
-    limit: int | None = None,
-    reverse: bool = False,
-) -> Selection:
-    """The projects of registry that pass filters, sorted (reverse: the other way round,
-    projects without the date sorted by still last), at most limit of them."""
+def checked(filters: Filters, sort: str, country_code=geo.country_code):
+    """The country codes and regions of filters; a FilterError for what cannot be answered."""
     try:
-        codes = [geo.country_code(c) for c in filters.countries]
+        codes = [country_code(c) for c in filters.countries]
         regions = [geo.region(r) for r in filters.regions]
     except geo.UnknownPlace as error:
         raise FilterError(str(error)) from None
@@ -126,9 +134,22 @@ def select(
         )
     if sort not in SORT_KEYS:
         raise FilterError(f"cannot sort by {sort!r}; choose one of {', '.join(SORT_KEYS)}")
-    donors = [_words(d) for d in filters.donors]
-    agencies = [_words(a) for a in filters.agencies]
-    searches = [_words(s) for s in filters.search]
+    return codes, regions
+
+
+def select(
+    registry: Registry,
+    filters: Filters = Filters(),
+    sort: str = "id",
+    limit: int | None = None,
+    reverse: bool = False,
+) -> Selection:
+    """The projects of registry that pass filters, sorted (reverse: the other way round,
+    projects without the date sorted by still last), at most limit of them."""
+    codes, regions = checked(filters, sort)
+    donors = needles(filters.donors)
+    agencies = needles(filters.agencies)
+    searches = needles(filters.search)
     # The same few organisations recur in every project: look each name up once.
     names_of = cache(registry.names_of)
 
@@ -136,18 +157,16 @@ def select(
     for project in registry.projects:
         via: tuple[str, ...] = ()
         if codes or regions:
-            matched, via = _place_match(project, codes, regions)
+            matched, via = place_match(project, codes, regions)
             if not matched or (filters.direct and via):
                 continue
-        if donors and not any(
-            _organisation_matches(names_of, d, p) for d in donors for p in project.donors
-        ):
+        if donors and not any(organisation_matches(names_of, donors, p) for p in project.donors):
             continue
         if agencies and not any(
-            _organisation_matches(names_of, a, p) for a in agencies for p in project.implementers
+            organisation_matches(names_of, agencies, p) for p in project.implementers
         ):
             continue
-        if searches and not any(s in searchable_text(project) for s in searches):
+        if searches and not text_matches(searches, searchable_text(project)):
             continue
         if filters.statuses and project.status_on(filters.today) not in filters.statuses:
             continue

@@ -35,6 +35,7 @@ COMMANDS = {
     "new": "new",
     "map": "pictures",
     "site": "pictures",
+    "cache": "cache",
 }
 
 

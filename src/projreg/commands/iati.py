@@ -90,8 +90,9 @@ def export(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="iati-xml (IATI 2.03 activities); json or csv (data files, see below).",
-            autocompletion=choices(("iati-xml", "json", "csv")),
+            help="iati-xml (IATI 2.03 activities); json or csv (data files, see below); "
+            "sqlite (a database, with -o).",
+            autocompletion=choices(("iati-xml", "json", "csv", "sqlite")),
         ),
     ] = "iati-xml",
     path: Annotated[
@@ -156,7 +157,10 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Export projects as IATI 2.03 activities, JSON or CSV.
+    """Export projects as IATI 2.03 activities, JSON, CSV or an SQLite database.
+
+    `-f sqlite -o registry.db` writes the projects into tables that sqlite3,
+    datasette, DuckDB or pandas open directly (docs/sqlite.md describes them).
 
     IATI requires a reporting organisation and activity identifiers. A project
     imported from IATI keeps its own (reporting_org, iati_id); for the others,
@@ -191,8 +195,10 @@ def export(
             raise UsageError("--reporting-org-* and --id-prefix are for -f iati-xml")
         _export_data(fmt, source, filters, path, force, participations, spreadsheet_safe)
         return
+    if fmt == "sqlite":
+        return _export_sqlite(source, filters, path, force)
     if fmt != "iati-xml":
-        raise UsageError(f"unknown export format {fmt!r}; choose iati-xml, json or csv")
+        raise UsageError(f"unknown export format {fmt!r}; choose iati-xml, json, csv or sqlite")
     registry = source.load()
     if path is not None:
         refuse_inputs(path, registry.sources)
@@ -273,3 +279,35 @@ def _export_data(fmt, source, filters, path, force, participations, safe) -> Non
         else:
             write_file(target, text, force)
             note(f"wrote {target}")
+
+
+def _export_sqlite(source, filters: Filters, path: Path | None, force: bool) -> None:
+    """`export -f sqlite -o FILE`: the selected projects as a database (store.py's layout)."""
+    import os
+    import sqlite3
+
+    from ..query import select
+    from ..render import Output
+    from ..store import write
+
+    if path is None:
+        raise UsageError("-f sqlite writes a database file: give it with -o FILE")
+    if path.exists() and not force:
+        raise WriteError(f"{path} exists; use --force to overwrite it")
+    registry = source.load()
+    chosen = registry._replace(projects=tuple(select(registry, filters).projects))
+    temporary = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        temporary.unlink(missing_ok=True)
+        write(temporary, chosen)
+        os.replace(temporary, path)
+    except (OSError, sqlite3.Error) as error:
+        raise WriteError(
+            f"cannot write {path}: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    count = len(chosen.projects)
+    Output(terminal=source.terminal).note(
+        f"wrote {count} project{'' if count == 1 else 's'} to {path}"
+    )

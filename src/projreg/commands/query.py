@@ -59,8 +59,12 @@ def print_selection(
     from ..render import emit_rows
 
     out = output.output()
-    registry = source.load()
-    selection = select(registry, filters, sort=sort, limit=limit, reverse=reverse)
+    whole = out.format == "yaml" and not output.fields  # a registry document: needs it all
+    if whole:
+        registry = source.load()
+        selection = select(registry, filters, sort=sort, limit=limit, reverse=reverse)
+    else:
+        selection, registry = source.select(filters, sort=sort, limit=limit, reverse=reverse)
     placed = bool(filters.countries or filters.regions)
     if out.format in ("json", "yaml"):
         default = (*SHOW_FIELDS, "via") if placed else SHOW_FIELDS
@@ -68,7 +72,7 @@ def print_selection(
         default = (*LIST_FIELDS, "match") if placed else LIST_FIELDS
     names = output.names(default)
     rows, document = [], None
-    if out.format == "yaml" and not output.fields:  # a registry, which loads back as one
+    if whole:  # a registry, which loads back as one
         document = registry_document(registry, selection.projects)
     else:
         rows = [record(m.project, names, Context(filters.today, m.via)) for m in selection.matches]
@@ -145,7 +149,7 @@ def show(
     from ..render import emit_project
 
     out = output.output()
-    project = source.load().get(project_id)
+    project = source.get(project_id)
     names = output.names(PAGE_FIELDS if out.format == "table" else SHOW_FIELDS)
     emit_project(out, record(project, names, Context(today_of(today))))
 

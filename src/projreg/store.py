@@ -1,0 +1,557 @@
+"""The registry as an SQLite database: one table layout for the cache and `export -f sqlite`.
+
+The layout is worked out from the format's one table (schema.PROJECT), so a new
+field is still one schema row: text, count and choice fields are columns of
+`projects`, a date is two columns (`start` as ISO text at its precision, and
+`start_precision`), and every list is a child table keyed by (project, position):
+`countries`, `regions`, `notes`, `components`, `sectors`, `budgets` (amounts as
+exact TEXT), `links`... Organisations taking part (donors, implementers...) are
+one table, `participations`, whose `field` names the list and whose
+`organisation` points into `organisations`. `projects.first_day`/`last_day` are
+the days date questions use (actual dates, else planned ones), and
+`region_countries`/`country_names` make place questions answerable in plain SQL.
+
+`Store` answers `query.Filters` with one SQL query, building Project objects
+only for the rows it returns; query.select is the reference it must equal
+(tests/test_store.py runs both). Organisation and text matching call the
+library's own matchers (registered with `create_function`), so both paths
+share one rule.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from . import geo, query, schema
+from .model import Participant, Project, Registry
+
+FORMAT = 2  # bump when the layout changes (and cache.FORMAT with it)
+# Registries smaller than this are answered from the JSON entry alone: for them, building the
+# database would cost more than it could ever save.
+STORE_MIN = 500
+
+_PROJECT_COLUMNS = {
+    schema.TEXT: "TEXT",
+    schema.COUNT: "INTEGER",
+    schema.CHOICE: "TEXT",
+}
+_PART_COLUMNS = {
+    schema.TEXT: "TEXT",
+    schema.CHOICE: "TEXT",
+    schema.DECIMAL: "TEXT",  # exact: never a float
+    schema.NUMBER: "REAL",
+}
+_LISTS = (schema.TEXTS, schema.COUNTRIES, schema.REGIONS)
+_CHILD = "project INTEGER NOT NULL REFERENCES projects(key), position INTEGER NOT NULL"
+_PEOPLE = [f for f in schema.PROJECT if f.record is Participant]
+
+
+def _date_columns(name: str) -> list[str]:
+    return [f"{name} TEXT", f"{name}_precision TEXT"]
+
+
+def _part_columns(part: schema.Field) -> list[str]:
+    if part.kind == schema.DATE:
+        return _date_columns(part.name)
+    return [f"{part.name} {_PART_COLUMNS[part.kind]}"]
+
+
+def layout() -> list[str]:
+    """The CREATE statements of the shared layout, from schema.PROJECT."""
+    columns = ["key INTEGER PRIMARY KEY"]
+    tables = []
+    for field in schema.PROJECT:
+        name = field.name
+        if field.kind in _PROJECT_COLUMNS:
+            extra = " NOT NULL" if field.required else ""
+            columns.append(f"{name} {_PROJECT_COLUMNS[field.kind]}{extra}")
+        elif field.kind == schema.DATE:
+            columns += _date_columns(name)
+        elif field.kind in _LISTS:
+            value = {
+                schema.TEXTS: "text TEXT",
+                schema.COUNTRIES: "code TEXT",
+                schema.REGIONS: "name TEXT",
+            }
+            tables.append(f"CREATE TABLE {name} ({_CHILD}, {value[field.kind]} NOT NULL)")
+        elif field.record is Participant:
+            continue  # one table for every kind of participant, below
+        elif field.kind == schema.RECORDS:
+            parts = ", ".join(c for p in field.parts for c in _part_columns(p))
+            tables.append(f"CREATE TABLE {name} ({_CHILD}, {parts})")
+        else:
+            raise AssertionError(f"no column for {field.kind}")
+    columns += ["first_day TEXT", "last_day TEXT", "file TEXT", "line INTEGER"]
+    parts = ", ".join(c for c in ("role TEXT", "department TEXT", "instrument TEXT", "ref TEXT"))
+    return [
+        f"CREATE TABLE projects ({', '.join(columns)})",
+        "CREATE TABLE organisations (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+        "part_of TEXT, note TEXT)",
+        "CREATE TABLE organisation_aliases (organisation INTEGER NOT NULL "
+        "REFERENCES organisations(id), alias TEXT NOT NULL)",
+        f"CREATE TABLE participations ({_CHILD}, field TEXT NOT NULL, "
+        f"organisation INTEGER REFERENCES organisations(id), {parts})",
+        *tables,
+        "CREATE TABLE country_names (code TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE region_countries (region TEXT NOT NULL, code TEXT NOT NULL, "
+        "PRIMARY KEY (region, code)) WITHOUT ROWID",
+    ]
+
+
+_INDEXES = [
+    "CREATE INDEX countries_code ON countries (code, project)",
+    "CREATE INDEX regions_name ON regions (name, project)",
+    "CREATE INDEX participations_organisation ON participations (field, organisation)",
+]
+_PRIVATE = [
+    # The cache's own tables: each project as the cache's JSON row, for building the few
+    # Project objects printed, and the text --search reads.
+    "CREATE TABLE projreg_rows (project INTEGER PRIMARY KEY, row TEXT NOT NULL, search TEXT NOT NULL)",
+    "CREATE TABLE projreg_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # What geo.country_code answers for the names of the countries a query can concern (the
+    # registry's and the regions'): --country then needs no pycountry import.
+    "CREATE TABLE projreg_country_keys (key TEXT PRIMARY KEY, code TEXT NOT NULL) WITHOUT ROWID",
+]
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _iso(date) -> str | None:
+    return date.iso() if date else None
+
+
+def _precision(date) -> str | None:
+    return date.precision if date else None
+
+
+def _day(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _values(field: schema.Field, item) -> list:
+    out = []
+    for part in field.parts:
+        value = getattr(item, part.name)
+        if part.kind == schema.DATE:
+            out += [_iso(value), _precision(value)]
+        elif part.kind == schema.DECIMAL:
+            out.append(str(value))
+        else:
+            out.append(value)
+    return out
+
+
+def write(path: Path, registry: Registry, private: bool = False) -> None:
+    """Write registry into a new SQLite database at path (which must not exist).
+
+    private: with the cache's own tables (each project's JSON row and searchable text),
+    which Store reads."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        with connection:
+            _fill(connection, registry, private)
+    finally:
+        connection.close()
+
+
+def _fill(db: sqlite3.Connection, registry: Registry, private: bool) -> None:
+    for statement in [*layout(), *(_PRIVATE if private else ())]:
+        db.execute(statement)
+    organisations: dict[str, int] = {}
+
+    def organisation(name):
+        if name is None:
+            return None
+        number = organisations.get(name)
+        if number is None:
+            number = organisations[name] = len(organisations) + 1
+        return number
+
+    for org in registry.organisations:
+        organisation(org.name)
+    scalars = [f for f in schema.PROJECT if f.kind in _PROJECT_COLUMNS or f.kind == schema.DATE]
+    lists = [f for f in schema.PROJECT if f.kind in _LISTS]
+    records = [
+        f for f in schema.PROJECT if f.kind == schema.RECORDS and f.record is not Participant
+    ]
+    projects = registry.projects
+    numbered = list(enumerate(projects, 1))
+
+    def project_row(key, project) -> list:
+        row = [key]
+        for field in scalars:
+            value = getattr(project, field.name)
+            row += [_iso(value), _precision(value)] if field.kind == schema.DATE else [value]
+        origin = project.origin
+        row += [
+            _day(project.first_day()),
+            _day(project.last_day()),
+            origin.file if origin else None,
+            origin.line if origin else None,
+        ]
+        return row
+
+    # Generators, table by table: a registry's worth of rows is never held in memory at once.
+    width = 1 + sum(2 if f.kind == schema.DATE else 1 for f in scalars) + 4
+    db.executemany(
+        f"INSERT INTO projects VALUES ({', '.join('?' * width)})",
+        (project_row(key, p) for key, p in numbered),
+    )
+    for field in lists:
+        db.executemany(
+            f"INSERT INTO {field.name} VALUES (?, ?, ?)",
+            (
+                (key, position, value)
+                for key, p in numbered
+                for position, value in enumerate(getattr(p, field.name))
+            ),
+        )
+    for field in records:
+        width = 2 + sum(len(_part_columns(part)) for part in field.parts)
+        db.executemany(
+            f"INSERT INTO {field.name} VALUES ({', '.join('?' * width)})",
+            (
+                (key, position, *_values(field, item))
+                for key, p in numbered
+                for position, item in enumerate(getattr(p, field.name))
+            ),
+        )
+    db.executemany(
+        "INSERT INTO participations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (key, position, f.name, organisation(x.name), x.role, x.department, x.instrument, x.ref)
+            for key, p in numbered
+            for f in _PEOPLE
+            for position, x in enumerate(getattr(p, f.name))
+        ),
+    )
+    codes = {c for p in projects for c in (*p.countries, *p.transaction_countries)}
+    known = {o.name: o for o in registry.organisations}
+    db.executemany(
+        "INSERT INTO organisations VALUES (?, ?, ?, ?)",
+        [
+            (
+                number,
+                name,
+                getattr(known.get(name), "part_of", None),
+                getattr(known.get(name), "note", None),
+            )
+            for name, number in organisations.items()
+        ],
+    )
+    db.executemany(
+        "INSERT INTO organisation_aliases VALUES (?, ?)",
+        [(organisations[o.name], alias) for o in registry.organisations for alias in o.aliases],
+    )
+    db.executemany(
+        "INSERT INTO country_names VALUES (?, ?)", [(c, geo.country_name(c)) for c in sorted(codes)]
+    )
+    db.executemany(
+        "INSERT INTO region_countries VALUES (?, ?)",
+        [(r.name, code) for r in geo.REGIONS for code in r.countries],
+    )
+    for statement in _INDEXES:
+        db.execute(statement)
+    if private:
+        _fill_private(db, registry)
+
+
+def _fill_private(db: sqlite3.Connection, registry: Registry) -> None:
+    from . import cache
+
+    # Made here one at a time, not kept: a registry's worth of small byte strings would
+    # fragment the heap (hundreds of megabytes at 100,000 projects).
+    db.executemany(
+        "INSERT INTO projreg_rows VALUES (?, ?, ?)",
+        (
+            (key, cache.dumps(cache.plain(p)).decode(), query.searchable_text(p))
+            for key, p in enumerate(registry.projects, 1)
+        ),
+    )
+    codes = {c for p in registry.projects for c in p.countries}
+    codes.update(c for r in geo.REGIONS for c in r.countries)
+    db.executemany(
+        "INSERT INTO projreg_country_keys VALUES (?, ?)", list(geo.names_of_codes(codes).items())
+    )
+    file = registry.projects[0].origin.file if registry.projects else ""
+    meta = {
+        "format": str(FORMAT),
+        "file": file,
+        "path": os.path.abspath(file) if file else "",
+        "organisations": cache.dumps(list(registry.organisations)).decode(),
+    }
+    db.executemany("INSERT INTO projreg_meta VALUES (?, ?)", list(meta.items()))
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _status_sql() -> str:
+    """Project.status_on(:today) as SQL."""
+    return (
+        "CASE WHEN p.activity_status IN ('cancelled', 'suspended') THEN p.activity_status"
+        " WHEN p.last_day IS NOT NULL AND p.last_day < :today THEN 'completed'"
+        " WHEN p.first_day IS NOT NULL THEN"
+        " CASE WHEN p.first_day > :today THEN 'planned' ELSE 'ongoing' END"
+        " ELSE coalesce(p.activity_status, 'unknown') END"
+    )
+
+
+def _overlap_sql(first: str, last: str) -> str:
+    """Project.overlaps(first, last) as SQL: 1, 0, or NULL when unknown."""
+    return (
+        f"CASE WHEN p.last_day IS NOT NULL AND p.last_day < {first} THEN 0"
+        f" WHEN p.first_day IS NULL THEN NULL ELSE p.first_day <= {last} END"
+    )
+
+
+# query.select's orders; ties keep the registry's order (p.key) either way, as a stable sort
+# does, and projects without the date come last either way.
+_ORDER = {
+    "id": "projreg_casefold(p.id), p.key",
+    "start": "p.first_day IS NULL, p.first_day, p.id, p.key",
+    "end": "p.last_day IS NULL, p.last_day, p.id, p.key",
+    "title": "projreg_casefold(p.title), p.id, p.key",
+}
+_REVERSED = {
+    "id": "projreg_casefold(p.id) DESC, p.key",
+    "start": "p.first_day IS NULL, p.first_day DESC, p.id DESC, p.key",
+    "end": "p.last_day IS NULL, p.last_day DESC, p.id DESC, p.key",
+    "title": "projreg_casefold(p.title) DESC, p.id DESC, p.key",
+}
+
+
+def _marks(values) -> str:
+    return ", ".join("?" * len(values))
+
+
+class Store:
+    """A read-only registry database written with private=True (the cache's)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        meta = dict(db.execute("SELECT name, value FROM projreg_meta"))
+        if meta.get("format") != str(FORMAT):
+            raise ValueError("another layout")
+        from . import cache
+
+        self.file = meta["file"]
+        self.organisations = tuple(
+            cache.organisation(o) for o in cache.loads(meta["organisations"].encode())
+        )
+        geo.remember_names(dict(db.execute("SELECT code, name FROM country_names")))
+        db.create_function("projreg_casefold", 1, str.casefold, deterministic=True)
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        from urllib.parse import quote
+
+        uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
+        return cls(sqlite3.connect(uri, uri=True, check_same_thread=False))
+
+    def _country_code(self, text: str) -> str:
+        found = self.db.execute(
+            "SELECT code FROM projreg_country_keys WHERE key = ?", (geo.key(text),)
+        ).fetchone()
+        return found[0] if found else geo.country_code(text)
+
+    def _project(self, row: str) -> Project:
+        from . import cache
+
+        return cache.project_row(cache.loads(row.encode()), self.file)
+
+    def _matching_parties(self, field: str, needles) -> list:
+        """(organisation, department, instrument, ref) of the field's participants that match."""
+        registry = Registry((), self.organisations)
+        names_of = registry.names_of
+        from functools import cache as memo
+
+        names_of = memo(names_of)
+
+        def matches(name, department, instrument, ref) -> bool:
+            participant = Participant(name, None, department, instrument, ref)
+            return query.organisation_matches(names_of, needles, participant)
+
+        self.db.create_function(f"projreg_{field}", 4, matches)
+        return self.db.execute(
+            "SELECT organisation, department, instrument, ref FROM"
+            " (SELECT DISTINCT pa.organisation, o.name, pa.department, pa.instrument, pa.ref"
+            "  FROM participations pa LEFT JOIN organisations o ON o.id = pa.organisation"
+            "  WHERE pa.field = ?)"
+            f" WHERE projreg_{field}(name, department, instrument, ref)",
+            (field,),
+        ).fetchall()
+
+    def select(
+        self, filters: query.Filters = query.Filters(), sort: str = "id", limit=None, reverse=False
+    ):
+        """What query.select(registry, filters, sort, limit, reverse) gives, answered in SQL;
+        None for the filters it does not answer (--started-in, --ended-in: then the
+        registry answers)."""
+        codes, regions = query.checked(filters, sort, self._country_code)
+        if filters.started_in or filters.ended_in:
+            return None
+        where, params = [], {"today": filters.today.isoformat()}
+
+        def bind(items) -> str:
+            names = []
+            for item in items:
+                names.append(f":v{len(params)}")
+                params[names[-1][1:]] = item
+            return ", ".join(names)
+
+        if codes or regions:
+            names = [r.name for r in regions]
+            direct = (
+                f"p.key IN (SELECT project FROM countries WHERE code IN ({bind(codes)}))"
+                f" OR p.key IN (SELECT project FROM regions WHERE name IN ({bind(names)}))"
+            )
+            around = [r.name for r in geo.REGIONS if any(c in r.countries for c in codes)]
+            members = list(dict.fromkeys(c for r in regions for c in r.countries))
+            via = (
+                f"p.key IN (SELECT project FROM regions WHERE name IN ({bind(around)}))"
+                f" OR p.key IN (SELECT project FROM countries WHERE code IN ({bind(members)}))"
+            )
+            where.append(f"({direct})" if filters.direct else f"({direct} OR {via})")
+        for field, needles in (("donors", filters.donors), ("implementers", filters.agencies)):
+            if not needles:
+                continue
+            parties = self._matching_parties(field, query.needles(needles))
+            table = f"temp.projreg_{field}"
+            self.db.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS projreg_{field}"
+                " (organisation, department, instrument, ref)"
+            )
+            self.db.execute(f"DELETE FROM {table}")
+            self.db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", parties)
+            where.append(
+                f"p.key IN (SELECT pa.project FROM participations pa JOIN {table} h"
+                " ON pa.organisation IS h.organisation AND pa.department IS h.department"
+                " AND pa.instrument IS h.instrument AND pa.ref IS h.ref"
+                f" WHERE pa.field = '{field}')"
+            )
+        if filters.search:
+            searches = query.needles(filters.search)
+            self.db.create_function(
+                "projreg_search", 1, lambda text: query.text_matches(searches, text)
+            )
+            where.append("projreg_search(r.search)")
+        if filters.statuses:
+            where.append(f"({_status_sql()}) IN ({bind(filters.statuses)})")
+        answers = []
+        spans = []
+        if filters.active_on:
+            spans.append((filters.active_on.first_day(), filters.active_on.last_day()))
+        if filters.between:
+            spans.append((filters.between[0].first_day(), filters.between[1].last_day()))
+        for first, last in spans:
+            params[f"first{len(answers)}"] = first.isoformat()
+            params[f"last{len(answers)}"] = last.isoformat()
+            answers.append(_overlap_sql(f":first{len(answers)}", f":last{len(answers)}"))
+        known = " AND ".join(f"({a}) IS NOT NULL" for a in answers) or "1"
+        where += [f"coalesce({a}, 1) != 0" for a in answers]
+        condition = " AND ".join(where) or "1"
+        base = f"FROM projects p JOIN projreg_rows r ON r.project = p.key WHERE {condition}"
+        order = _REVERSED[sort] if reverse else _ORDER[sort]
+        chosen = f"SELECT r.row {base} AND {known} ORDER BY {order}"
+        total = None
+        if limit is not None:
+            chosen += f" LIMIT {int(limit)}"
+            (total,) = self.db.execute(f"SELECT count(*) {base} AND {known}", params).fetchone()
+        matches = []
+        for (row,) in self.db.execute(chosen, params):
+            project = self._project(row)
+            via = query.place_match(project, codes, regions)[1] if codes or regions else ()
+            matches.append(query.Match(project, via))
+        undetermined = ()
+        if answers:
+            rows = self.db.execute(f"SELECT r.row {base} AND NOT ({known}) ORDER BY p.key", params)
+            undetermined = tuple(self._project(row) for (row,) in rows)
+        if total is None:
+            total = len(matches)
+        return query.Selection(tuple(matches), undetermined, total)
+
+    def get(self, text: str) -> Project | None:
+        """What Registry.get(text) finds (by id, then acronym); None when it finds nothing."""
+        from .model import id_key
+
+        key = id_key(text)
+        self.db.create_function("projreg_id_key", 1, id_key, deterministic=True)
+        for column in ("id", "acronym"):
+            row = self.db.execute(
+                f"SELECT r.row FROM projects p JOIN projreg_rows r ON r.project = p.key"
+                f" WHERE p.{column} IS NOT NULL AND projreg_id_key(p.{column}) = ?"
+                " ORDER BY p.key LIMIT 1",
+                (key,),
+            ).fetchone()
+            if row:
+                return self._project(row[0])
+        return None
+
+    def close(self) -> None:
+        self.db.close()
+
+
+# --- the cache's databases -----------------------------------------------------------------
+
+
+def _entry(path):
+    """The cache entry of a one-file registry as it is now, or None."""
+    from .load import entry_of, registry_paths
+
+    files = registry_paths(path)
+    return entry_of(str(files[0])) if len(files) == 1 else None
+
+
+def remember(path, registry: Registry) -> None:
+    """After a registry was loaded (and cached): give its cache entry a database, so that
+    the next `list`, `active` or `show` needs no loading. Only for one large file."""
+    from . import cache
+
+    if len(registry.projects) < STORE_MIN:
+        return
+    entry = _entry(path)
+    if entry and cache.has(entry) and cache.database(entry) is None:
+        cache.add_database(entry, lambda target: write(target, registry, private=True))
+
+
+def get_stored(path, text: str):
+    """Registry.get's project from the cache's database; None when it cannot say (then
+    load_registry(...).get answers, with its suggestions when nothing matches)."""
+    return _from_store(path, lambda store: store.get(text))
+
+
+def select_stored(path, filters, sort: str = "id", limit: int | None = None, reverse=False):
+    """query.select's answer from the cache's database, without loading the registry; None
+    when there is no usable database (a folder of files, a file not yet cached, a damaged
+    entry) or it does not answer these filters: then load_registry and query.select answer."""
+    return _from_store(path, lambda store: store.select(filters, sort, limit, reverse))
+
+
+def _from_store(path, ask):
+    from . import cache
+    from .errors import UsageError
+    from .load import collector_paused
+
+    entry = _entry(path)
+    found = cache.database(entry) if entry else None
+    if found is None:
+        return None
+    try:
+        opened = Store.open(found)
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return None
+    try:
+        with collector_paused():
+            return ask(opened)
+    except UsageError:
+        raise
+    except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None  # a damaged entry: the registry itself answers
+    finally:
+        opened.close()

@@ -1,0 +1,84 @@
+"""Old cache entries are pruned; `projreg cache info` and `cache clear`."""
+
+import os
+
+from projreg import cache, load_registry
+
+REGISTRY = "projects:\n  - {id: A-1, title: First, countries: [Georgia]}\n"
+
+
+def test_old_entries_are_pruned_keeping_the_newest_few_per_file(write):
+    other = write(REGISTRY, "other.yaml")
+    load_registry(other)
+    path = write(REGISTRY)
+    for edit in range(cache.KEEP + 3):
+        path.write_text(REGISTRY + f"# edit {edit}\n", encoding="utf-8")
+        load_registry(path)
+    mine = [e for e in cache.entries() if e.registry == str(path)]
+    assert len(mine) == cache.KEEP
+    raw = path.read_bytes()
+    assert mine[0].name == cache.key(str(path), raw)  # the newest is the file as it is now
+    # Another file's entry is not its to prune.
+    assert [e.registry for e in cache.entries()].count(str(other)) == 1
+
+
+def test_cache_info_names_the_folder_entries_and_registries(run, write):
+    path = write(REGISTRY)
+    assert run("--registry", str(path), "list").exit_code == 0
+    result = run("cache", "info")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"folder\t{cache.folder()}"
+    assert lines[1].startswith("entries\t1\t")
+    assert lines[2].startswith(f"{path}\t1 entry\t")
+
+
+def test_cache_clear_removes_every_entry(run, write):
+    path = write(REGISTRY)
+    run("--registry", str(path), "list")
+    run("list")
+    result = run("cache", "clear")
+    assert result.exit_code == 0 and "removed 2 entries" in result.stderr
+    assert cache.entries() == []
+    assert run("cache", "info").stdout.splitlines()[1] == "entries\t0\t0 B"
+    # The cache still works afterwards.
+    assert run("--registry", str(path), "list", "-f", "tsv").stdout.startswith("A-1\t")
+    assert len(cache.entries()) == 1
+
+
+def test_a_remembered_file_identity_never_hides_an_edit(write, monkeypatch):
+    monkeypatch.setattr(cache, "_SETTLED_NS", 0)  # remember at once (normally: after 2 s)
+    path = write(REGISTRY)
+    assert load_registry(path).projects[0].title == "First"
+    assert cache.known_key(str(path)) == cache.key(str(path), path.read_bytes())
+    # Same size, same modification time: only the change time tells the edit.
+    info = path.stat()
+    path.write_text(REGISTRY.replace("First", "Fixst"), encoding="utf-8")
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size
+    assert cache.known_key(str(path)) is None
+    assert load_registry(path).projects[0].title == "Fixst"
+
+
+def test_a_file_just_written_is_hashed_again_next_time(write):
+    path = write(REGISTRY)
+    load_registry(path)
+    assert cache.known_key(str(path)) is None  # too recent to trust its identity
+
+
+def test_a_file_with_warnings_only_is_cached_with_its_warnings(write):
+    path = write("projects:\n  - {id: A-1, title: First, countries: [Georgia, Georgia]}\n")
+    cold = load_registry(path)
+    assert [w.severity for w in cold.warnings] == ["warning"]
+    assert [e.registry for e in cache.entries()] == [str(path)]
+    warm = load_registry(path)
+    assert warm.warnings == cold.warnings and warm.projects == cold.projects
+
+
+def test_the_fast_parser_takes_real_links_and_refuses_number_forms():
+    from projreg import yamlsafe
+
+    # From tests/iati/real/dfid-al-2.01.xml, imported: a "0B" inside a link is text.
+    assert not yamlsafe._needs_care("url: https://docs.google.com/file/d/0B_DU6p5-acbveDFMektMc\n")
+    for text in ("a: 0b101\n", "a: [1_000]\n", '{"a":0B1}\n', "- -0O17\n", "a: 1.5_0\n"):
+        assert yamlsafe._needs_care(text), text

@@ -1,0 +1,314 @@
+"""The SQLite store: `export -f sqlite`, and warm queries answered in SQL exactly as query.select."""
+
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from projreg import Filters, cache, load_registry, select, store
+from projreg.dates import PartialDate
+from projreg.model import Origin, Participant, Project, Registry
+from projreg.schema import Organisation
+from projreg.store import Store, write
+
+from .conftest import TODAY
+
+
+@pytest.fixture
+def stored(monkeypatch):
+    """Every registry, however small, gets an SQLite store in the cache."""
+    monkeypatch.setattr(store, "STORE_MIN", 0)
+
+
+def ids(text: str) -> list[str]:
+    return [line.split("\t")[0] for line in text.splitlines() if line]
+
+
+def test_export_sqlite_answers_the_readme_questions_as_the_cli_does(run, tmp_path):
+    path = tmp_path / "registry.db"
+    result = run("export", "-f", "sqlite", "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    db = sqlite3.connect(path)
+    in_azerbaijan = [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM projects WHERE key IN (SELECT project FROM countries WHERE code = 'AZ')"
+            " OR key IN (SELECT r.project FROM regions r JOIN region_countries rc"
+            " ON rc.region = r.name WHERE rc.code = 'AZ') ORDER BY id"
+        )
+    ]
+    cli = ids(run("list", "--country", "Azerbaijan", "-f", "tsv", "--fields", "id").stdout)
+    assert in_azerbaijan == sorted(cli) and len(cli) == 5
+    active = {
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM projects WHERE first_day <= '2018-06-01'"
+            " AND (last_day IS NULL OR last_day >= '2018-06-01')"
+        )
+    }
+    cli = ids(run("active", "--on", "2018-06-01", "-f", "tsv", "--fields", "id").stdout)
+    assert active == set(cli) and len(cli) == 5
+    by_donor = db.execute(
+        "SELECT o.name, count(DISTINCT pa.project) FROM participations pa"
+        " JOIN organisations o ON o.id = pa.organisation WHERE pa.field = 'donors'"
+        " GROUP BY o.name"
+    ).fetchall()
+    report = run("report", "--by", "donor", "-f", "tsv").stdout.splitlines()
+    named = {tuple(line.split("\t")[:2]) for line in report if not line.startswith("(")}
+    assert {(name, str(count)) for name, count in by_donor} == named
+    # Dates keep their precision.
+    assert ("2014-07", "month") in db.execute("SELECT start, start_precision FROM projects")
+
+
+def test_export_sqlite_keeps_budgets_exact_and_needs_a_file(run, write, tmp_path):
+    registry = write("""
+        projects:
+          - id: A
+            title: A
+            budgets: [{value: 1500000.10, currency: EUR, start: 2019-01, end: 2019-12}]
+    """)
+    path = tmp_path / "out.db"
+    assert run("export", "--registry", str(registry), "-f", "sqlite").exit_code == 2
+    assert (
+        run("export", "--registry", str(registry), "-f", "sqlite", "-o", str(path)).exit_code == 0
+    )
+    db = sqlite3.connect(path)
+    (budget,) = load_registry(registry).projects[0].budgets
+    assert db.execute("SELECT value, typeof(value), start_precision FROM budgets").fetchall() == [
+        (str(budget.value), "text", "month")
+    ]
+    again = run("export", "--registry", str(registry), "-f", "sqlite", "-o", str(path))
+    assert again.exit_code == 1 and "--force" in again.stderr
+
+
+def test_a_warm_list_is_answered_from_the_store(run, write, stored):
+    path = write("""
+        projects:
+          - {id: B-1, title: Second, countries: [Armenia], start: 2016, end: 2019}
+          - {id: a-2, title: First, regions: [Eastern Partnership], start: 2017-03}
+          - {id: C-3, title: Third, countries: [France]}
+    """)
+    args = (
+        "--registry",
+        str(path),
+        "list",
+        "--country",
+        "Armenia",
+        "--active-on",
+        "2018",
+        "-f",
+        "tsv",
+    )
+    cold = run(*args)
+    (entry,) = [e for e in cache.entries() if e.registry]
+    assert entry.registry == str(path)
+    warm = run(*args)
+    assert warm.stdout == cold.stdout and "via Eastern Partnership" in warm.stdout
+    assert ids(warm.stdout) == ["a-2", "B-1"]
+    # The store really answers: a registry loaded from YAML or JSON is never asked.
+    import projreg.load as load
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("loaded the whole registry")
+
+    original = load.load_registry
+    load.load_registry = refuse
+    try:
+        assert run(*args).stdout == cold.stdout
+    finally:
+        load.load_registry = original
+
+
+def test_a_damaged_store_is_not_believed(run, write, stored):
+    path = write("projects:\n  - {id: A-1, title: First, countries: [Armenia]}\n")
+    args = ("--registry", str(path), "list", "-f", "tsv", "--fields", "id,title")
+    first = run(*args).stdout
+    (db,) = cache.folder().glob("*.db")
+    connection = sqlite3.connect(db)
+    connection.execute("UPDATE projects SET id = 'PLANTED'")
+    connection.commit()
+    connection.close()
+    assert run(*args).stdout == first
+
+
+# --- both paths give the same answer ---------------------------------------------------------
+
+COUNTRIES = ["AM", "AZ", "GE", "KZ", "FR", "RS"]
+REGIONS = ["Eastern Partnership", "Central Asia", "European Union"]
+DONORS = [
+    Participant("European Commission", instrument="ENI"),
+    Participant("European Union"),
+    Participant("Swiss Confederation", department="State Secretariat for Migration"),
+    Participant(None, ref="XM-DAC-7"),
+]
+AGENCIES = [Participant("ICMPD", "lead"), Participant("IOM", "partner"), Participant("UNDP")]
+years = st.integers(2010, 2022)
+dates = st.one_of(
+    st.none(),
+    years.map(PartialDate),
+    st.tuples(years, st.integers(1, 12)).map(lambda d: PartialDate(*d)),
+    st.tuples(years, st.integers(1, 12), st.integers(1, 28)).map(lambda d: PartialDate(*d)),
+)
+
+
+@st.composite
+def registries(draw):
+    projects = []
+    for number in range(draw(st.integers(0, 8))):
+        projects.append(
+            Project(
+                id=draw(st.sampled_from(["p", "P", "Q", "é", "z"])) + f"-{number}",
+                title=draw(st.sampled_from(["Border", "border work", "Asylum", "Éa"])),
+                countries=tuple(
+                    draw(st.lists(st.sampled_from(COUNTRIES), max_size=3, unique=True))
+                ),
+                regions=tuple(draw(st.lists(st.sampled_from(REGIONS), max_size=2, unique=True))),
+                donors=tuple(draw(st.lists(st.sampled_from(DONORS), max_size=2))),
+                implementers=tuple(draw(st.lists(st.sampled_from(AGENCIES), max_size=2))),
+                start=draw(dates),
+                end=draw(dates),
+                planned_start=draw(dates),
+                planned_end=draw(dates),
+                activity_status=draw(st.sampled_from([None, "cancelled", "ongoing"])),
+                notes=tuple(
+                    draw(st.lists(st.sampled_from(["migration data", "visa"]), max_size=1))
+                ),
+                origin=Origin("generated.yaml", number + 1),
+            )
+        )
+    organisations = (Organisation("European Commission", ("EC",), "European Union"),)
+    return Registry(tuple(projects), organisations)
+
+
+filters = st.builds(
+    Filters,
+    countries=st.lists(st.sampled_from(["Armenia", "Georgia", "France"]), max_size=2).map(tuple),
+    regions=st.lists(st.sampled_from(REGIONS), max_size=1).map(tuple),
+    donors=st.lists(st.sampled_from(["European Union", "swiss", "XM-DAC-7", "EC"]), max_size=2).map(
+        tuple
+    ),
+    agencies=st.lists(st.sampled_from(["ICMPD", "iom"]), max_size=1).map(tuple),
+    active_on=dates,
+    between=st.one_of(
+        st.none(), st.tuples(st.just(PartialDate(2012)), st.just(PartialDate(2016, 6)))
+    ),
+    statuses=st.lists(
+        st.sampled_from(["ongoing", "completed", "planned", "unknown", "cancelled"]), max_size=2
+    ).map(tuple),
+    search=st.lists(st.sampled_from(["border", "migration", "éa"]), max_size=1).map(tuple),
+    direct=st.booleans(),
+    today=st.just(TODAY),
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    registries(),
+    filters,
+    st.sampled_from(["id", "start", "end", "title"]),
+    st.sampled_from([None, 2]),
+    st.booleans(),
+)
+def test_the_store_answers_as_select_does(tmp_path, registry, chosen, sort, limit, reverse):
+    path = tmp_path / f"{abs(hash((registry, chosen, sort, limit, reverse)))}.db"
+    path.unlink(missing_ok=True)
+    write(path, registry, private=True)
+    store = Store.open(path)
+    try:
+        expected = select(registry, chosen, sort=sort, limit=limit, reverse=reverse)
+        got = store.select(chosen, sort=sort, limit=limit, reverse=reverse)
+    finally:
+        store.close()
+    assert [(m.project.id, m.via) for m in got.matches] == [
+        (m.project.id, m.via) for m in expected.matches
+    ]
+    assert [p.id for p in got.undetermined] == [p.id for p in expected.undetermined]
+    assert got == expected  # the projects themselves, field by field, and the total
+
+
+def test_the_store_answers_as_select_on_the_bundled_registry(tmp_path, registry):
+    path = tmp_path / "bundled.db"
+    write(path, registry, private=True)
+    store = Store.open(path)
+    asked = [
+        Filters(countries=("Azerbaijan",), today=TODAY),
+        Filters(active_on=PartialDate(2018, 6, 1), today=TODAY),
+        Filters(donors=("European Union",), today=TODAY),
+        Filters(regions=("Central Asia",), statuses=("completed",), today=TODAY),
+        Filters(search=("border",), between=(PartialDate(2015), PartialDate(2016)), today=TODAY),
+    ]
+    for chosen in asked:
+        assert store.select(chosen, "start") == select(registry, chosen, "start")
+    store.close()
+
+
+def test_docs_show_the_layout_as_it_is():
+    from pathlib import Path
+
+    from projreg.store import _INDEXES, layout
+
+    text = (Path(__file__).parent.parent / "docs" / "sqlite.md").read_text(encoding="utf-8")
+    # python scripts/gen_sqlite_docs.py rewrites it
+    assert ";\n".join([*layout(), *_INDEXES]) + ";" in text
+
+
+def test_the_store_finds_projects_as_registry_get_does(tmp_path, registry):
+    path = tmp_path / "bundled.db"
+    write(path, registry, private=True)
+    store = Store.open(path)
+    asked = [p.id for p in registry.projects] + [p.acronym for p in registry.projects if p.acronym]
+    for text in [*asked, "bomca 9", "enigmma2", "Mobilaze"]:
+        assert store.get(text) == registry.get(text), text
+    assert store.get("no such project") is None
+    store.close()
+
+
+def test_show_answers_from_the_store_and_misses_still_suggest(run, write, stored):
+    path = write("""
+        projects:
+          - {id: BOMCA-9, title: Border Management in Central Asia, acronym: BOMCA}
+          - {id: A-2, title: Other}
+    """)
+    cold = run("--registry", str(path), "show", "bomca 9", "-f", "tsv")
+    assert run("--registry", str(path), "show", "bomca 9", "-f", "tsv").stdout == cold.stdout
+    assert "Border Management" in cold.stdout
+    miss = run("--registry", str(path), "show", "BOMCA-8")
+    assert miss.exit_code == 1 and "did you mean BOMCA-9" in miss.stderr
+
+
+def test_country_names_are_looked_up_as_geo_does(tmp_path, registry):
+    from projreg import geo
+
+    path = tmp_path / "bundled.db"
+    write(path, registry, private=True)
+    store = Store.open(path)
+    for text in [
+        "Azerbaijan",
+        "az",
+        "AZE",
+        "moldova",
+        "Republic of Moldova",
+        "Kosovo",
+        "France",
+        "Türkiye",
+    ]:
+        assert store._country_code(text) == geo.country_code(text), text
+    store.close()
+
+
+def test_filters_the_store_does_not_answer_are_answered_by_the_registry(run, write, stored):
+    path = write("""
+        projects:
+          - {id: A-1, title: First, start: 2017-03, end: 2018-06}
+          - {id: B-2, title: Second, start: 2019, end: 2020}
+    """)
+    args = ("--registry", str(path), "list", "--started-in", "2017", "-f", "tsv")
+    cold = run(*args).stdout
+    assert run(*args).stdout == cold and ids(cold) == ["A-1"]
+    assert (
+        Store.open(next(cache.folder().glob("*.db"))).select(Filters(started_in=PartialDate(2017)))
+        is None
+    )
