@@ -1,6 +1,10 @@
 """Old cache entries are pruned; `projreg cache info` and `cache clear`."""
 
 import os
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from projreg import cache, load_registry
 
@@ -82,3 +86,18 @@ def test_the_fast_parser_takes_real_links_and_refuses_number_forms():
     assert not yamlsafe._needs_care("url: https://docs.google.com/file/d/0B_DU6p5-acbveDFMektMc\n")
     for text in ("a: 0b101\n", "a: [1_000]\n", '{"a":0B1}\n', "- -0O17\n", "a: 1.5_0\n"):
         assert yamlsafe._needs_care(text), text
+
+
+NUMBER_FORMS = (
+    r"(?:^|[ \t\r\n\[\]{},:?-])[+-]?[\d.][\d.]*_\d",
+    r"(?:^|[ \t\r\n\[\]{},:?-])[+-]?0[bBO]",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0bBO_15.+- \t\n:[]{},?ax", max_size=16))
+def test_the_number_form_scan_finds_what_the_patterns_find(text):
+    from projreg import yamlsafe
+
+    expected = any(re.search(p, text, re.M) for p in NUMBER_FORMS)
+    assert yamlsafe._number_form(text) == expected

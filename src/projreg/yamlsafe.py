@@ -122,10 +122,34 @@ _TAG_OR_ALIAS = re.compile(r"(?:^|[\s\[\]{},:-])[!&*]\S")
 # Only where a scalar can begin (start of line, after a space or a flow/mapping/sequence
 # indicator): `0B_DU6` inside an address or `EC_1` inside an id is text to both parsers,
 # and a file full of such text should not lose the fast path.
-_NUMBER_FORMS = (
-    re.compile(r"(?:^|[\s\[\]{},:?-])[+-]?[\d.][\d.]*_\d", re.M),
-    re.compile(r"(?:^|[\s\[\]{},:?-])[+-]?0[bBO]", re.M),
-)
+# Searched as two literal scans and a look back, not as one pattern that starts with the
+# alternative (which tries every position: 3.4 s for a 68 MB registry, against 0.1 s).
+_BASE = re.compile(r"0[bBO]")
+_UNDERSCORE = re.compile(r"_\d")
+_SCALAR_START = frozenset(" \t\r\n[]{},:?-")
+
+
+def _number_form(text: str) -> bool:
+    """Does text hold 0b.., 0O.. or digits with _ where a scalar begins (see above)?"""
+    for match in _BASE.finditer(text):
+        if _scalar_starts(text, match.start()):
+            return True
+    for match in _UNDERSCORE.finditer(text):
+        start = match.start()
+        while start and text[start - 1] in "0123456789.":
+            start -= 1
+        if start < match.start() and _scalar_starts(text, start):
+            return True
+    return False
+
+
+def _scalar_starts(text: str, start: int) -> bool:
+    """Can a plain scalar begin at start, or at a sign just before it?"""
+    if start == 0 or text[start - 1] in _SCALAR_START:
+        return True
+    return text[start - 1] in "+-" and (start == 1 or text[start - 2] in _SCALAR_START)
+
+
 _FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
@@ -151,7 +175,7 @@ def _needs_care(text: str) -> bool:
         return True
     if ("!" in text or "&" in text or "*" in text) and _TAG_OR_ALIAS.search(text):
         return True
-    if any(pattern.search(text) for pattern in _NUMBER_FORMS):
+    if _number_form(text):
         return True
     if text.isascii():
         return bool(text.encode("ascii").translate(None, _PRINTABLE_ASCII))
