@@ -58,8 +58,9 @@ class Source(NamedTuple):
             if found is not None:
                 return found
         registry = self.load()
-        self._remember(registry)
-        return registry.get(text)
+        found = registry.get(text)
+        self.remember(registry)
+        return found
 
     def select(self, filters, sort: str = "id", limit: int | None = None, reverse=False):
         """(selection, registry): from the cache's SQLite store when it can answer (registry
@@ -73,11 +74,12 @@ class Source(NamedTuple):
         from .query import select
 
         registry = self.load()
-        self._remember(registry)
         return select(registry, filters, sort=sort, limit=limit, reverse=reverse), registry
 
-    def _remember(self, registry) -> None:
-        if self.use_cache:
+    def remember(self, registry) -> None:
+        """After the answer is printed: keep a large registry as the cache's SQLite database,
+        from which the next list, active or show answers (see store.remember)."""
+        if self.use_cache and registry is not None:
             from .store import remember
 
             remember(self.path, registry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from typing import Annotated
 
@@ -85,6 +86,8 @@ def print_selection(
     if selection.undetermined:
         ids = ", ".join(p.id for p in selection.undetermined)
         out.remark((unknown_line or "Not shown, dates unknown: {ids}").format(ids=ids))
+    sys.stdout.flush()  # the answer first; then the database for the next run
+    source.remember(registry)
 
 
 @app.command("list")
