@@ -86,7 +86,7 @@ def test_number_where_text_is_expected_says_quote_it(write):
 def test_unparseable_date(write):
     problem = only_problem(write(GOOD.replace("2018-06", "Jnue 2018")))
     assert (problem.line, problem.column, problem.field) == (5, 12, "start")
-    assert "2018-06 or June 2018" in problem.hint
+    assert problem.hint == "did you mean 'June 2018' (2018-06)?"
 
 
 def test_end_before_start(write):
@@ -199,14 +199,10 @@ def test_error_render_shows_line_and_caret(write):
     with pytest.raises(RegistryError) as caught:
         load_registry(path)
     rendered = caught.value.render().splitlines()
-    assert (
-        rendered[0]
-        == f"{path}:5:12: error: A-1: start: 'Jnue 2018' is not a date "
-        + (rendered[0].split("is not a date ", 1)[1])
-    )
+    assert rendered[0] == f"{path}:5:12: error: A-1: start: 'Jnue 2018' is not a date"
     assert rendered[1] == "  5 |     start: Jnue 2018"
     assert rendered[2] == "    |            ^"
-    assert rendered[3].startswith("  hint: write a year")
+    assert rendered[3] == "  hint: did you mean 'June 2018' (2018-06)?"
 
 
 def test_organisations_part_of(write):

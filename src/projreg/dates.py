@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 YEAR, MONTH, DAY = "year", "month", "day"
 _ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-# "July 2014", "Jul 2014", "1 January 2019": the common forms, without dateutil's cost.
+# "July 2014", "Jul 2014", "1 January 2019", "June 1, 2018": the month is a word, so
+# day and month cannot be swapped.
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -24,12 +25,11 @@ _MONTHS = {
     for number, full in enumerate(MONTH_NAMES, 1)
     for name in (full, full[:3], "Sept" if number == 9 else full[:3])
 }
-_WORDS = re.compile(r"(?:(\d{1,2}) )?([A-Za-z]+)\.? (\d{4})")
-_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
-# Two defaults that differ in every field: what the text leaves out shows up
-# as a difference between the two parses.
-_DEFAULT_A = dt.datetime(2000, 1, 1)
-_DEFAULT_B = dt.datetime(2004, 12, 28)
+_WORDS = re.compile(r"(?:(\d{1,2}) )?([A-Za-z]+)\.?,? (\d{4})")
+_AMERICAN = re.compile(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})")
+_QUARTER = re.compile(r"(\d{4}) ?-? ?[Qq]([1-4])|[Qq]([1-4]) ?-? ?(\d{4})")
+_NUMBERS = re.compile(r"[+-]?\d+")
+FIRST_YEAR = 1000  # a year before this in a registry of aid projects is a typo (0218, 0001)
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -39,7 +39,11 @@ def days_in_month(year: int, month: int) -> int:
 
 
 class DateError(ValueError):
-    """Text that does not name a year, a month or a day."""
+    """Text that does not name a year, a month or a day; .hint says how to write it."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
 
 
 class _DateFields(NamedTuple):
@@ -109,46 +113,103 @@ class PartialDate(_DateFields):
 
 
 def parse_date(text: str) -> PartialDate:
-    """Parse "2018", "2018-06", "July 2014" or "1 January 2019" into a PartialDate.
+    """Parse a date that can be read only one way into a PartialDate.
 
-    Raises DateError, with a message fit for a user, for anything else.
+    Accepted: ISO 8601 "2018", "2018-06", "2018-06-01", and dates whose month is a
+    word: "June 2018", "Jun 2018", "1 June 2018", "June 1, 2018". Years run from
+    1000 to 9999. Everything else is refused with DateError, whose hint shows the
+    ISO form when the text has one: "01/06/2018" could be 1 June or 6 January, so
+    it is refused and both readings are offered, never guessed.
     """
     if not isinstance(text, str):
-        raise DateError(f"expected a date as text, got {text!r}")
+        raise DateError("expected a date as text", _HINT)
     text = " ".join(text.split())
     if not text:
-        raise DateError("empty date")
+        raise DateError("empty date", _HINT)
     iso = _ISO.fullmatch(text)
     if iso:
         year, month, day = (int(part) if part else None for part in iso.groups())
-        try:
-            return PartialDate(year, month, day)
-        except DateError as error:
-            raise DateError(f"{text!r}: {error}") from None
+        return _made(text, year, month, day)
     words = _WORDS.fullmatch(text)
+    american = _AMERICAN.fullmatch(text)
     if words and words.group(2).casefold() in _MONTHS:
         day, month, year = words.groups()
-        try:
-            return PartialDate(int(year), _MONTHS[month.casefold()], int(day) if day else None)
-        except DateError as error:
-            raise DateError(f"{text!r}: {error}") from None
-    if not _FOUR_DIGITS.search(text):
-        raise DateError(f"{text!r} has no four-digit year")
-    from dateutil import parser  # only text that is not ISO pays for dateutil
+        return _made(text, int(year), _MONTHS[month.casefold()], int(day) if day else None)
+    if american and american.group(1).casefold() in _MONTHS:
+        month, day, year = american.groups()
+        return _made(text, int(year), _MONTHS[month.casefold()], int(day))
+    readings = _readings(text)
+    if len(readings) > 1:
+        message = f"{text!r} could be read as more than one date"
+    elif readings or _QUARTER.fullmatch(text) or text.startswith(("-", "+")):
+        message = f"{text!r} is not a date in a form that cannot be misread"
+    elif not re.search(r"(?<!\d)\d{4}(?!\d)", text):
+        message = f"{text!r} has no four-digit year"
+    else:
+        message = f"{text!r} is not a date"
+    raise DateError(message, _refusal_hint(text, readings))
 
+
+_HINT = "write a year (2018), a month (2018-06 or June 2018) or a day (2018-06-01 or 1 June 2018)"
+
+
+def _made(text: str, year: int, month: int | None, day: int | None) -> PartialDate:
+    if year < FIRST_YEAR:
+        raise DateError(
+            f"{text!r}: year {year:04d} is before {FIRST_YEAR}",
+            "write the four-digit year, e.g. 2018",
+        )
     try:
-        a = parser.parse(text, default=_DEFAULT_A)
-        b = parser.parse(text, default=_DEFAULT_B)
-    except (ValueError, OverflowError) as error:
-        raise DateError(f"{text!r} is not a date ({error})") from None
-    if (a.hour, a.minute, a.second, a.microsecond) != (0, 0, 0, 0):
-        raise DateError(f"{text!r} has a time of day; give a date")
-    if a.year != b.year:
-        raise DateError(f"{text!r} has no year")
-    if a.month != b.month:
-        if a.day == b.day:
-            raise DateError(f"{text!r} has a day but no month")
-        return PartialDate(a.year)
-    if a.day != b.day:
-        return PartialDate(a.year, a.month)
-    return PartialDate(a.year, a.month, a.day)
+        return PartialDate(year, month, day)
+    except DateError as error:
+        raise DateError(f"{text!r}: {error}", _HINT) from None
+
+
+def _readings(text: str) -> list[PartialDate]:
+    """The dates digits-and-separators text could mean: 01/06/2018 is 2018-06-01 or 2018-01-06."""
+    numbers = _NUMBERS.findall(text)
+    if re.sub(r"[\d\s./-]", "", text) or not 2 <= len(numbers) <= 3:
+        return []
+    years = [i for i, n in enumerate(numbers) if len(n.lstrip("+-")) == 4]
+    if len(years) != 1 or years[0] not in (0, len(numbers) - 1):
+        return []
+    year = int(numbers.pop(years[0]).lstrip("+-"))
+    rest = [int(n.lstrip("+-")) for n in numbers]
+    orders = [(rest[0], None)] if len(rest) == 1 else [(rest[1], rest[0]), (rest[0], rest[1])]
+    found = []
+    for month, day in orders:
+        try:
+            date = PartialDate(year, month, day)
+        except DateError:
+            continue
+        if date not in found and year >= FIRST_YEAR:
+            found.append(date)
+    return found
+
+
+def _refusal_hint(text: str, readings: list[PartialDate]) -> str:
+    quarter = _QUARTER.fullmatch(text)
+    if quarter:
+        year = int(quarter.group(1) or quarter.group(4))
+        number = int(quarter.group(2) or quarter.group(3))
+        first, last = PartialDate(year, 3 * number - 2), PartialDate(year, 3 * number)
+        return (
+            f"a quarter is three months: use --between {first} {last} on the command line, "
+            f"or start: {first} / end: {last} in a registry"
+        )
+    if text.startswith("-") and _ISO.fullmatch(text[1:]):
+        return f"dates have no sign: write {text[1:]}"
+    if readings:
+        shown = " or ".join(f"{d.iso()} ({d.human()})" for d in readings)
+        return f"write it in ISO form: {shown}"
+    import difflib
+
+    for word in re.findall(r"[A-Za-z]+", text):
+        close = difflib.get_close_matches(word.casefold(), list(_MONTHS), n=1, cutoff=0.6)
+        if close and word.casefold() not in _MONTHS:
+            fixed = text.replace(word, MONTH_NAMES[_MONTHS[close[0]] - 1])
+            try:
+                return f"did you mean {fixed!r} ({parse_date(fixed).iso()})?"
+            except DateError:
+                break
+    return _HINT

@@ -306,7 +306,7 @@ class FileReader:
         try:
             return _parse_date(value) if value.__class__ is str else parse_date(value)
         except DateError as error:
-            self.problem(_vpos(mapping, key), str(error), DATE_HINT, label or key)
+            self.problem(_vpos(mapping, key), str(error), error.hint or DATE_HINT, label or key)
             return None
 
     def _date_field(self, mapping, field: Field, label=None):

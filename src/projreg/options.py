@@ -30,7 +30,7 @@ def date_value(text: str) -> PartialDate:
     try:
         return parse_date(text)
     except DateError as error:
-        raise typer.BadParameter(f"{error}; write 2018, 2018-06 or 2018-06-01") from None
+        raise typer.BadParameter(f"{error}; {error.hint}") from None
 
 
 def today_of(day: PartialDate | None) -> dt.date:
