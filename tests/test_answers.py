@@ -101,3 +101,103 @@ def test_check_locates_a_date_that_could_be_misread(write, run, start, hint):
     result = run("check", "--strict", str(path))
     assert result.exit_code == 1
     assert f"{path}:4:12: error: A-1: start:" in result.stderr
+
+
+# --- 6. check reports everything in one run, and agrees with the other commands ----------
+
+FOUR_MISTAKES = """
+projects:
+  - id: A-1
+    title: First
+    start: 2018-06
+    end: 2018-05
+  - id: A-2
+    title: Second
+    countries: [Gorgia]
+  - id: A-3
+    title: Third
+    start: 2018-13
+  - id: A-1
+    title: Fourth
+    start: 2018
+    end: 2019
+    activity_status: ongoing
+"""
+
+
+def test_check_reports_four_mistakes_and_the_warnings_in_one_run(write, run):
+    path = write(FOUR_MISTAKES)
+    problems = check(path)
+    assert [(p.line, p.severity, p.field) for p in problems] == [
+        (5, "error", "end"),
+        (8, "error", "countries"),
+        (11, "error", "start"),
+        (12, "error", "id"),
+        (16, "warning", "activity_status"),
+    ]
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.count(": error: ") == 4
+    assert result.stderr.count(": warning: ") == 1
+
+
+@pytest.mark.parametrize(
+    "ids", [("ENIGMMA-2", "enigmma 2"), ("ENIGMMA-2", "ENIGMMA_2"), ("enigmma 2", "ENIGMMA_2")]
+)
+def test_ids_equal_to_show_are_duplicates_in_one_file(write, run, ids):
+    path = write(f"projects:\n  - id: {ids[0]}\n    title: One\n  - id: {ids[1]}\n    title: Two\n")
+    expected = (
+        f"{path}:4:5: error: {ids[1]}: id: id {ids[1]!r} is the same as {ids[0]!r} to `show`, "
+        f"first defined at {path}:2"
+    )
+    for args in (("check", str(path)), ("--registry", str(path), "list")):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert expected in result.stderr
+
+
+def test_ids_equal_to_show_are_duplicates_across_files(tmp_path, run):
+    (tmp_path / "a.yaml").write_text("projects:\n  - id: ENIGMMA-2\n    title: One\n")
+    (tmp_path / "b.yaml").write_text("projects:\n  - id: ENIGMMA_2\n    title: Two\n")
+    (tmp_path / "c.yaml").write_text("projects:\n  - id: enigmma 2\n    title: Three\n")
+    for args in (("check", str(tmp_path)), ("--registry", str(tmp_path), "list")):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert f"{tmp_path}/b.yaml:2:5: error: ENIGMMA_2: id: id 'ENIGMMA_2'" in result.stderr
+        assert f"{tmp_path}/c.yaml:2:5: error: enigmma 2: id: id 'enigmma 2'" in result.stderr
+        assert f"first defined at {tmp_path}/a.yaml:2" in result.stderr
+
+
+def test_a_large_plain_registry_passes_check_as_it_passes_list(write, run, monkeypatch):
+    from projreg import yamlsafe
+
+    # The node limit, made small so that a small plain file is "large" to it.
+    monkeypatch.setattr(yamlsafe, "MAX_EXPANDED_NODES", 500)
+    projects = "".join(f"  - id: P-{i}\n    title: Project {i}\n" for i in range(300))
+    path = write("projects:\n" + projects)
+    assert check(path) == []
+    assert run("--registry", str(path), "list").exit_code == 0
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    bomb += "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nprojects: []\n"
+    problems = check(write(bomb, "bomb.yaml"))
+    assert "aliases expand this document" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "location"),
+    [
+        (
+            "projects:\n  - id: A-1\n    title: Fir\u2028st\n",
+            "line separator U+2028 in the text",
+            "3:15",
+        ),
+        ("%YAML 2.0\n---\nprojects:\n  - id: A-1\n    title: First\n", "incompatible", "1:1"),
+    ],
+)
+def test_check_and_list_agree_on_what_yaml_readers_disagree_on(write, run, text, message, location):
+    path = write(text)
+    for args in (("check", str(path)), ("--registry", str(path), "list")):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert f"{path}:{location}: error: " in result.stderr
+        assert message in result.stderr

@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 from itertools import repeat
+from typing import NamedTuple
 
 from . import geo, schema
 from .dates import DateError, PartialDate, parse_date
@@ -38,6 +39,13 @@ _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 # is parsed once (errors are not cached, so each bad value is still reported where it is).
 _parse_date = lru_cache(maxsize=8192)(parse_date)
 _country_code = lru_cache(maxsize=4096)(geo.country_code)
+
+
+class Rejected(NamedTuple):
+    """A project left out for its errors: its id still has to be unique."""
+
+    id: str
+    origin: Origin
 
 
 class NeedsPositions(Exception):
@@ -76,6 +84,7 @@ class FileReader:
         self.projects: list[Project] = []
         self.organisations: list[Organisation] = []
         self.notes: list[str] = []
+        self.rejected: list[Rejected] = []  # projects left out for errors, by id and place
         self.project_id: str | None = None
 
     def problem(self, position, message, hint="", field=None, severity="error") -> None:
@@ -281,9 +290,11 @@ class FileReader:
                     f"check the order of {first} and {last}",
                     last,
                 )
-        if self._errors_since(count) or project_id is None or title is None:
-            return None
         origin = Origin(self.file, *(_pos(item) or (0, 0)), _field_positions(item))
+        if self._errors_since(count) or project_id is None or title is None:
+            if project_id is not None:
+                self.rejected.append(Rejected(project_id, origin))
+            return None
         return Project(project_id, title, origin=origin, **fields)
 
     def _errors_since(self, count: int) -> bool:
@@ -574,6 +585,8 @@ def _quote(value) -> str:
 def _yaml_hint(message: str) -> str:
     if "could not find expected ':'" in message or "mapping values are not allowed" in message:
         return "quote text that contains ': ', or check the indentation"
+    if "incompatible YAML document" in message:
+        return "registries are YAML 1.x: write %YAML 1.2, or remove the %YAML line"
     if "could not determine a constructor" in message:
         return "remove the !tag: registries hold plain data only"
     return "check the indentation and quoting on this line and the one before"

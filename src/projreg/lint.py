@@ -22,7 +22,11 @@ def check(paths=None, today: dt.date | None = None) -> list[Problem]:
         # Warnings point at lines: read with positions, not from the cache.
         registry = load_registry(paths, use_cache=False, fast=False)
     except RegistryError as error:
-        return sorted(error.problems, key=_order)
+        # Every error, and the warnings about every project that did load, in one run.
+        found = list(error.problems)
+        if error.registry is not None:
+            found += warnings(error.registry, today)
+        return sorted(found, key=_order)
     return sorted([*registry.warnings, *warnings(registry, today)], key=_order)
 
 

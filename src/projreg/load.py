@@ -66,6 +66,8 @@ class FileContents(NamedTuple):
     organisations: list[Organisation]
     notes: list[str]
     warnings: tuple = ()  # Problems of severity "warning": suspicious, but not errors
+    # Ids of projects left out for errors: their ids still count for uniqueness.
+    rejected: tuple = ()
 
 
 _NOTHING = FileContents([], [], [])
@@ -86,25 +88,35 @@ def load_registry(path=None, use_cache: bool = True, fast: bool = True) -> Regis
     problems: list[Problem] = []
     with collector_paused():
         read = {file: _read_file(file, problems, use_cache, fast) for file in files}
-        duplicates = _duplicate_ids([p for contents, _ in read.values() for p in contents.projects])
+        duplicates = _duplicate_ids(_all_ids(read))
         if duplicates and any(not p.origin.line for pair in duplicates for p in pair):
             # Projects from the fast parser or the cache carry no line: read the files
             # concerned again, with positions, so that the message can point at both.
             again = {p.origin.file for pair in duplicates for p in pair}
             for file in again:
                 read[file] = _read_file(file, [], use_cache=False, fast=False)
-            duplicates = _duplicate_ids(
-                [p for contents, _ in read.values() for p in contents.projects]
-            )
+            duplicates = _duplicate_ids(_all_ids(read))
     problems += [_duplicate_problem(first, second) for first, second in duplicates]
     if any(p.severity == "error" for p in problems):
-        raise RegistryError(problems)
+        raise RegistryError(problems, _registry(files, read, problems))
     # Cached only now, after the registry-wide checks: a cache entry is a file without problems.
     from . import cache
 
     for contents, entry in read.values():
         if entry:
             cache.store(entry, contents)
+    return _registry(files, read, problems)
+
+
+def _all_ids(read: dict) -> list:
+    """Every project of every file in file order, those left out for errors included."""
+    everything = []
+    for contents, _ in read.values():
+        everything += sorted([*contents.projects, *contents.rejected], key=lambda p: p.origin.line)
+    return everything
+
+
+def _registry(files, read: dict, problems: list[Problem]) -> Registry:
     parts = [contents for contents, _ in read.values()]
     return Registry(
         tuple(p for part in parts for p in part.projects),
@@ -157,7 +169,7 @@ def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
             problems.extend(cached[3])
             return FileContents(*cached), None
     text = _decode(file, raw, problems)
-    if text is None:
+    if text is None or _has_line_separator(file, text, problems):
         return _NOTHING, None
     from .decode import FileReader
 
@@ -171,7 +183,9 @@ def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
         reader = FileReader(file, problems)
         reader.read_data(reader.parse(text))
     own = tuple(problems[start:])
-    contents = FileContents(reader.projects, reader.organisations, reader.notes, own)
+    contents = FileContents(
+        reader.projects, reader.organisations, reader.notes, own, tuple(reader.rejected)
+    )
     # A file with warnings only is cached with them: real imports often have some.
     return contents, key if all(p.severity == "warning" for p in own) else None
 
@@ -260,6 +274,32 @@ def _decode(file: str, raw: bytes, problems: list[Problem]) -> str | None:
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         problems.append(Problem(file, line, column, "not valid UTF-8", "save the file as UTF-8"))
         return None
+
+
+_SEPARATORS = ("\u2028", "\u2029", "\x85")
+
+
+def _has_line_separator(file: str, text: str, problems: list[Problem]) -> bool:
+    """A raw U+2028, U+2029 or U+0085 is a line break to YAML 1.1 and text to YAML 1.2:
+    the two parsers would read the file differently, so neither reads it."""
+    if text.isascii() or not any(s in text for s in _SEPARATORS):
+        return False
+    start = min(i for i in (text.find(s) for s in _SEPARATORS) if i >= 0)
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    name = {"\u2028": "line separator U+2028", "\u2029": "paragraph separator U+2029"}.get(
+        text[start], "next-line character U+0085"
+    )
+    problems.append(
+        Problem(
+            file,
+            line,
+            column,
+            f"{name} in the text: YAML readers disagree on whether it ends a line",
+            f"remove it, or write it as \\u{ord(text[start]):04x} in a double-quoted string",
+        )
+    )
+    return True
 
 
 def _duplicate_ids(projects: list[Project]) -> list[tuple[Project, Project]]:

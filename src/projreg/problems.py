@@ -82,8 +82,10 @@ def source_line(file: str, line: int) -> str | None:
 class RegistryError(ProjregError):
     """The registry could not be read or is not valid; .problems says why, all of it."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], registry=None):
         self.problems = problems
+        # What did load (the valid projects), so that `check` can still lint it.
+        self.registry = registry
         super().__init__("\n".join(p.headline() for p in self.errors))
 
     @property

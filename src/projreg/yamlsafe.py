@@ -171,6 +171,8 @@ def _may_nest_deeply(text: str) -> bool:
 
 
 def _needs_care(text: str) -> bool:
+    if text.startswith("%") or "\n%" in text:  # a directive (%YAML 2.0): load() checks them
+        return True
     if _may_nest_deeply(text):
         return True
     if ("!" in text or "&" in text or "*" in text) and _TAG_OR_ALIAS.search(text):
@@ -210,8 +212,11 @@ class Refused(yaml.YAMLError):
 
 
 # Aliases let a small file describe a huge structure ("billion laughs"). We measure
-# the structure the aliases describe before building anything, and refuse past these.
+# the structure the aliases describe before building anything, and refuse one that
+# is past MAX_EXPANDED_NODES *and* more than MAX_AMPLIFICATION times the document's
+# own nodes: the limit is on what aliases add, so a large plain registry passes.
 MAX_EXPANDED_NODES = 5_000_000
+MAX_AMPLIFICATION = 10
 MAX_DEPTH = 64
 # Aliases may make the document at most this many characters (of keys and scalar values)
 # larger than the file: one long anchored text used a thousand times is a bomb too.
@@ -249,7 +254,7 @@ def _check_expansion(root, size: int | None = None) -> None:
                     "this looks like an alias bomb; write the data out instead of repeating "
                     "a long text through aliases",
                 )
-            if sizes[key] > MAX_EXPANDED_NODES:
+            if sizes[key] > MAX_EXPANDED_NODES and sizes[key] > MAX_AMPLIFICATION * len(sizes):
                 raise Refused(
                     f"aliases expand this document to more than {MAX_EXPANDED_NODES:,} values",
                     _position(node),
