@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from projreg.dates import DateError, PartialDate, parse_date
@@ -201,3 +203,171 @@ def test_check_and_list_agree_on_what_yaml_readers_disagree_on(write, run, text,
         assert result.exit_code == 1, args
         assert f"{path}:{location}: error: " in result.stderr
         assert message in result.stderr
+
+
+# --- 2. invisible characters: warned, refused in ids, visible, ignored by matching -------
+
+LOOK_ALIKES = {
+    "soft hyphen": "Europ\u00adean Union",
+    "tag character": "European Union\U000e0041",
+    "Hangul filler": "European\u3164Union",
+    "Hangul choseong filler": "\u115fEuropean Union",
+    "Mongolian vowel separator": "European\u180e Union",
+    "variation selector": "European Union\ufe0f",
+    "zero-width space": "Euro\u200bpean Union",
+}
+
+
+def look_alike_registry(write, name):
+    return write(
+        f"""
+        projects:
+          - id: A-1
+            title: First
+            donors: [European Union]
+          - id: A-2
+            title: Second
+            donors: ["{name.encode("unicode_escape").decode()}"]
+        """
+    )
+
+
+@pytest.mark.parametrize("name", list(LOOK_ALIKES.values()), ids=list(LOOK_ALIKES))
+def test_check_warns_on_look_alike_names(write, name):
+    problems = check(look_alike_registry(write, name))
+    invisible = [p for p in problems if "invisible characters (" in p.message]
+    assert [(p.severity, p.project, p.field, p.line) for p in invisible] == [
+        ("warning", "A-2", "donors", 7)
+    ]
+
+
+@pytest.mark.parametrize("name", list(LOOK_ALIKES.values()), ids=list(LOOK_ALIKES))
+def test_donor_matching_ignores_invisible_characters(write, run, name):
+    path = look_alike_registry(write, name)
+    result = run("--registry", str(path), "list", "--donor", "European Union", "-f", "json")
+    assert [p["id"] for p in json.loads(result.stdout)] == ["A-1", "A-2"]
+
+
+@pytest.mark.parametrize("name", list(LOOK_ALIKES.values()), ids=list(LOOK_ALIKES))
+def test_report_by_donor_shows_look_alikes_apart(write, run, name):
+    path = look_alike_registry(write, name)
+    for terminal in (Terminal(stdout_tty=True, width=120), Terminal()):
+        result = run("--registry", str(path), "report", "--by", "donor", terminal=terminal)
+        lines = [line for line in result.stdout.splitlines() if "Union" in line]
+        assert len(lines) == 2
+        assert "\\" in lines[0] + lines[1]  # the invisible character, escaped
+
+
+def test_title_with_invisible_characters_is_warned(write):
+    path = write('projects:\n  - id: A-1\n    title: "Europ\\u00adean project"\n')
+    problems = check(path)
+    assert [(p.severity, p.field, p.line, p.column) for p in problems] == [
+        ("warning", "title", 3, 12)
+    ]
+
+
+@pytest.mark.parametrize("project_id", ["A\\u00ad1", "A\\n1", "A-1\\U000e0041", "A\\u200b1"])
+def test_ids_with_invisible_characters_or_newlines_are_errors(write, run, project_id):
+    path = write(f'projects:\n  - id: "{project_id}"\n    title: First\n')
+    problems = check(path)
+    assert [(p.severity, p.field, p.line, p.column) for p in problems] == [("error", "id", 2, 9)]
+    result = run("--registry", str(path), "list")
+    assert result.exit_code == 1
+
+
+def test_a_newline_in_a_title_does_not_forge_table_rows(write, run):
+    path = write(
+        'projects:\n  - id: A-1\n    title: "Real\\nB-2         Forged"\n    start: 2018\n'
+    )
+    for terminal in (Terminal(stdout_tty=True, width=120), Terminal()):
+        result = run("--registry", str(path), "list", terminal=terminal)
+        body = [line for line in result.stdout.splitlines() if "Real" in line or "Forged" in line]
+        assert len(body) == 1
+        assert "Real B-2 Forged" in body[0]
+
+
+@pytest.mark.parametrize(
+    "character", ["\u00ad", "\U000e0041", "\u3164", "\u115f", "\u180e", "\ufe0f", "\u200b"]
+)
+def test_terminal_output_escapes_invisible_characters(character):
+    from projreg.text import visible
+
+    assert character not in visible(f"a{character}b")
+
+
+# --- 4. matching: one rule for --donor, --agency and --search ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--donor", "German"), ["RESTART"]),
+        (("--donor", "germany"), ["RESTART"]),
+        (("--donor", "Federal Republic"), ["RESTART"]),
+        (("--agency", "ICMP"), ["EAP-IBM-CABUIPRO", "ENIGMMA-2", "MIBMA", "MOBILAZE", "RESTART"]),
+        (
+            ("--agency", "international centre for migration"),
+            ["EAP-IBM-CABUIPRO", "ENIGMMA-2", "MIBMA", "MOBILAZE", "RESTART"],
+        ),
+        (("--agency", "SMSA"), ["RESTART"]),  # State Migration Service of Azerbaijan
+        (("--agency", "fróntex"), ["EAP-IBM-CABUIPRO"]),
+        (("--search", "immigr"), ["EAP-IBM-CABUIPRO"]),
+        (("--search", "igration"), []),  # the middle of a word is not a match
+    ],
+)
+def test_one_matching_rule(run, args, expected):
+    result = run("list", *args, "-f", "json")
+    assert result.exit_code == 0
+    assert [p["id"] for p in json.loads(result.stdout)] == expected
+
+
+def test_acronyms_come_from_names_and_aliases(write, run):
+    path = write(
+        """
+        projects:
+          - id: A-1
+            title: First
+            implementers: [International Centre for Migration Policy Development]
+        """
+    )
+    result = run("--registry", str(path), "list", "--agency", "ICMPD", "-f", "json")
+    assert [p["id"] for p in json.loads(result.stdout)] == ["A-1"]
+
+
+def test_search_matches_word_beginnings_not_middles(run):
+    starts = json.loads(run("list", "--search", "migr", "-f", "json").stdout)
+    assert starts  # migration, migrants...
+    middle = run("list", "--search", "igrat", "-f", "json")
+    assert json.loads(middle.stdout) == []
+
+
+@pytest.mark.parametrize("option", ["--donor", "--agency", "--search"])
+@pytest.mark.parametrize("value", ["", "  ", "-"])
+def test_an_empty_value_is_a_usage_error(run, option, value):
+    result = run("list", option, value)
+    assert result.exit_code == 2
+    assert "give a name or a word" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--donor", "Gremany"),
+            "no donor matches 'Gremany'; closest: Federal Republic of Germany",
+        ),
+        (("--agency", "UNPD"), "no agency matches 'UNPD'; closest: UNDP"),
+        (("--donor", "zzzz"), "no donor matches 'zzzz'"),
+    ],
+)
+@pytest.mark.parametrize("command", ["list", "report --by donor", "stats", "timeline"])
+def test_an_unknown_organisation_is_said_with_the_closest_names(run, args, message, command):
+    result = run(*command.split(), *args)
+    assert result.exit_code == 0
+    assert message in result.stderr
+
+
+def test_a_known_organisation_with_no_match_here_says_nothing(run):
+    result = run("list", "--donor", "Germany", "--country", "Georgia")
+    assert result.exit_code == 0
+    assert result.stderr == ""

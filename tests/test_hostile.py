@@ -127,9 +127,9 @@ def test_warnings_pass_unless_strict(run, write):
     assert messages == [
         f"{path}:7:22: warning: OLD: activity_status: status says ongoing but the project ended in December 2019",
         f"{path}:8:26: warning: OLD: countries: Georgia is listed twice",
-        f"{path}:9:20: warning: OLD: implementers: 'Icmpd' and 'ICMPD' (organisations) differ only in case or spacing",
+        f"{path}:9:20: warning: OLD: implementers: 'Icmpd' and 'ICMPD' (organisations) differ only in case, spacing or invisible characters",
         f"{path}:11:12: warning: NEW: title: same title as OLD ({path}:4)",
-        f"{path}:12:30: warning: NEW: donors: 'european union' and 'European Union' ({path}:12) differ only in case or spacing",
+        f"{path}:12:30: warning: NEW: donors: 'european union' and 'European Union' ({path}:12) differ only in case, spacing or invisible characters",
     ]
     assert run("check", str(path), "--strict", "--today", "2020-06-01").exit_code == 1
     # Warnings do not stop the other commands.

@@ -21,7 +21,7 @@ from .dates import DateError, PartialDate, parse_date
 from .model import Organisation, Origin, Project
 from .problems import DATE_HINT, Problem
 from .schema import Field
-from .text import visible
+from .text import invisible_characters, visible
 
 TOP_FIELDS = tuple(f.name for f in schema.TOP)
 _NOUNS = {
@@ -272,6 +272,16 @@ class FileReader:
         self._check_fields(item, schema.NAMES)
         count = len(self.problems)
         project_id = self._text(item, "id", required=True)
+        if project_id is not None:
+            hidden = invisible_characters(project_id)
+            if hidden or any(c in project_id for c in "\n\t\r"):
+                shown = ", ".join(hidden) if hidden else "a line break or tab"
+                self.problem(
+                    _vpos(item, "id"),
+                    f"the id contains invisible or control characters ({shown})",
+                    "ids are typed on command lines: use visible letters, digits and punctuation",
+                    "id",
+                )
         title = self._text(item, "title", required=True)
         fields = {"start": self._date(item, "start"), "end": self._date(item, "end")}
         # Only the fields the project has are read: most are absent, and this runs

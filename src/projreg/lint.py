@@ -13,6 +13,7 @@ import re
 from .load import load_registry
 from .model import Project, Registry
 from .problems import Problem, RegistryError
+from .text import fold, invisible_characters
 
 
 def check(paths=None, today: dt.date | None = None) -> list[Problem]:
@@ -46,14 +47,42 @@ def warnings(registry: Registry, today: dt.date) -> list[Problem]:
                     "set activity_status to completed, or correct the end",
                 )
             )
+    found += _invisible(registry.projects)
     found += _same_titles(registry.projects)
     found += _organisation_spellings(registry)
     return found
 
 
-def _warning(project: Project, field: str, message: str, hint: str) -> Problem:
-    line, column = project.origin.of(field)
+def _warning(project: Project, field: str, message: str, hint: str, place=None) -> Problem:
+    line, column = project.origin.of(place or field)
     return Problem(project.origin.file, line, column, message, hint, project.id, field, "warning")
+
+
+_PEOPLE = ("donors", "implementers", "programme_partners", "extending", "accountable")
+
+
+def _invisible(projects) -> list[Problem]:
+    """Titles and names with characters that show as nothing: they look like another name."""
+    found = []
+    for project in projects:
+        texts = [("title", "title", project.title), ("acronym", "acronym", project.acronym)]
+        for field in _PEOPLE:
+            for index, participant in enumerate(getattr(project, field)):
+                texts.append((field, f"{field}[{index}]", participant.name))
+        for field, place, text in texts:
+            hidden = invisible_characters(text or "")
+            if hidden:
+                found.append(
+                    _warning(
+                        project,
+                        field,
+                        f"{text!r} contains invisible characters ({', '.join(hidden)}): "
+                        "it looks like a name it is not",
+                        "delete them (they show as nothing, so retype the text around them)",
+                        place,
+                    )
+                )
+    return found
 
 
 def _same_titles(projects) -> list[Problem]:
@@ -77,14 +106,14 @@ def _same_titles(projects) -> list[Problem]:
 
 
 def _organisation_spellings(registry: Registry) -> list[Problem]:
-    """Names that differ only in case or spacing: 'ICMPD' and 'Icmpd', 'UN DP' and 'UNDP'."""
+    """Names that differ only in case, spacing or invisible characters: 'ICMPD' and 'Icmpd'."""
     first: dict[str, tuple[str, str]] = {}  # squashed name -> (spelling, where)
     for org in registry.organisations:
         for name in (org.name, *org.aliases):
             first.setdefault(_squash(name), (name, "organisations"))
     found = []
     for project in registry.projects:
-        for field in ("donors", "implementers", "programme_partners", "extending", "accountable"):
+        for field in _PEOPLE:
             for index, participant in enumerate(getattr(project, field)):
                 if not participant.name:
                     continue
@@ -99,7 +128,7 @@ def _organisation_spellings(registry: Registry) -> list[Problem]:
                             project.origin.file,
                             line,
                             column,
-                            f"{participant.name!r} and {spelling!r} ({where}) differ only in case or spacing",
+                            f"{participant.name!r} and {spelling!r} ({where}) differ only in case, spacing or invisible characters",
                             "write the name the same way everywhere",
                             project.id,
                             field,
@@ -110,4 +139,4 @@ def _organisation_spellings(registry: Registry) -> list[Problem]:
 
 
 def _squash(name: str) -> str:
-    return re.sub(r"\s+", "", name.casefold())
+    return re.sub(r"\s+", "", fold(name))

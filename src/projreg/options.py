@@ -234,14 +234,14 @@ def _adding(parameters: list[inspect.Parameter], build, into: str):
 FILTER_OPTIONS = [
     _option("country", Annotated[list[str] | None, typer.Option("--country", "-c", metavar="COUNTRY", help="Country name or ISO code; also matches projects in a region containing it.", autocompletion=complete_countries)]),
     _option("region", Annotated[list[str] | None, typer.Option("--region", "-r", metavar="REGION", help="Region, e.g. 'Eastern Partnership', or an IATI (OECD DAC) region by code or name, e.g. 289; matches its member countries too.", autocompletion=complete_regions)]),
-    _option("donor", Annotated[list[str] | None, typer.Option("--donor", "-d", metavar="DONOR", help="Donor name or part of it; 'European Union' also finds the EU's institutions.", autocompletion=complete_donors)]),
-    _option("agency", Annotated[list[str] | None, typer.Option("--agency", "-a", metavar="AGENCY", help="Implementing organisation.", autocompletion=complete_agencies)]),
+    _option("donor", Annotated[list[str] | None, typer.Option("--donor", "-d", metavar="DONOR", help="Donor: the beginnings of words of its name (German, European Union), its acronym or an alias; case and accents ignored. 'European Union' also finds the EU's institutions.", autocompletion=complete_donors)]),
+    _option("agency", Annotated[list[str] | None, typer.Option("--agency", "-a", metavar="AGENCY", help="Implementing organisation, matched as --donor is (ICMPD, migration policy).", autocompletion=complete_agencies)]),
     _option("active_on", Annotated[PartialDate | None, typer.Option("--active-on", parser=date_value, metavar="DATE", help="Running on that day (or at any time in that month or year).")]),
     _option("between", Annotated[tuple[str, str] | None, typer.Option("--between", metavar="FROM TO", help="Running at any time from FROM to TO.")]),
     _option("started_in", Annotated[PartialDate | None, typer.Option("--started-in", parser=date_value, metavar="PERIOD", help="Started within that year, month or day; an unknown start is listed apart.")]),
     _option("ended_in", Annotated[PartialDate | None, typer.Option("--ended-in", parser=date_value, metavar="PERIOD", help="Ended within that year, month or day; an unknown end is listed apart.")]),
     _option("status", Annotated[list[str] | None, typer.Option("--status", "-s", metavar="STATUS", help=f"{', '.join(STATUSES)}; as of --today.", autocompletion=complete_statuses)]),
-    _option("search", Annotated[list[str] | None, typer.Option("--search", "-q", metavar="TEXT", help="Text in the id, titles, objectives or descriptions.")]),
+    _option("search", Annotated[list[str] | None, typer.Option("--search", "-q", metavar="TEXT", help="Words, or beginnings of words (migr), in the id, titles, objectives, descriptions or notes.")]),
     _option("direct", Annotated[bool, typer.Option("--direct", help="With --country or --region: only projects that name it.")], False),
     _option("today", Annotated[PartialDate | None, typer.Option("--today", parser=date_value, metavar="DATE", help="Take this day as today, for reproducible status. Default: the real today.")]),
 ]  # fmt: skip

@@ -1,6 +1,9 @@
 """Filters as plain data, and the one place where matching rules live.
 
-Values of one filter OR together, different filters AND. A country filter
+Values of one filter OR together, different filters AND. --donor, --agency and
+--search follow the one rule of match.py (case, accents and invisible characters
+ignored; word beginnings, whole names, acronyms, aliases); a donor or implementer
+that matches no organisation of the registry is said in Selection.notes. A country filter
 also matches a project that covers a region containing that country, and
 says so ("via Eastern Partnership"). Date filters never guess: a project whose
 dates cannot answer the question is set aside as undetermined, not dropped
@@ -10,13 +13,13 @@ silently and not counted as a match.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from . import geo
 from .dates import PartialDate
 from .errors import UsageError
+from .match import Needle, words
 from .model import Project, Registry
 
 SORT_KEYS = ("id", "start", "end", "title")
@@ -55,6 +58,7 @@ class Selection:
     matches: tuple[Match, ...]
     undetermined: tuple[Project, ...]  # dates unknown, so the date filters could not decide
     total: int | None = None  # matches before the limit (None: all are in matches)
+    notes: tuple[str, ...] = ()  # said on stderr: "no donor matches 'X'; closest: ..."
 
     @property
     def count(self) -> int:
@@ -66,18 +70,47 @@ class Selection:
         return [m.project for m in self.matches]
 
 
-def _words(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def _contains_word(needle: str, haystack: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", _words(haystack)) is not None
-
-
-def _organisation_matches(names_of, needle: str, participant) -> bool:
+def _organisation_matches(names_of, needle: Needle, participant) -> bool:
     names = names_of(participant.name) if participant.name else []
-    texts = [*names, participant.ref, participant.department, participant.instrument]
-    return any(_contains_word(needle, t) for t in texts if t)
+    if any(needle.names(name) for name in names):
+        return True
+    texts = (participant.ref, participant.department, participant.instrument)
+    return any(needle.in_text(t) for t in texts if t)
+
+
+def _needles(option: str, values) -> list[Needle]:
+    needles = [Needle(v) for v in values]
+    for needle in needles:
+        if not needle:
+            raise FilterError(f"{option} {needle.value!r}: give a name or a word to look for")
+    return needles
+
+
+def _unmatched(registry: Registry, names_of, needles, field: str, what: str) -> list[str]:
+    """'no donor matches ...' for each value that matches no organisation in the registry."""
+    people = {p for project in registry.projects for p in getattr(project, field)}
+    names = {n for p in people if p.name for n in names_of(p.name)}
+    notes = []
+    for needle in needles:
+        if any(_organisation_matches(names_of, needle, p) for p in people):
+            continue
+        import difflib
+
+        from .text import fold
+
+        # A name is close when it, or a run of its words as long as the value, is close.
+        size = len(needle.words)
+        candidates: dict[str, str] = {}
+        for name in sorted(names):
+            parts = words(name)
+            for i in range(len(parts)):
+                candidates.setdefault(" ".join(parts[i : i + size]), name)
+            candidates.setdefault(fold(name), name)
+        close = difflib.get_close_matches(" ".join(needle.words), list(candidates), 6, 0.6)
+        shown = list(dict.fromkeys(candidates[c] for c in close))[:3]
+        closest = f"; closest: {', '.join(shown)}" if shown else ""
+        notes.append(f"no {what} matches {needle.value!r}{closest}")
+    return notes
 
 
 def organisation_matches(names_of, needles, participant) -> bool:
@@ -85,14 +118,14 @@ def organisation_matches(names_of, needles, participant) -> bool:
     return any(_organisation_matches(names_of, needle, participant) for needle in needles)
 
 
-def needles(texts) -> list[str]:
-    """Filter values as the matchers compare them."""
-    return [_words(t) for t in texts]
+def needles(texts, option: str = "--search") -> list[Needle]:
+    """Filter values as the matchers compare them (match.py's one rule)."""
+    return _needles(option, texts)
 
 
 def text_matches(needles, text: str) -> bool:
-    """Does a project's searchable_text contain any of needles?"""
-    return any(needle in text for needle in needles)
+    """Do a project's searchable_text words begin with any of needles (match.py)?"""
+    return any(needle.in_text(text) for needle in needles)
 
 
 def place_match(project: Project, codes: list[str], regions: list[geo.Region]):
@@ -118,7 +151,7 @@ def searchable_text(project: Project) -> str:
     parts += [project.programme, *project.notes]
     for component in project.components:
         parts += [component.title, component.description]
-    return _words(" ".join(p for p in parts if p))
+    return " ".join(p for p in parts if p)
 
 
 def checked(filters: Filters, sort: str, country_code=geo.country_code):
@@ -147,11 +180,13 @@ def select(
     """The projects of registry that pass filters, sorted (reverse: the other way round,
     projects without the date sorted by still last), at most limit of them."""
     codes, regions = checked(filters, sort)
-    donors = needles(filters.donors)
-    agencies = needles(filters.agencies)
+    donors = needles(filters.donors, "--donor")
+    agencies = needles(filters.agencies, "--agency")
     searches = needles(filters.search)
     # The same few organisations recur in every project: look each name up once.
     names_of = cache(registry.names_of)
+    notes = _unmatched(registry, names_of, donors, "donors", "donor")
+    notes += _unmatched(registry, names_of, agencies, "implementers", "agency")
 
     matches, undetermined = [], []
     for project in registry.projects:
@@ -199,7 +234,7 @@ def select(
     total = len(matches)
     if limit is not None:
         matches = matches[:limit]
-    return Selection(tuple(matches), tuple(undetermined), total)
+    return Selection(tuple(matches), tuple(undetermined), total, tuple(notes))
 
 
 def _within(date: PartialDate | None, period: PartialDate) -> bool | None:

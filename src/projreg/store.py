@@ -391,10 +391,11 @@ class Store:
         self, filters: query.Filters = query.Filters(), sort: str = "id", limit=None, reverse=False
     ):
         """What query.select(registry, filters, sort, limit, reverse) gives, answered in SQL;
-        None for the filters it does not answer (--started-in, --ended-in: then the
-        registry answers)."""
+        None for the filters it does not answer (--started-in, --ended-in, --donor,
+        --agency: then the registry answers)."""
         codes, regions = query.checked(filters, sort, self._country_code)
-        if filters.started_in or filters.ended_in:
+        if filters.started_in or filters.ended_in or filters.donors or filters.agencies:
+            # (--donor/--agency: the registry also says which values match no organisation)
             return None
         where, params = [], {"today": filters.today.isoformat()}
 

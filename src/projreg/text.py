@@ -5,6 +5,7 @@ invisible characters are shown as visible escapes wherever it is printed.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0/C1 controls, bidi controls and marks, zero-width and invisible formatting characters,
 # line/paragraph separators, the BOM, interlinear annotations, soft hyphen, Hangul fillers,
@@ -40,3 +41,17 @@ def flat(text: str) -> str:
 def invisible_characters(text: str) -> list[str]:
     """The invisible or control characters in text (newlines and tabs excepted), escaped."""
     return [_escape(m) for m in UNSAFE.finditer(text) if m.group() not in "\t\n"]
+
+
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def fold(text: str) -> str:
+    """Text as matching compares it: invisible characters removed, compatibility forms and
+    accents folded (NFKD without combining marks), case folded. 'Europ\u00adean' -> 'european'."""
+    if not text.isascii():
+        # Hangul fillers show as blank space, the others as nothing at all.
+        text = UNSAFE.sub(lambda m: " " if m.group() in _BLANKS else "", text)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.casefold()

@@ -83,6 +83,8 @@ def print_selection(
     emit_rows(out, rows, names, title=title if out.format == "table" else None, document=document)
     if len(selection.matches) < count:
         out.remark(f"Showing {len(selection.matches)} of {count} projects (--limit).")
+    for note in selection.notes:
+        out.note(note)
     if selection.undetermined:
         ids = ", ".join(p.id for p in selection.undetermined)
         out.remark((unknown_line or "Not shown, dates unknown: {ids}").format(ids=ids))

@@ -68,6 +68,8 @@ def report(
     rows = group_by(by, selection.projects, filters.today)
     rows = [{name: row[name] for name in names} for row in rows]
     emit_rows(out, rows, names, labels={"group": by.capitalize()}, empty="No projects to group.")
+    for note in selection.notes:
+        out.note(note)
     if selection.undetermined:
         out.remark(f"Not counted, dates unknown: {', '.join(p.id for p in selection.undetermined)}")
 
@@ -146,6 +148,8 @@ def timeline(
     out = output.output()
     registry = source.load()
     selection = select(registry, filters, sort=sort)
+    for note in selection.notes:
+        out.note(note)
     if path is not None:
         from ..chart import html_page, timeline_svg
 
@@ -184,6 +188,8 @@ def stats(filters: Filters, output: OutputChoice, source: Source) -> None:
     out = output.output()
     registry = source.load()
     selection = select(registry, filters)
+    for note in selection.notes:
+        out.note(note)
     summary = make_stats(selection.projects, filters.today)
     sources = ["bundled" if src == str(BUNDLED) else src for src in registry.sources]
     emit_summary(out, {"registry": ", ".join(sources), **summary})
