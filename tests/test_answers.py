@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from projreg import geo
 from projreg.dates import DateError, PartialDate, parse_date
 from projreg.lint import check
+from projreg.model import Project, Registry
+from projreg.query import Filters, select
+from projreg.reports import group_by
 from projreg.terminal import Terminal
 
 ONE = """
@@ -371,3 +378,71 @@ def test_a_known_organisation_with_no_match_here_says_nothing(run):
     result = run("list", "--donor", "Germany", "--country", "Georgia")
     assert result.exit_code == 0
     assert result.stderr == ""
+
+
+# --- 3. a report row counts exactly what the matching list returns --------------------------
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def assert_rows_agree_with_list(registry):
+    for by, filter_name in (("country", "countries"), ("region", "regions")):
+        for row in group_by(by, registry.projects, TODAY):
+            if row["group"].startswith("("):
+                continue
+            listed = select(registry, Filters(**{filter_name: (row["group"],)}, today=TODAY))
+            assert sorted(row["ids"]) == sorted(p.id for p in listed.projects), (by, row)
+            direct = [m for m in listed.matches if not m.via]
+            via_field = "via_region" if by == "country" else "via_country"
+            assert (row["direct"], row[via_field]) == (
+                len(direct),
+                len(listed.matches) - len(direct),
+            )
+
+
+def test_report_rows_agree_with_list_on_the_bundled_registry(registry):
+    assert_rows_agree_with_list(registry)
+
+
+COUNTRY_CODES = ["GE", "AM", "AZ", "UA", "KZ", "RS", "TR", "DE", "NO", "CH", "XK"]
+REGION_NAMES = [r.name for r in geo.REGIONS]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(COUNTRY_CODES), unique=True, max_size=4),
+            st.lists(st.sampled_from(REGION_NAMES), unique=True, max_size=2),
+        ),
+        max_size=8,
+    )
+)
+def test_report_rows_agree_with_list_on_generated_registries(places):
+    projects = tuple(
+        Project(f"P-{i}", f"Project {i}", countries=tuple(countries), regions=tuple(regions))
+        for i, (countries, regions) in enumerate(places)
+    )
+    assert_rows_agree_with_list(Registry(projects))
+
+
+def test_report_by_country_counts_georgia_as_list_does(run):
+    listed = run("list", "--country", "Georgia").stdout.splitlines()
+    rows = json.loads(run("report", "--by", "country", "--json").stdout)
+    georgia = next(r for r in rows if r["group"] == "Georgia")
+    assert georgia["projects"] == len(listed) == 4
+    assert (georgia["direct"], georgia["via_region"]) == (2, 2)
+
+
+@pytest.mark.parametrize(
+    ("args", "years"),
+    [
+        (("--between", "2016", "2018"), ["2016", "2017", "2018"]),
+        (("--between", "2016-06", "2017-01-15"), ["2016", "2017"]),
+        (("--active-on", "2018-06"), ["2018"]),
+    ],
+)
+def test_report_by_year_shows_only_the_years_asked(run, args, years):
+    result = run("report", "--by", "year", *args, "--json")
+    groups = [r["group"] for r in json.loads(result.stdout)]
+    assert groups == years

@@ -20,7 +20,7 @@ def rows_by_group(rows):
 
 
 def test_by_country_counts_direct_projects(registry):
-    rows = rows_by_group(group_by("country", registry.projects, TODAY))
+    rows = rows_by_group(group_by("country", registry.projects, TODAY, direct_only=True))
     assert rows["Azerbaijan"]["ids"] == ["RESTART", "EAP-IBM-CABUIPRO", "MOBILAZE"]
     assert rows["Azerbaijan"]["projects"] == 3
     assert rows["Armenia"]["ids"] == ["EAP-IBM-CABUIPRO", "MIBMA"]

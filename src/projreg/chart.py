@@ -204,7 +204,7 @@ def _lanes(
     lanes: dict[str, list[Project]] = {}
     loose = []
     for project in projects:
-        found = keys(by, project, today)
+        found = keys(by, project, today, direct_only=True)  # a lane per place named
         if not found:
             loose.append(project)
         for key in found:

@@ -80,6 +80,10 @@ LABELS = {
     "duration_months": "Duration (months)",
     "months": "Months",
     "via": "Via",
+    # A report by place: how many name it, how many reach it through a region or a country.
+    "direct": "Named",
+    "via_region": "Via",
+    "via_country": "Via",
 }
 
 LIST_FIELDS = ("id", "title", "coverage", "start", "end", "status")
@@ -108,7 +112,8 @@ SHORT_FIELDS = frozenset(
     {
         "id", "start", "end", "planned_start", "planned_end", "status", "activity_status",
         "start_precision", "end_precision", "dates_basis", "duration_months", "months",
-        "country_codes", "projects", "earliest_start", "latest_end", "project_months",
+        "country_codes", "projects", "earliest_start", "latest_end", "project_months", "direct",
+        "via_region", "via_country",
     }
 )  # fmt: skip
 

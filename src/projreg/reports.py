@@ -20,6 +20,14 @@ GROUPINGS = ("country", "region", "donor", "agency", "year", "status")
 LANES = ("country", "region", "donor", "agency", "status")  # the timeline chart's swim lanes
 UNKNOWN_DATES = "dates unknown"
 REPORT_FIELDS = ("group", "projects", "ids", "earliest_start", "latest_end", "project_months")
+# By country or region a row counts what `list --country X` / `list --region X` returns:
+# the projects that name it (direct) and those that reach it through a region or country.
+PLACE_FIELDS = {"country": ("direct", "via_region"), "region": ("direct", "via_country")}
+
+
+def report_fields(by: str) -> tuple[str, ...]:
+    """The fields of a report's rows, grouped `by`."""
+    return (*REPORT_FIELDS[:2], *PLACE_FIELDS.get(by, ()), *REPORT_FIELDS[2:])
 
 
 def month_index(day: dt.date) -> int:
@@ -52,13 +60,21 @@ def project_months(project: Project, today: dt.date, within: tuple[int, int] | N
     return max(last - first + 1, 0)
 
 
-def keys(by: str, project: Project, today: dt.date) -> list[str]:
-    """The groups a project belongs to under a grouping (several for country, region, donor)."""
+def keys(by: str, project: Project, today: dt.date, direct_only: bool = False) -> list[str]:
+    """The groups a project belongs to under a grouping (several for country, region, donor).
+
+    By country or region, also the places it reaches through a region or a member
+    country, as `list --country/--region` does, unless direct_only.
+    """
     if by == "country":
-        return [geo.country_name(code) for code in project.countries]
+        codes = list(project.countries)
+        if not direct_only:
+            codes += [c for r in project.regions for c in geo.region(r).countries]
+        return list(dict.fromkeys(geo.country_name(code) for code in codes))
     if by == "region":
         names = set(project.regions)
-        names.update(r.name for code in project.countries for r in geo.regions_containing(code))
+        if not direct_only:
+            names.update(r.name for code in project.countries for r in geo.regions_containing(code))
         return [r.name for r in (*geo.REGIONS, *geo.dac_regions()) if r.name in names]
     if by == "donor":
         return list(dict.fromkeys(d.name or d.ref for d in project.donors))
@@ -95,15 +111,27 @@ def _row(group: str, projects: list[Project], today: dt.date, months: int | None
     }
 
 
-def group_by(by: str, projects: Iterable[Project], today: dt.date) -> list[dict]:
-    """One row per group: count, ids, earliest start, latest end, known project-months."""
+def group_by(
+    by: str,
+    projects: Iterable[Project],
+    today: dt.date,
+    years_within: tuple[int, int] | None = None,
+    direct_only: bool = False,
+) -> list[dict]:
+    """One row per group: count, ids, earliest start, latest end, known project-months.
+
+    By country or region, a row holds what the matching list filter returns: the
+    projects naming the place (`direct`) and those reaching it through a region
+    or a member country (`via_region`, `via_country`); `direct_only` keeps the first
+    (as --direct does). By year, `years_within` (first, last) limits the rows.
+    """
     projects = list(projects)
     if by == "year":
-        return years(projects, today)
+        return years(projects, today, years_within)
     groups: dict[str, list[Project]] = {}
     ungrouped = []
     for project in projects:
-        keys_ = keys(by, project, today)
+        keys_ = keys(by, project, today, direct_only)
         if not keys_:
             ungrouped.append(project)
         for key in keys_:
@@ -112,21 +140,39 @@ def group_by(by: str, projects: Iterable[Project], today: dt.date) -> list[dict]
     if by == "region":
         order = [r.name for r in (*geo.REGIONS, *geo.dac_regions())].index
     rows = [_row(key, groups[key], today) for key in sorted(groups, key=order)]
+    if by in PLACE_FIELDS:
+        for row, key in zip(rows, sorted(groups, key=order), strict=True):
+            named = sum(1 for p in groups[key] if key in keys(by, p, today, True))
+            row[PLACE_FIELDS[by][0]] = named
+            row[PLACE_FIELDS[by][1]] = row["projects"] - named
+            for name in REPORT_FIELDS[2:]:  # keep the documented order of the fields
+                row[name] = row.pop(name)
     if by != "status":
         rows.sort(key=lambda r: -r["projects"])  # stable: ties keep alphabetical order
     if ungrouped:
-        rows.append(_row(NONE_LABEL[by], ungrouped, today))
+        row = _row(NONE_LABEL[by], ungrouped, today)
+        if by in PLACE_FIELDS:
+            row = {**row, PLACE_FIELDS[by][0]: None, PLACE_FIELDS[by][1]: None}
+            row = {name: row[name] for name in report_fields(by)}
+        rows.append(row)
     return rows
 
 
-def years(projects: list[Project], today: dt.date) -> list[dict]:
-    """Per calendar year: the projects running on any day of it, and their months in it."""
+def years(
+    projects: list[Project], today: dt.date, within: tuple[int, int] | None = None
+) -> list[dict]:
+    """Per calendar year: the projects running on any day of it, and their months in it.
+
+    With `within` (first, last year), only those years get rows.
+    """
     known = {p.id: span(p, today) for p in projects}
     spans = [s for s in known.values() if s]
     rows = []
     if spans:
         first_year = min(s[0] for s in spans) // 12
         last_year = max(s[1] for s in spans) // 12
+        if within:
+            first_year, last_year = max(first_year, within[0]), min(last_year, within[1])
         for year in range(first_year, last_year + 1):
             window = (year * 12, year * 12 + 11)
             running = [

@@ -45,9 +45,12 @@ def report(
 ) -> None:
     """Projects grouped: how many, which, from when to when, and project-months.
 
-    Every list filter applies before grouping. By year, a project counts in
-    every calendar year it runs on any day of, ongoing ones up to --today.
-    Projects with unknown dates get a row of their own.
+    Every list filter applies before grouping, and a row counts exactly what
+    the matching `list` returns: by country or region, the projects that name
+    the place (direct) and those that reach it through a region or a member
+    country (via). By year, a project counts in every calendar year it runs on
+    any day of, ongoing ones up to --today; with --between or --active-on only
+    those years are shown. Projects with unknown dates get a row of their own.
 
     Examples:
 
@@ -58,20 +61,34 @@ def report(
     """
     from ..query import select
     from ..render import emit_rows
-    from ..reports import REPORT_FIELDS, group_by
+    from ..reports import group_by, report_fields
 
     if by not in GROUPINGS:
         raise UsageError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
     out = output.output()
-    names = output.names(REPORT_FIELDS, REPORT_FIELDS)
+    fields = report_fields(by)
+    names = output.names(fields, fields)
     selection = select(source.load(), filters)
-    rows = group_by(by, selection.projects, filters.today)
+    rows = group_by(
+        by, selection.projects, filters.today, _years_asked(filters), direct_only=filters.direct
+    )
     rows = [{name: row[name] for name in names} for row in rows]
     emit_rows(out, rows, names, labels={"group": by.capitalize()}, empty="No projects to group.")
     for note in selection.notes:
         out.note(note)
     if selection.undetermined:
         out.remark(f"Not counted, dates unknown: {', '.join(p.id for p in selection.undetermined)}")
+
+
+def _years_asked(filters: Filters) -> tuple[int, int] | None:
+    """The years --between and --active-on ask about: a report by year shows only those."""
+    first, last = 1, 9999
+    for period in filter(None, (filters.between, (filters.active_on,) * 2)):
+        if period[0] is None:
+            continue
+        first = max(first, period[0].first_day().year)
+        last = min(last, period[1].last_day().year)
+    return None if (first, last) == (1, 9999) else (first, last)
 
 
 @app.command()
