@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projreg import geo
+from projreg import geo, load_registry
 from projreg.dates import DateError, PartialDate, parse_date
 from projreg.lint import check
 from projreg.model import Project, Registry
@@ -446,3 +446,152 @@ def test_report_by_year_shows_only_the_years_asked(run, args, years):
     result = run("report", "--by", "year", *args, "--json")
     groups = [r["group"] for r in json.loads(result.stdout)]
     assert groups == years
+
+
+# --- 5. numbers: refused with a located message, or kept exactly; warm equals cold ----------
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("sectors: [{code: '1', percentage: .nan}]", "percentage: nan is not a number"),
+        ("sectors: [{code: '1', percentage: -.inf}]", "percentage: -inf is not a number"),
+        ("sectors: [{code: '1', percentage: 1e400}]", "percentage: inf is not a number"),
+        (
+            "sectors: [{code: '1', percentage: 99999999999999999999999}]",
+            "not a percentage from 0 to 100",
+        ),
+        ("budgets: [{value: .inf}]", "value: inf is not a number"),
+        ("budgets: [{value: .NaN}]", "value: nan is not a number"),
+        ("duration_months: 123456789012345678901234567890", "expected a whole number of months"),
+    ],
+)
+def test_numbers_the_cache_cannot_hold_are_refused_with_a_location(write, run, entry, message):
+    path = write(f"projects:\n  - id: A-1\n    title: First\n    {entry}\n")
+    problems = check(path)
+    assert [(p.line, p.severity) for p in problems] == [(4, "error")]
+    assert message in problems[0].message
+    for _ in range(2):  # cold, then with whatever the cache holds
+        result = run("--registry", str(path), "show", "A-1")
+        assert result.exit_code == 1
+        assert message in result.stderr
+
+
+def test_long_amounts_are_kept_exactly_cold_and_warm(write, run):
+    path = write(
+        """
+        projects:
+          - id: A-1
+            title: First
+            budgets:
+              - {value: 123456789012345678901234567890.5}
+              - {value: 0.1000000000000000055511151231257827}
+              - {value: 1500000.55}
+        """
+    )
+    outputs = [run("--registry", str(path), "show", "A-1", "--json").stdout for _ in range(2)]
+    assert outputs[0] == outputs[1]
+    values = [b["value"] for b in json.loads(outputs[0])["budgets"]]
+    assert values == [
+        "123456789012345678901234567890.5",
+        "0.1000000000000000055511151231257827",
+        1500000.55,
+    ]
+
+
+SAFE_TEXT = (
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+SAFE_ID = st.from_regex(r"[A-Z][A-Z0-9]{0,6}", fullmatch=True)
+
+
+def _value(field):
+    from projreg import schema
+
+    kind = field.kind
+    if kind == schema.TEXT:
+        return SAFE_TEXT
+    if kind == schema.TEXTS:
+        return st.lists(SAFE_TEXT, max_size=2).map(tuple)
+    if kind == schema.DATE:
+        return st.builds(
+            lambda d, p: PartialDate(d.year, d.month if p > 0 else None, d.day if p > 1 else None),
+            st.dates(min_value=dt.date(1000, 1, 1)),
+            st.integers(0, 2),
+        )
+    if kind == schema.COUNT:
+        return st.one_of(st.integers(1, 600), st.integers(2**63 - 2, 2**70))
+    if kind == schema.CHOICE:
+        return st.sampled_from(field.choices)
+    if kind == schema.COUNTRIES:
+        return st.lists(st.sampled_from(COUNTRY_CODES), unique=True, max_size=2).map(tuple)
+    if kind == schema.REGIONS:
+        return st.lists(st.sampled_from(REGION_NAMES), unique=True, max_size=2).map(tuple)
+    if kind == schema.DECIMAL:
+        return st.decimals(allow_nan=False, allow_infinity=False, places=3)
+    if kind == schema.NUMBER:
+        return st.one_of(st.floats(), st.integers(-(2**70), 2**70))
+    if kind == schema.RECORDS:
+        parts = {p.name: (_value(p) if p.required else st.none() | _value(p)) for p in field.parts}
+        return st.lists(st.fixed_dictionaries(parts).map(lambda d: field.record(**d)), max_size=2)
+    raise AssertionError(kind)
+
+
+def _project():
+    from projreg import schema
+
+    optional = {
+        f.name: st.one_of(st.just(f.empty), _value(f)) for f in schema.PROJECT if not f.required
+    }
+    return st.builds(
+        lambda i, t, values: Project(
+            i, t, **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        ),
+        SAFE_ID,
+        SAFE_TEXT,
+        st.fixed_dictionaries(optional),
+    )
+
+
+def _outcome(path, **options):
+    from projreg.problems import RegistryError
+
+    try:
+        registry = load_registry(path, **options)
+    except RegistryError as error:
+        return [p.message for p in error.errors]
+    return registry.projects
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(_project(), min_size=1, max_size=3, unique_by=lambda p: p.id.casefold()))
+def test_warm_runs_equal_cold_runs_for_anything_the_format_holds(tmp_path_factory, projects):
+    from projreg.encode import registry_document, to_yaml
+
+    folder = tmp_path_factory.mktemp("numbers")
+    path = folder / "registry.yaml"
+    path.write_text(to_yaml(registry_document(None, projects)), encoding="utf-8")
+    careful = _outcome(path, use_cache=False, fast=False)
+    cold = _outcome(path, use_cache=False)
+    first = _outcome(path)  # fills the cache
+    warm = _outcome(path)  # reads it
+    assert careful == cold == first == warm
+    outputs = [_list_json(path, *extra) for extra in (["--no-cache"], [], [])]
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def _list_json(path, *extra):
+    from typer.testing import CliRunner
+
+    from projreg.cli import app
+
+    result = CliRunner().invoke(
+        app, ["--registry", str(path), "list", "-f", "json", "--today", "2026-11-27", *extra]
+    )
+    return result.exit_code, result.stdout, result.stderr

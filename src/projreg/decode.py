@@ -32,6 +32,7 @@ _NOUNS = {
     "Sector": "a sector",
     "Budget": "a budget",
 }
+MAX_MONTHS = 12 * 9999  # a duration longer than the calendar projreg knows is a typo
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
@@ -338,11 +339,11 @@ class FileReader:
         value = mapping.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MONTHS:
             self.problem(
                 _vpos(mapping, key),
-                f"expected a whole number of months, got "
-                f"{repr(value) if isinstance(value, str) else _kind(value)}",
+                f"expected a whole number of months (1 to {MAX_MONTHS}), got "
+                f"{repr(value) if isinstance(value, (str, int)) else _kind(value)}",
                 f"write e.g. '{key}: 36'",
                 label or key,
             )
@@ -383,6 +384,16 @@ class FileReader:
                 label,
             )
             return None
+        if field.kind == schema.NUMBER:
+            if not 0 <= value <= 100:
+                self.problem(
+                    _vpos(mapping, key),
+                    f"{key}: {value} is not a percentage from 0 to 100",
+                    "write the share of the project, e.g. 12.5",
+                    label,
+                )
+                return None
+            return float(value) if isinstance(value, float) else value
         return value
 
     def _decimal(self, mapping, field: Field, label=None) -> Decimal | None:
@@ -408,8 +419,12 @@ class FileReader:
         if isinstance(value, int):
             return Decimal(value)
         # repr gives the shortest text that reads back as this float: the text as written,
-        # for any amount of up to 15 significant digits.
-        return Decimal(repr(value))
+        # for any amount of up to 15 significant digits. Longer ones reach only the careful
+        # parser (yamlsafe sends them there), which keeps their text: read that, exactly.
+        written = getattr(value, "text", "")
+        if len(re.sub(r"[^0-9]", "", written.partition("e")[0].partition("E")[0])) > 15:
+            return Decimal(format(Decimal(written), "f"))
+        return Decimal(repr(float(value)))
 
     def _records(self, mapping, field: Field, label=None) -> tuple:
         """The items of a list of records (organisations, links, sectors...), each checked."""
