@@ -7,13 +7,14 @@ import datetime as dt
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from projreg import geo, load_registry
 from projreg.dates import DateError, PartialDate, parse_date
 from projreg.lint import check
 from projreg.model import Project, Registry
+from projreg.problems import RegistryError
 from projreg.query import Filters, select
 from projreg.reports import group_by
 from projreg.terminal import Terminal
@@ -511,7 +512,7 @@ SAFE_TEXT = (
 SAFE_ID = st.from_regex(r"[A-Z][A-Z0-9]{0,6}", fullmatch=True)
 
 
-def _value(field):
+def _value(field, valid=False):
     from projreg import schema
 
     kind = field.kind
@@ -526,7 +527,11 @@ def _value(field):
             st.integers(0, 2),
         )
     if kind == schema.COUNT:
-        return st.one_of(st.integers(1, 600), st.integers(2**63 - 2, 2**70))
+        return (
+            st.integers(1, 600)
+            if valid
+            else st.one_of(st.integers(1, 600), st.integers(2**63 - 2, 2**70))
+        )
     if kind == schema.CHOICE:
         return st.sampled_from(field.choices)
     if kind == schema.COUNTRIES:
@@ -536,14 +541,19 @@ def _value(field):
     if kind == schema.DECIMAL:
         return st.decimals(allow_nan=False, allow_infinity=False, places=3)
     if kind == schema.NUMBER:
+        if valid:
+            return st.one_of(st.floats(0, 100), st.integers(0, 100))
         return st.one_of(st.floats(), st.integers(-(2**70), 2**70))
     if kind == schema.RECORDS:
         parts = {p.name: (_value(p) if p.required else st.none() | _value(p)) for p in field.parts}
-        return st.lists(st.fixed_dictionaries(parts).map(lambda d: field.record(**d)), max_size=2)
+        records = st.fixed_dictionaries(parts).map(lambda d: field.record(**d))
+        if valid and field.needs_one_of:
+            records = records.filter(lambda r: any(getattr(r, n) for n in field.needs_one_of))
+        return st.lists(records, max_size=2)
     raise AssertionError(kind)
 
 
-def _project():
+def _project(valid=False):
     from projreg import schema
 
     optional = {
@@ -595,3 +605,94 @@ def _list_json(path, *extra):
         app, ["--registry", str(path), "list", "-f", "json", "--today", "2026-11-27", *extra]
     )
     return result.exit_code, result.stdout, result.stderr
+
+
+# --- 7. piped show carries every fact, one item per line ----------------------------------
+
+
+def registry_facts(project) -> list[tuple[str, str]]:
+    """(key, text) for every scalar and list item of the project's registry entry."""
+    from projreg.encode import to_registry
+
+    facts = []
+    for name, value in to_registry(project).items():
+        if not isinstance(value, list):
+            facts.append((name, str(value)))
+            continue
+        for index, item in enumerate(value, 1):
+            if isinstance(item, dict):
+                facts += [(f"{name}[{index}].{part}", str(v)) for part, v in item.items()]
+            else:
+                facts.append((name, str(item)))
+    return facts
+
+
+def piped_show(path, project_id, fmt):
+    import csv
+    import io
+
+    from typer.testing import CliRunner
+
+    from projreg.cli import app
+
+    args = ["show", project_id, "-f", fmt, "--today", "2026-11-27"]
+    if path is not None:
+        args = ["--registry", str(path), *args]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    if fmt == "tsv":
+        return [tuple(line.split("\t", 1)) for line in result.stdout.splitlines()]
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["field", "value"]
+    return [tuple(row) for row in rows[1:]]
+
+
+def assert_show_carries_every_fact(path, project):
+    from projreg.text import flat, visible
+
+    for fmt, shown in (("tsv", flat), ("csv", visible)):
+        lines = piped_show(path, project.id, fmt)
+        for key, text in registry_facts(project):
+            assert (key, shown(text)) in lines, (fmt, key, text)
+
+
+def test_piped_show_carries_every_fact_of_the_bundled_registry(registry):
+    for project in registry.projects:
+        assert_show_carries_every_fact(None, project)
+
+
+def test_markdown_show_has_one_row_per_item(run):
+    result = run("show", "ENIGMMA-2", "-f", "markdown")
+    assert "| components[4].description | COMPONENT 4 fosters" in result.stdout
+    assert "| links[2].kind | document |" in result.stdout
+
+
+def test_piped_show_keeps_items_that_contain_semicolons(write):
+    path = write(
+        """
+        projects:
+          - id: A-1
+            title: First
+            target_groups: ["migrants; refugees", asylum seekers]
+            links: [{text: Site, url: "https://example.org/a;b", kind: website}]
+        """
+    )
+    lines = piped_show(path, "A-1", "tsv")
+    assert ("target_groups", "migrants; refugees") in lines
+    assert ("target_groups", "asylum seekers") in lines
+    assert ("links[1].url", "https://example.org/a;b") in lines
+    assert ("links[1].kind", "website") in lines
+
+
+@settings(max_examples=10, deadline=None)
+@given(_project(valid=True))
+def test_piped_show_carries_every_fact_of_generated_projects(tmp_path_factory, project):
+    from projreg.encode import registry_document, to_yaml
+
+    path = tmp_path_factory.mktemp("show") / "registry.yaml"
+    path.write_text(to_yaml(registry_document(None, [project])), encoding="utf-8")
+    try:
+        loaded = load_registry(path, use_cache=False).projects[0]
+    except RegistryError:  # e.g. an end before the start: not a registry show can read
+        assume(False)
+    assert_show_carries_every_fact(path, loaded)

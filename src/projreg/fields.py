@@ -156,6 +156,26 @@ def as_text(value, separator: str = "; ") -> str:
     return str(value)
 
 
+def key_values(record: dict) -> list[tuple[str, str]]:
+    """A record as (key, text) pairs that carry every fact, for piped `show` (gh `pr view`).
+
+    A scalar is one pair; a list gives one pair per item under the same key; a list of
+    records gives one pair per part, keyed `donors[1].name`, `donors[1].instrument`
+    (1-based). An empty list or an unknown value is one pair with empty text.
+    """
+    pairs = []
+    for name, value in record.items():
+        if isinstance(value, list) and value:
+            for index, item in enumerate(value, 1):
+                if isinstance(item, dict):
+                    pairs += [(f"{name}[{index}].{part}", as_text(v)) for part, v in item.items()]
+                else:
+                    pairs.append((name, as_text(item)))
+        else:
+            pairs.append((name, as_text(value)))
+    return pairs
+
+
 def describe(item: dict) -> str:
     """One record (organisation, sector, budget, link, component) as a line of text."""
     if "code" in item:  # a sector

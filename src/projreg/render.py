@@ -14,7 +14,7 @@ import io
 import sys
 
 from .encode import to_yaml
-from .fields import SHORT_FIELDS, as_text, label
+from .fields import SHORT_FIELDS, as_text, key_values, label
 from .terminal import Terminal
 from .text import UNSAFE, flat, visible
 
@@ -332,14 +332,18 @@ def _emit_record(out: Output, record: dict) -> None:
     elif fmt == "yaml":
         out.write(to_yaml(record))
     elif fmt == "tsv":
-        for name, value in record.items():
-            out.write(f"{name}\t{flat(as_text(value))}\n")
+        for name, text in key_values(record):
+            out.write(f"{name}\t{flat(text)}\n")
     elif fmt == "csv":
-        emit_rows(out, [record], list(record))
+        import csv
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["field", "value"])
+        writer.writerows([name, visible(text)] for name, text in key_values(record))
+        out.write(buffer.getvalue())
     else:
-        out.write(
-            _markdown(["Field", "Value"], [[label(k), as_text(v)] for k, v in record.items()])
-        )
+        out.write(_markdown(["Field", "Value"], [list(pair) for pair in key_values(record)]))
 
 
 def emit_timeline(out: Output, chart, today, on) -> None:

@@ -143,6 +143,9 @@ def show(
 ) -> None:
     """Everything known about one project.
 
+    In a pipe (or with -f tsv), one field<TAB>value line per fact: list items
+    repeat the field, records number their parts (donors[1].name).
+
     Examples:
 
     \b
