@@ -696,3 +696,51 @@ def test_piped_show_carries_every_fact_of_generated_projects(tmp_path_factory, p
     except RegistryError:  # e.g. an end before the start: not a registry show can read
         assume(False)
     assert_show_carries_every_fact(path, loaded)
+
+
+# --- 8. the registry's own words ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list",),
+        ("list", "--country", "Türkiye"),
+        ("list", "-f", "json"),
+        ("list", "-f", "yaml"),
+        ("list", "-f", "csv"),
+        ("show", "PRAGUE-PROCESS"),
+        ("show", "PP-DATA", "--json"),
+        ("report", "--by", "country"),
+    ],
+)
+def test_outputs_keep_the_registry_spelling_cold_and_warm(run, args):
+    for _ in range(2):  # cold, then from the cache
+        result = run(*args)
+        assert result.exit_code == 0
+        assert "Turkey" in result.stdout
+        assert "Türkiye" not in result.stdout
+    table = run(*args, terminal=Terminal(stdout_tty=True, width=200))
+    if "-f" not in args and "--json" not in args:
+        assert "Turkey" in table.stdout and "Türkiye" not in table.stdout
+
+
+@pytest.mark.parametrize("name", ["Turkey", "Türkiye", "turkiye", "TR"])
+def test_both_names_match(run, name):
+    result = run("list", "--country", name, "--fields", "id")
+    assert result.stdout.split() == ["PP-DATA", "PRAGUE-PROCESS"]
+
+
+def test_yaml_written_back_keeps_turkey(run, tmp_path, registry):
+    path = tmp_path / "copy.yaml"
+    path.write_text(run("list", "-f", "yaml").stdout, encoding="utf-8")
+    assert "Türkiye" not in path.read_text(encoding="utf-8")
+    copy = load_registry(path)
+    assert [p.country_name("TR") for p in copy.projects if "TR" in p.countries] == ["Turkey"] * 2
+
+
+def test_a_registry_that_writes_turkiye_shows_turkiye(write, run):
+    path = write("projects:\n  - id: A-1\n    title: First\n    countries: [Türkiye, GE]\n")
+    for _ in range(2):
+        result = run("--registry", str(path), "show", "A-1", "--fields", "countries")
+        assert result.stdout.splitlines() == ["countries\tTürkiye", "countries\tGeorgia"]

@@ -65,7 +65,7 @@ def test_every_text_of_the_page_is_in_the_registry(registry, fragment):
 
 EXPECTED = {
     "PRAGUE-PROCESS": dict(
-        title="Prague Process", start="2009-04", end=None, countries=["Russia", "Türkiye"],
+        title="Prague Process", start="2009-04", end=None, countries=["Russia", "Turkey"],
         regions=["European Union", "Schengen Area", "Eastern Partnership", "Western Balkans",
                  "Central Asia"],
         donors=[], implementers=[],

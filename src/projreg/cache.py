@@ -34,7 +34,7 @@ from .model import Organisation, Origin, Project
 from .version import __version__
 
 ENV_VAR = CACHE_ENV
-FORMAT = 7  # bump when the stored shape changes
+FORMAT = 8  # bump when the stored shape changes
 KEEP = 3  # entries kept per registry file: the newest ones
 
 
@@ -222,10 +222,11 @@ def load(entry: str):
         if data.get("format") != FORMAT:
             return None
         file = _text(data["file"])
-        names = data["names"]
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in names.items()):
-            raise Damaged
-        projects = [_project(p, file) for p in data["projects"]]
+        names, written = data["names"], data["written"]
+        for mapping in (names, written):
+            if not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+                raise Damaged
+        projects = [_project(p, file, written) for p in data["projects"]]
         organisations = [_organisation(o) for o in data["organisations"]]
         notes = [_text(n) for n in data["notes"]]
         warnings = tuple(_warning(w) for w in data["warnings"])
@@ -245,6 +246,8 @@ def store(entry: str, contents) -> None:
         "organisations": contents.organisations,
         "notes": contents.notes,
         "warnings": [list(w) for w in contents.warnings],
+        # The country names as the file wrote them ("Turkey"): shown instead of ISO's.
+        "written": (contents.projects[0].written_names or {}) if contents.projects else {},
         # The countries' display names, so that printing needs no pycountry import.
         "names": {
             code: geo.country_name(code)
@@ -580,12 +583,13 @@ _WIDTH = len(_FIELDS) + 1
 _ORGANISATION = _records(schema.TOP[1])
 
 
-def _project(row: list, file: str) -> Project:
+def _project(row: list, file: str, written: dict | None = None) -> Project:
     # The hot loop of a warm start (100,000 calls).
     if row.__class__ is not list or len(row) != _WIDTH or row[-1].__class__ is not int:
         raise Damaged
     values = {name: read(value) for name, read, value in zip(_NAMES, _READERS, row, strict=False)}
     values["origin"] = Origin(file, row[-1])
+    values["written_names"] = written
     project = _new(Project)
     project.__dict__.update(values)
     return project

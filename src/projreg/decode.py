@@ -85,6 +85,7 @@ class FileReader:
         self.projects: list[Project] = []
         self.organisations: list[Organisation] = []
         self.notes: list[str] = []
+        self.country_names: dict[str, str] = {}  # code -> the name as written, first one
         self.rejected: list[Rejected] = []  # projects left out for errors, by id and place
         self.project_id: str | None = None
 
@@ -306,7 +307,7 @@ class FileReader:
             if project_id is not None:
                 self.rejected.append(Rejected(project_id, origin))
             return None
-        return Project(project_id, title, origin=origin, **fields)
+        return Project(project_id, title, origin=origin, written_names=self.country_names, **fields)
 
     def _errors_since(self, count: int) -> bool:
         return any(p.severity == "error" for p in self.problems[count:])
@@ -506,6 +507,9 @@ class FileReader:
                 )
             else:
                 codes.append(code)
+                written = " ".join(item.split())
+                if len(written) > 3:  # a name, not a code (GE, GEO)
+                    self.country_names.setdefault(code, written)
         return tuple(codes)
 
     def _regions(self, mapping, field: Field, label=None) -> tuple[str, ...]:

@@ -38,10 +38,16 @@ def _record(field: schema.Field, item) -> dict:
 
 
 def to_registry(project: Project) -> dict:
-    """The project as its registry entry: only the fields it has, in the documented order."""
+    """The project as its registry entry: only the fields it has, in the documented order.
+
+    Countries are written with the names the registry used ("Turkey" stays Turkey)."""
     out = {}
     for field in schema.PROJECT:
-        value = _part_value(field, getattr(project, field.name))
+        value = getattr(project, field.name)
+        if field.kind == schema.COUNTRIES:
+            value = [project.country_name(code) for code in value]
+        else:
+            value = _part_value(field, value)
         if value not in (None, [], ""):
             out[field.name] = value
     return out

@@ -51,6 +51,8 @@ def _plain(field: schema.Field, value):
 
 def _stored(field: schema.Field) -> Callable[[Project, Context], object]:
     name = field.name
+    if field.kind == schema.COUNTRIES:  # in the registry's own words
+        return lambda p, c: [p.country_name(code) for code in getattr(p, name)]
     return lambda p, c: _plain(field, getattr(p, name))
 
 
@@ -67,7 +69,7 @@ FIELDS.update(
         "dates_basis": lambda p, c: p.dates_basis(),
         "months": lambda p, c: p.months(),
         "status": lambda p, c: p.status_on(c.today),
-        "coverage": lambda p, c: [*p.regions, *(geo.country_name(code) for code in p.countries)],
+        "coverage": lambda p, c: [*p.regions, *(p.country_name(code) for code in p.countries)],
         "via": lambda p, c: list(c.via),
         "match": lambda p, c: f"via {', '.join(c.via)}" if c.via else "direct",
     }

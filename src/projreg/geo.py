@@ -127,6 +127,13 @@ def dac_region(code: str) -> Region | None:
 
 
 def _key(text: str) -> str:
+    """Names compare without case, spacing or accents: 'Türkiye' == 'turkiye'."""
+    if not text.isascii():
+        import unicodedata
+
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
     return " ".join(text.casefold().split())
 
 

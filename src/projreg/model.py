@@ -13,7 +13,7 @@ import re
 from dataclasses import field, make_dataclass
 from typing import NamedTuple
 
-from . import schema
+from . import geo, schema
 from .errors import NotFound
 from .frozen import frozen_repr
 from .schema import (  # noqa: F401  (the small records are part of the model's API)
@@ -99,6 +99,11 @@ class _ProjectMeaning:
             return "planned" if start > today else "ongoing"
         return self.activity_status or "unknown"
 
+    def country_name(self, code: str) -> str:
+        """The country's name as the registry wrote it, else its short English name."""
+        written = self.written_names
+        return (written and written.get(code)) or geo.country_name(code)
+
     def months(self) -> int | None:
         """Whole calendar months from start to end, counting both; None without both."""
         first, last = self.first_day(), self.last_day()
@@ -115,6 +120,9 @@ def _project_class():
         for f in ordered
     ]
     fields.append(("origin", "Origin | None", field(default=None, compare=False, repr=False)))
+    # The country names as the registry wrote them (code -> "Turkey"), shared by a file's
+    # projects: outputs show the registry's own words, not ISO's.
+    fields.append(("written_names", "dict | None", field(default=None, compare=False, repr=False)))
     cls = make_dataclass("Project", fields, bases=(_ProjectMeaning,), frozen=True, repr=False)
     cls.__module__ = __name__
     cls.__doc__ = "A project of the registry: one attribute per field of schema.PROJECT."

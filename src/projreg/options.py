@@ -168,7 +168,7 @@ def _choices(values):
 def _country_values(registry):
     from . import geo
 
-    yield from (geo.country_name(c) for p in registry.projects for c in p.countries)
+    yield from (p.country_name(c) for p in registry.projects for c in p.countries)
     for region in geo.REGIONS:
         yield from (geo.country_name(c) for c in region.countries)
 

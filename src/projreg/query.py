@@ -139,7 +139,7 @@ def place_match(project: Project, codes: list[str], regions: list[geo.Region]):
     for region in regions:
         if region.name in project.regions:
             direct = True
-        via.extend(geo.country_name(c) for c in project.countries if c in region.countries)
+        via.extend(project.country_name(c) for c in project.countries if c in region.countries)
     via = list(dict.fromkeys(via))
     return direct or bool(via), () if direct else tuple(via)
 

@@ -70,7 +70,7 @@ def keys(by: str, project: Project, today: dt.date, direct_only: bool = False) -
         codes = list(project.countries)
         if not direct_only:
             codes += [c for r in project.regions for c in geo.region(r).countries]
-        return list(dict.fromkeys(geo.country_name(code) for code in codes))
+        return list(dict.fromkeys(codes))  # codes: named by group_by, as the registry writes them
     if by == "region":
         names = set(project.regions)
         if not direct_only:
@@ -136,10 +136,17 @@ def group_by(
             ungrouped.append(project)
         for key in keys_:
             groups.setdefault(key, []).append(project)
-    order: Callable[[str], object] = str.casefold
+    name: Callable[[str], str] = str
+    if by == "country":
+        written: dict[str, str] = {}
+        files = {id(p.written_names): p.written_names for p in projects if p.written_names}
+        for names in files.values():  # one map per file: the first file's spelling wins
+            written = {**names, **written}
+        name = lambda code: written.get(code) or geo.country_name(code)  # noqa: E731
+    order: Callable[[str], object] = lambda key: name(key).casefold()  # noqa: E731
     if by == "region":
         order = [r.name for r in (*geo.REGIONS, *geo.dac_regions())].index
-    rows = [_row(key, groups[key], today) for key in sorted(groups, key=order)]
+    rows = [_row(name(key), groups[key], today) for key in sorted(groups, key=order)]
     if by in PLACE_FIELDS:
         for row, key in zip(rows, sorted(groups, key=order), strict=True):
             named = sum(1 for p in groups[key] if key in keys(by, p, today, True))

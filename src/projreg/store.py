@@ -25,9 +25,9 @@ import sqlite3
 from pathlib import Path
 
 from . import geo, query, schema
-from .model import Participant, Project, Registry
+from .model import Participant, Project, Registry, written_country_names
 
-FORMAT = 2  # bump when the layout changes (and cache.FORMAT with it)
+FORMAT = 3  # bump when the layout changes (and cache.FORMAT with it)
 # Registries smaller than this are answered from the JSON entry alone: for them, building the
 # database would cost more than it could ever save.
 STORE_MIN = 500
@@ -248,8 +248,10 @@ def _fill(db: sqlite3.Connection, registry: Registry, private: bool) -> None:
         "INSERT INTO organisation_aliases VALUES (?, ?)",
         [(organisations[o.name], alias) for o in registry.organisations for alias in o.aliases],
     )
+    written = written_country_names(registry.projects)  # the registry's own names: "Turkey"
     db.executemany(
-        "INSERT INTO country_names VALUES (?, ?)", [(c, geo.country_name(c)) for c in sorted(codes)]
+        "INSERT INTO country_names VALUES (?, ?)",
+        [(c, written.get(c) or geo.country_name(c)) for c in sorted(codes)],
     )
     db.executemany(
         "INSERT INTO region_countries VALUES (?, ?)",
