@@ -744,3 +744,12 @@ def test_a_registry_that_writes_turkiye_shows_turkiye(write, run):
     for _ in range(2):
         result = run("--registry", str(path), "show", "A-1", "--fields", "countries")
         assert result.stdout.splitlines() == ["countries\tTürkiye", "countries\tGeorgia"]
+
+
+def test_fields_all_lists_every_field(run):
+    from projreg.fields import FIELDS
+
+    rows = json.loads(run("list", "--fields", "all", "--json").stdout)
+    assert list(rows[0]) == list(FIELDS)
+    header = run("list", "--fields", "all", "-f", "csv").stdout.splitlines()[0]
+    assert header.split(",") == list(FIELDS)

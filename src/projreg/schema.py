@@ -185,7 +185,7 @@ PROJECT: tuple[Field, ...] = (
     _people("accountable", "organisations accountable for the activity", "`participating-org` role 2 (Accountable)", "", _ROLE),
     _people("reporting_org", "the organisation that published the project's IATI activity; export uses it (the --reporting-org options only for projects without one)", "`reporting-org` (`@ref`, `@type`, `narrative`)", "- {name: UK DFID, ref: GB-GOV-1, type: '10'}", Field("type", TEXT, "IATI OrganisationType code, e.g. 10 (government)")),
     Field("programme", TEXT, "the wider programme or facility the project is part of", "`related-activity` type 1 (Parent)", "Mobility Partnership Facility 2, strand C"),
-    Field("countries", COUNTRIES, "countries the project works in: ISO 3166 names or codes, or the names people write (Turkey, Russia, Moldova, Kosovo)", "`recipient-country` (ISO 3166-1 alpha-2)", "[Armenia, Azerbaijan]"),
+    Field("countries", COUNTRIES, "countries the project works in: ISO 3166 names or codes, or the names people write (Turkey, Russia, Moldova, Kosovo); shown as written", "`recipient-country` (ISO 3166-1 alpha-2)", "[Armenia, Azerbaijan]"),
     Field("transaction_countries", COUNTRIES, "countries a source names only on its transactions, not as recipient countries", "`transaction/recipient-country`", "[Azerbaijan]"),
     Field("regions", REGIONS, "regions the project covers as a whole (see below)", "`recipient-region`", "[Eastern Partnership]"),
     Field("start", DATE, "when the project started (the actual start), at the precision the source gives", "`activity-date` type 2 (actual start)", "`July 2014`, `2014-07`, `2019-01-01`, `2018`"),
