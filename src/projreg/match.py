@@ -74,19 +74,25 @@ class Needle:
 
     def in_text(self, text: str) -> bool:
         """Do the needle's words begin consecutive words of text?"""
-        return self._pattern is not None and self._pattern.search(folded(text)) is not None
+        return self._found(folded(text))
 
     def names(self, name: str) -> bool:
         """Does the needle match this name: word beginnings, or the name's acronym?"""
-        if self.in_text(name):
+        if self._found(_folded_name(name)):
             return True
         return len(self.words) == 1 and self.words[0] in acronyms(name)
 
+    def _found(self, folded_text: str) -> bool:
+        return self._pattern is not None and self._pattern.search(folded_text) is not None
 
-@lru_cache(maxsize=65536)
+
 def folded(text: str) -> str:
     """Text as its folded words joined by single spaces (what Needle patterns search)."""
     return " ".join(words(text))
+
+
+# Names recur across projects (a few hundred organisations): fold each once.
+_folded_name = lru_cache(maxsize=65536)(folded)
 
 
 @lru_cache(maxsize=65536)
