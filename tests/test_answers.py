@@ -545,11 +545,15 @@ def _value(field, valid=False):
             return st.one_of(st.floats(0, 100), st.integers(0, 100))
         return st.one_of(st.floats(), st.integers(-(2**70), 2**70))
     if kind == schema.RECORDS:
-        parts = {p.name: (_value(p) if p.required else st.none() | _value(p)) for p in field.parts}
-        records = st.fixed_dictionaries(parts).map(lambda d: field.record(**d))
-        if valid and field.needs_one_of:
-            records = records.filter(lambda r: any(getattr(r, n) for n in field.needs_one_of))
-        return st.lists(records, max_size=2)
+        # A valid record has its required parts, and the first of `needs_one_of`.
+        needed = {p.name for p in field.parts if p.required}
+        if valid:
+            needed.update(field.needs_one_of[:1])
+        parts = {
+            p.name: (_value(p, valid) if p.name in needed else st.none() | _value(p, valid))
+            for p in field.parts
+        }
+        return st.lists(st.fixed_dictionaries(parts).map(lambda d: field.record(**d)), max_size=2)
     raise AssertionError(kind)
 
 
@@ -557,12 +561,21 @@ def _project(valid=False):
     from projreg import schema
 
     optional = {
-        f.name: st.one_of(st.just(f.empty), _value(f)) for f in schema.PROJECT if not f.required
+        f.name: st.one_of(st.just(f.empty), _value(f, valid))
+        for f in schema.PROJECT
+        if not f.required
     }
+
+    def make(i, t, values):
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        for first, last in (("start", "end"), ("planned_start", "planned_end")):
+            a, b = values[first], values[last]
+            if valid and a and b and b.last_day() < a.first_day():
+                values[first], values[last] = b, a  # an end before its start is refused
+        return Project(i, t, **values)
+
     return st.builds(
-        lambda i, t, values: Project(
-            i, t, **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
-        ),
+        make,
         SAFE_ID,
         SAFE_TEXT,
         st.fixed_dictionaries(optional),
