@@ -25,7 +25,7 @@ def test_values_yaml_reads_as_dates_or_binary_are_named_plainly(write, run):
         "A: title: expected text, got a date (2018-06-01)",
         "B: notes: expected text, got binary data (!!binary)",
         "C: start: expected a date as text, got a date (2018-06-01)",
-        "D: duration_months: expected a whole number of months, got a date (2018-06-01)",
+        "D: duration_months: expected a whole number of months (1 to 119988), got a date (2018-06-01)",
     ]
     result = run("check", str(path))
     assert "hint: quote it" in result.stderr and "without the !!binary tag" in result.stderr

@@ -83,9 +83,9 @@ LABELS = {
     "months": "Months",
     "via": "Via",
     # A report by place: how many name it, how many reach it through a region or a country.
-    "direct": "Named",
-    "via_region": "Via",
-    "via_country": "Via",
+    "direct": "Direct",
+    "via_region": "Via region",
+    "via_country": "Via country",
 }
 
 LIST_FIELDS = ("id", "title", "coverage", "start", "end", "status")
@@ -115,7 +115,7 @@ SHORT_FIELDS = frozenset(
         "id", "start", "end", "planned_start", "planned_end", "status", "activity_status",
         "start_precision", "end_precision", "dates_basis", "duration_months", "months",
         "country_codes", "projects", "earliest_start", "latest_end", "project_months", "direct",
-        "via_region", "via_country",
+        "via_region", "via_country", "group",
     }
 )  # fmt: skip
 

@@ -148,7 +148,17 @@ def _markdown(header: list[str], body: list[list[str]]) -> str:
 # Columns a narrow terminal leaves out first, in this order; after them, the other text
 # columns from the right, then the short ones (dates, status) from the right, then the
 # title. The first column (the id, or the group of a report) is never left out.
-DROP_FIRST = ("match", "via", "coverage", "programme", "notes")
+DROP_FIRST = (
+    "match",
+    "via",
+    "coverage",
+    "programme",
+    "notes",
+    "via_region",
+    "via_country",
+    "direct",
+    "ids",
+)
 # A text column narrower than this is left out instead of being cut further.
 MIN_TEXT = 15
 GAP = "  "

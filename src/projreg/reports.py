@@ -67,10 +67,7 @@ def keys(by: str, project: Project, today: dt.date, direct_only: bool = False) -
     country, as `list --country/--region` does, unless direct_only.
     """
     if by == "country":
-        codes = list(project.countries)
-        if not direct_only:
-            codes += [c for r in project.regions for c in geo.region(r).countries]
-        return list(dict.fromkeys(codes))  # codes: named by group_by, as the registry writes them
+        return [project.country_name(code) for code in _country_codes(project, direct_only)]
     if by == "region":
         names = set(project.regions)
         if not direct_only:
@@ -83,6 +80,13 @@ def keys(by: str, project: Project, today: dt.date, direct_only: bool = False) -
     if by == "status":
         return [project.status_on(today)]
     raise ValueError(f"unknown grouping {by!r}")
+
+
+def _country_codes(project: Project, direct_only: bool = False) -> list[str]:
+    codes = list(project.countries)
+    if not direct_only:
+        codes += [c for r in project.regions for c in geo.region(r).countries]
+    return list(dict.fromkeys(codes))
 
 
 NONE_LABEL = {
@@ -131,7 +135,10 @@ def group_by(
     groups: dict[str, list[Project]] = {}
     ungrouped = []
     for project in projects:
-        keys_ = keys(by, project, today, direct_only)
+        if by == "country":  # by code: one row whichever name each file wrote
+            keys_ = _country_codes(project, direct_only)
+        else:
+            keys_ = keys(by, project, today, direct_only)
         if not keys_:
             ungrouped.append(project)
         for key in keys_:
@@ -149,11 +156,11 @@ def group_by(
     rows = [_row(name(key), groups[key], today) for key in sorted(groups, key=order)]
     if by in PLACE_FIELDS:
         for row, key in zip(rows, sorted(groups, key=order), strict=True):
-            named = sum(1 for p in groups[key] if key in keys(by, p, today, True))
+            named = sum(1 for p in groups[key] if key in (p.countries, p.regions)[by == "region"])
             row[PLACE_FIELDS[by][0]] = named
             row[PLACE_FIELDS[by][1]] = row["projects"] - named
-            for name in REPORT_FIELDS[2:]:  # keep the documented order of the fields
-                row[name] = row.pop(name)
+            for field in REPORT_FIELDS[2:]:  # keep the documented order of the fields
+                row[field] = row.pop(field)
     if by != "status":
         rows.sort(key=lambda r: -r["projects"])  # stable: ties keep alphabetical order
     if ungrouped:
