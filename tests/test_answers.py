@@ -725,6 +725,9 @@ def test_piped_show_carries_every_fact_of_generated_projects(tmp_path_factory, p
         ("show", "PRAGUE-PROCESS"),
         ("show", "PP-DATA", "--json"),
         ("report", "--by", "country"),
+        ("map",),
+        ("export", "-f", "csv"),
+        ("export", "-f", "json"),
     ],
 )
 def test_outputs_keep_the_registry_spelling_cold_and_warm(run, args):
@@ -766,3 +769,11 @@ def test_fields_all_lists_every_field(run):
     assert list(rows[0]) == list(FIELDS)
     header = run("list", "--fields", "all", "-f", "csv").stdout.splitlines()[0]
     assert header.split(",") == list(FIELDS)
+
+
+def test_the_site_keeps_the_registry_spelling(registry, tmp_path):
+    from projreg.site import _Site
+
+    site = _Site(registry, list(registry.projects), TODAY, "Projects")
+    assert site.country_name("TR") == "Turkey"
+    assert "Turkey" in json.dumps(site.index_data(), ensure_ascii=False)

@@ -17,7 +17,6 @@ import csv
 import datetime as dt
 import io
 
-from . import geo
 from .fields import SHOW_FIELDS, Context, record
 from .model import Project
 from .schema import PEOPLE
@@ -60,7 +59,7 @@ def project_row(project: Project, today: dt.date) -> list:
         "activity_status": project.activity_status,
         "duration_months": project.duration_months,
         "months": project.months(),
-        "countries": "; ".join(geo.country_name(c) for c in project.countries),
+        "countries": "; ".join(project.country_name(c) for c in project.countries),
         "country_codes": "; ".join(project.countries),
         "regions": "; ".join(project.regions),
         "donors": _names(project.donors),

@@ -132,6 +132,15 @@ def _project_class():
 Project = _project_class()
 
 
+def written_country_names(projects) -> dict[str, str]:
+    """code -> the name the registry wrote for it ("Turkey"), the first file's spelling first."""
+    written: dict[str, str] = {}
+    files = {id(p.written_names): p.written_names for p in projects if p.written_names}
+    for names in files.values():
+        written = {**names, **written}
+    return written
+
+
 def id_key(text: str) -> str:
     """Ids and acronyms compare without case, spaces or punctuation: 'bomca 9' == 'BOMCA-9'."""
     return re.sub(r"[\W_]+", "", text.casefold())

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from . import geo
 from .dates import PartialDate
-from .model import Project
+from .model import Project, written_country_names
 from .schema import NAMES as PROJECT_FIELDS
 
 GROUPINGS = ("country", "region", "donor", "agency", "year", "status")
@@ -145,10 +145,7 @@ def group_by(
             groups.setdefault(key, []).append(project)
     name: Callable[[str], str] = str
     if by == "country":
-        written: dict[str, str] = {}
-        files = {id(p.written_names): p.written_names for p in projects if p.written_names}
-        for names in files.values():  # one map per file: the first file's spelling wins
-            written = {**names, **written}
+        written = written_country_names(projects)
         name = lambda code: written.get(code) or geo.country_name(code)  # noqa: E731
     order: Callable[[str], object] = lambda key: name(key).casefold()  # noqa: E731
     if by == "region":

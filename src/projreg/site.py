@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from . import geo
 from .errors import WriteError
 from .fields import PAGE_FIELDS, Context, describe, label, record
-from .model import Project, Registry
+from .model import Project, Registry, written_country_names
 from .text import visible
 
 MANIFEST = ".projreg-site"
@@ -132,7 +132,12 @@ class _Site:
                 self.via_country[code].append((p, regions))
         donors = sorted({k for p in self.projects for k in donor_keys(p)})
         self.donor_names = _names(donors)
+        self.written = written_country_names(self.projects)
         self.env = _environment()
+
+    def country_name(self, code: str) -> str:
+        """The country's name as the registry wrote it ("Turkey"), else its short name."""
+        return self.written.get(code) or geo.country_name(code)
 
     # --- links, relative to a page `depth` folders down -----------------------------------
 
@@ -172,7 +177,7 @@ class _Site:
         data = []
         for p in self.projects:
             places = {*p.countries, *(c for r in p.regions for c in members.get(r, ()))}
-            coverage = [*p.regions, *(geo.country_name(c) for c in p.countries)]
+            coverage = [*p.regions, *(p.country_name(c) for c in p.countries)]
             donors = donor_keys(p)
             start, end = p.start or p.planned_start, p.end or p.planned_end
             donors = [visible(d) for d in donors]
@@ -196,7 +201,7 @@ class _Site:
 
     def index(self, map_svg: str) -> str:
         countries = sorted(
-            ((geo.country_name(c), c) for c in self.coverage), key=lambda t: (t[0].casefold(), t)
+            ((self.country_name(c), c) for c in self.coverage), key=lambda t: (t[0].casefold(), t)
         )
         statuses = sorted({p.status_on(self.today) for p in self.projects})
         undated = sum(1 for p in self.projects if p.first_day() is None)
@@ -242,7 +247,7 @@ class _Site:
         if name in ("countries", "transaction_countries"):
             codes = project.countries if name == "countries" else project.transaction_countries
             return [
-                {"text": geo.country_name(c), "href": self.country_href(c, root)} for c in codes
+                {"text": project.country_name(c), "href": self.country_href(c, root)} for c in codes
             ]
         if name == "regions":
             return [{"text": r, "href": None} for r in value]
@@ -290,7 +295,7 @@ class _Site:
             "group.html",
             root,
             kind="Country",
-            name=geo.country_name(code),
+            name=self.country_name(code),
             direct=self.rows(direct, root),
             via=via_rows,
         )
@@ -329,7 +334,7 @@ def build(
 
     projects = list(registry.projects if projects is None else projects)
     site = _Site(registry, projects, today, title)
-    names = {c: geo.country_name(c) for c in site.coverage}
+    names = {c: site.country_name(c) for c in site.coverage}
     map_svg = coverage_svg(
         site.coverage,
         title="Where the projects work",

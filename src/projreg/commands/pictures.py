@@ -56,6 +56,7 @@ def map_(
       projreg map -o coverage.html --donor "European Union"
       projreg map --json
     """
+    from ..model import written_country_names
     from ..query import select
     from ..reports import coverage
 
@@ -67,13 +68,19 @@ def map_(
     out = output.output()
     selection = select(source.load(), filters)
     counts = coverage(selection.projects)
+    written = written_country_names(selection.projects)  # the registry's own names
     if path is None:
         from .. import geo
         from ..render import emit_rows
 
         names = output.names(COVERAGE_FIELDS, COVERAGE_FIELDS)
         rows = [
-            {"country": geo.country_name(c), "code": c, "direct": d, "via_region": v}
+            {
+                "country": written.get(c) or geo.country_name(c),
+                "code": c,
+                "direct": d,
+                "via_region": v,
+            }
             for c, (d, v) in sorted(counts.items(), key=lambda i: (-sum(i[1]), -i[1][0], i[0]))
         ]
         rows = [{n: row[n] for n in names} for row in rows]
@@ -93,7 +100,7 @@ def map_(
             f"Map of {n} project{'s' if n != 1 else ''}: countries shaded by the number of "
             "projects that name them; countries covered only through a region are hatched."
         ),
-        names={c: geo.country_name(c) for c in counts},
+        names={c: written.get(c) or geo.country_name(c) for c in counts},
     )
     write_file(path, svg if kind == "svg" else html_page(svg, "Where the projects work"), force)
     out.note(f"wrote {path}")
