@@ -89,7 +89,7 @@ def _same_titles(projects) -> list[Problem]:
     seen: dict[str, Project] = {}
     found = []
     for project in projects:
-        key = " ".join(project.title.casefold().split())
+        key = " ".join(fold(project.title).split())
         if key in seen:
             first = seen[key]
             found.append(
