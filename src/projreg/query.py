@@ -88,6 +88,8 @@ def _needles(option: str, values) -> list[Needle]:
 
 def _unmatched(registry: Registry, names_of, needles, field: str, what: str) -> list[str]:
     """'no donor matches ...' for each value that matches no organisation in the registry."""
+    if not needles:
+        return []
     people = {p for project in registry.projects for p in getattr(project, field)}
     names = {n for p in people if p.name for n in names_of(p.name)}
     notes = []
