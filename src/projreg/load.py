@@ -112,7 +112,12 @@ def _all_ids(read: dict) -> list:
     """Every project of every file in file order, those left out for errors included."""
     everything = []
     for contents, _ in read.values():
-        everything += sorted([*contents.projects, *contents.rejected], key=lambda p: p.origin.line)
+        if contents.rejected:  # in the file's order, so that "first defined at" is the first
+            everything += sorted(
+                [*contents.projects, *contents.rejected], key=lambda p: p.origin.line
+            )
+        else:
+            everything += contents.projects
     return everything
 
 
