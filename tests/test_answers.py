@@ -777,3 +777,22 @@ def test_the_site_keeps_the_registry_spelling(registry, tmp_path):
     site = _Site(registry, list(registry.projects), TODAY, "Projects")
     assert site.country_name("TR") == "Turkey"
     assert "Turkey" in json.dumps(site.index_data(), ensure_ascii=False)
+
+
+def test_organisation_names_with_invisible_characters_are_warned(write, run):
+    path = write(
+        """
+        organisations:
+          - name: "Europ\\u00adean Union"
+            aliases: ["E\\u200bU"]
+        projects:
+          - id: A-1
+            title: First
+        """
+    )
+    problems = check(path)
+    assert [(p.line, p.severity, p.field) for p in problems] == [
+        (2, "warning", "organisations"),
+        (2, "warning", "organisations"),
+    ]
+    assert run("--registry", str(path), "list").exit_code == 0

@@ -120,12 +120,32 @@ class FileReader:
         if source:
             self.notes.append(source)
         self.organisations.extend(self._records(data, schema.TOP[1], "organisations"))
+        self._invisible_in_organisations(data)
         if "projects" not in data:
             self.problem((1, 1), "no 'projects' list", "add 'projects:' with one entry per project")
         for item, position in self._items(data, "projects"):
             project = self._project(item, position)
             if project:
                 self.projects.append(project)
+
+    def _invisible_in_organisations(self, data) -> None:
+        """Names and aliases with characters that show as nothing look like other names."""
+        for item, position in self._items(data, "organisations"):
+            names = [item] if isinstance(item, str) else []
+            if isinstance(item, dict):
+                aliases = item.get("aliases")
+                names = [item.get("name"), *(aliases if isinstance(aliases, list) else [aliases])]
+            for name in names:
+                hidden = invisible_characters(name) if isinstance(name, str) else []
+                if hidden:
+                    self.problem(
+                        position,
+                        f"{name!r} contains invisible characters ({', '.join(hidden)}): "
+                        "it looks like a name it is not",
+                        "delete them (they show as nothing, so retype the text around them)",
+                        "organisations",
+                        severity="warning",
+                    )
 
     def parse(self, text: str):
         """Parse with the position-keeping loader; None (with problems recorded) if unusable."""
