@@ -33,6 +33,25 @@ def _clean_env(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("PROJREG_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _app_built_once():
+    """Typer turns the app into a click command on every CliRunner call, which is nine tenths
+    of an in-process run; the suite makes hundreds. Build it once per session instead."""
+    import typer.testing
+
+    built = {}
+    original = typer.testing._get_command
+
+    def get_command(typer_app):
+        if id(typer_app) not in built:
+            built[id(typer_app)] = original(typer_app)
+        return built[id(typer_app)]
+
+    typer.testing._get_command = get_command
+    yield
+    typer.testing._get_command = original
+
+
 class Runner:
     """Runs projreg in-process, as if its output went to `terminal` (default: a pipe)."""
 
