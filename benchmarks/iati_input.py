@@ -31,19 +31,23 @@ def build(count: int, folder: Path) -> list[Path]:
     written = []
     for path, activities in outputs.items():
         root = roots[path]
+        # A file whose root is one iati-activity gets an iati-activities root around the copies.
+        single = root.tag == "iati-activity"
+        out = (
+            etree.Element("iati-activities")
+            if single
+            else etree.Element(root.tag, dict(root.attrib))
+        )
+        for n, activity in activities:
+            clone = copy.deepcopy(activity)
+            identifier = clone.find("iati-identifier")
+            identifier.text = f"{(identifier.text or '').strip()}-B{n}"
+            for other in clone.findall("other-identifier"):
+                if other.get("ref"):
+                    other.set("ref", f"{other.get('ref')}-B{n}")
+            out.append(clone)
         target = folder / f"cycled-{path.name}"
-        with (
-            etree.xmlfile(str(target), encoding="utf-8") as xf,
-            xf.element(root.tag, dict(root.attrib)),
-        ):
-            for n, activity in activities:
-                clone = copy.deepcopy(activity)
-                identifier = clone.find("iati-identifier")
-                identifier.text = f"{(identifier.text or '').strip()}-B{n}"
-                for other in clone.findall("other-identifier"):
-                    if other.get("ref"):
-                        other.set("ref", f"{other.get('ref')}-B{n}")
-                xf.write(clone)
+        etree.ElementTree(out).write(str(target), encoding="utf-8", xml_declaration=True)
         written.append(target)
     return written
 
