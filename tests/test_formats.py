@@ -297,3 +297,25 @@ def test_colour_marks_only_the_id_column_and_header(run):
     assert lines[0].startswith("\x1b[1m")
     assert lines[1].startswith("\x1b[36mBOMCA-9\x1b[0m")
     assert "\x1b[" not in lines[1].split("\x1b[0m", 1)[1]
+
+
+def test_lists_show_the_dates_that_answer_planned_ones_marked(run, write):
+    path = write(
+        """
+        projects:
+          - {id: P-1, title: Planned only, planned_start: 2019-01-01, planned_end: 2030-12-31}
+          - {id: A-1, title: Actual start, start: 2018-03, planned_end: 2021}
+        """
+    )
+    rows = [line.split("\t") for line in run("--registry", str(path), "list").stdout.splitlines()]
+    assert rows[0][:5] == ["A-1", "Actual start", "", "2018-03", "2021 (planned)"]
+    assert rows[1][:5] == ["P-1", "Planned only", "", "2019-01-01 (planned)", "2030-12-31 (planned)"]
+    # JSON keeps the stored fields apart: start is the actual start, or null.
+    data = json.loads(run("--registry", str(path), "list", "--json").stdout)
+    assert [(r["start"], r["planned_start"], r["dates_basis"]) for r in data] == [
+        ("2018-03", None, "mixed"),
+        (None, "2019-01-01", "planned"),
+    ]
+    run.terminal = Terminal(stdout_tty=True, width=120, no_color=True)
+    table = run("--registry", str(path), "list").stdout
+    assert "2019-01-01 (planned)" in table and "Start" in table.splitlines()[0]

@@ -67,6 +67,8 @@ FIELDS.update(
         "start_precision": lambda p, c: p.start.precision if p.start else None,
         "end_precision": lambda p, c: p.end.precision if p.end else None,
         "dates_basis": lambda p, c: p.dates_basis(),
+        "starts": lambda p, c: _answering(p.start, p.planned_start),
+        "ends": lambda p, c: _answering(p.end, p.planned_end),
         "months": lambda p, c: p.months(),
         "status": lambda p, c: p.status_on(c.today),
         "coverage": lambda p, c: [*p.regions, *(p.country_name(code) for code in p.countries)],
@@ -86,9 +88,12 @@ LABELS = {
     "direct": "Direct",
     "via_region": "Via region",
     "via_country": "Via country",
+    "starts": "Start",
+    "ends": "End",
 }
 
-LIST_FIELDS = ("id", "title", "coverage", "start", "end", "status")
+# Tables list the dates that answer date questions: actual ones, else planned ones, marked.
+LIST_FIELDS = ("id", "title", "coverage", "starts", "ends", "status")
 # Fields that describe how a project matched a query, not the project.
 QUERY_FIELDS = ("via", "match")
 # What `show` prints: everything, the short facts first on a terminal page.
@@ -112,12 +117,19 @@ SHOW_FIELDS = tuple(n for f in schema.NAMES for n in (f, *_BESIDE.get(f, ())))
 # Columns that never wrap in a table; the others share the remaining width.
 SHORT_FIELDS = frozenset(
     {
-        "id", "start", "end", "planned_start", "planned_end", "status", "activity_status",
+        "id", "start", "end", "starts", "ends", "planned_start", "planned_end", "status", "activity_status",
         "start_precision", "end_precision", "dates_basis", "duration_months", "months",
         "country_codes", "projects", "earliest_start", "latest_end", "project_months", "direct",
         "via_region", "via_country", "group",
     }
 )  # fmt: skip
+
+
+def _answering(actual, planned) -> str | None:
+    """The date that answers date questions: the actual one, else the planned one, marked."""
+    if actual:
+        return actual.iso()
+    return f"{planned.iso()} (planned)" if planned else None
 
 
 def period_text(project: Project) -> str:
