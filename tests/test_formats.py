@@ -309,7 +309,13 @@ def test_lists_show_the_dates_that_answer_planned_ones_marked(run, write):
     )
     rows = [line.split("\t") for line in run("--registry", str(path), "list").stdout.splitlines()]
     assert rows[0][:5] == ["A-1", "Actual start", "", "2018-03", "2021 (planned)"]
-    assert rows[1][:5] == ["P-1", "Planned only", "", "2019-01-01 (planned)", "2030-12-31 (planned)"]
+    assert rows[1][:5] == [
+        "P-1",
+        "Planned only",
+        "",
+        "2019-01-01 (planned)",
+        "2030-12-31 (planned)",
+    ]
     # JSON keeps the stored fields apart: start is the actual start, or null.
     data = json.loads(run("--registry", str(path), "list", "--json").stdout)
     assert [(r["start"], r["planned_start"], r["dates_basis"]) for r in data] == [
