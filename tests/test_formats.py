@@ -325,3 +325,13 @@ def test_lists_show_the_dates_that_answer_planned_ones_marked(run, write):
     run.terminal = Terminal(stdout_tty=True, width=120, no_color=True)
     table = run("--registry", str(path), "list").stdout
     assert "2019-01-01 (planned)" in table and "Start" in table.splitlines()[0]
+
+
+def test_how_projects_matched_is_said_when_the_match_column_is_left_out(run):
+    run.terminal = Terminal(stdout_tty=True, width=80, no_color=True)
+    result = run("list", "--country", "Azerbaijan")
+    assert "Match" not in result.stdout.splitlines()[0]
+    assert "Via Eastern Partnership: PP-DATA, PRAGUE-PROCESS" in result.stdout
+    run.terminal = Terminal(stdout_tty=True, width=200, no_color=True)
+    wide = run("list", "--country", "Azerbaijan").stdout
+    assert "Match" in wide.splitlines()[0] and "Via Eastern Partnership:" not in wide

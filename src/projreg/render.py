@@ -215,9 +215,17 @@ def _table(
             chunk = []
     if chunk:
         write("\n".join(chunk) + "\n")
+    if "match" in fields and not widths[fields.index("match")]:
+        # How a project matched is part of the answer: say it under the table instead.
+        via: dict[str, list[str]] = {}
+        for row in rows:
+            if row.get("match") not in (None, "direct"):
+                via.setdefault(row["match"], []).append(row["id"])
+        for how, ids in via.items():
+            out.remark(f"{how[:1].upper()}{how[1:]}: {', '.join(ids)}")
     if dropped:
         out.note(
-            f"Not shown at this width: {', '.join(dropped)} (a wider terminal, --fields or -f tsv shows them)"
+            f"Not shown at this width: {', '.join(dropped)}; a wider terminal or -f tsv shows them"
         )
 
 
