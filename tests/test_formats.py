@@ -266,7 +266,7 @@ def test_a_narrow_terminal_leaves_out_low_value_columns_first(run):
     assert header == ["ID", "Title", "Start", "End", "Status"]
     assert "Partnership" in result.stdout or "Partners…" in result.stdout
     assert "Partners|hip" not in result.stdout and "Azerbaij\n" not in result.stdout
-    assert "Not shown at this width: Coverage, Match" in result.stderr
+    assert "Not shown here: Coverage, Match" in result.stderr
     run.terminal = Terminal(stdout_tty=True, width=200, no_color=True)
     assert run("list", "--country", "Azerbaijan").stdout.split()[:7] == [
         "ID", "Title", "Coverage", "Start", "End", "Status", "Match"

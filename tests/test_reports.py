@@ -255,3 +255,19 @@ def test_report_other_formats(run, fmt):
 
 def test_parse_date_helper_is_exported():
     assert parse_date("2018").precision == "year"
+
+
+def test_a_report_by_place_keeps_its_direct_and_via_split_at_80_columns(run):
+    from projreg.terminal import Terminal
+
+    run.terminal = Terminal(stdout_tty=True, width=80, no_color=True)
+    result = run("report", "--by", "country")
+    header = result.stdout.splitlines()[0].split("  ")
+    assert [h.strip() for h in header if h.strip()][:4] == [
+        "Country",
+        "Projects",
+        "Direct",
+        "Via region",
+    ]
+    assert "Ids" in result.stderr  # left out first, and said
+    assert all(len(line) <= 80 for line in result.stdout.splitlines() + result.stderr.splitlines())

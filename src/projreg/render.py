@@ -154,10 +154,11 @@ DROP_FIRST = (
     "coverage",
     "programme",
     "notes",
+    "ids",
+    "project_months",  # a report by place keeps its direct/via split longer than this
     "via_region",
     "via_country",
     "direct",
-    "ids",
 )
 # A text column narrower than this is left out instead of being cut further.
 MIN_TEXT = 15
@@ -224,9 +225,7 @@ def _table(
         for how, ids in via.items():
             out.remark(f"{how[:1].upper()}{how[1:]}: {', '.join(ids)}")
     if dropped:
-        out.note(
-            f"Not shown at this width: {', '.join(dropped)}; a wider terminal or -f tsv shows them"
-        )
+        out.note(f"Not shown here: {', '.join(dropped)} (a wider terminal or -f tsv shows them)")
 
 
 def _fit(text: str, width: int, cell_len) -> str:
