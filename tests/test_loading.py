@@ -215,3 +215,23 @@ def test_organisations_part_of(write):
         """)
     )
     assert "European Union" in registry.names_of("European Commission")
+
+
+def test_check_and_other_commands_report_a_file_in_the_same_order(run, write):
+    path = write(
+        """
+        projects:
+          - {id: B-1, title: One, end: 2020-13}
+          - id: b 1
+            title: Same id to show
+            countries: [Gorgia]
+        """
+    )
+    checked = run("check", str(path)).stderr
+    listed = run("--registry", str(path), "list").stderr
+    headlines = [line for line in checked.splitlines() if ": error: " in line]
+    assert len(headlines) == 3
+    assert [line for line in listed.splitlines() if ": error: " in line] == headlines
+    assert [int(line.split(":")[1]) for line in headlines] == sorted(
+        int(line.split(":")[1]) for line in headlines
+    )

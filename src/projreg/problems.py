@@ -83,7 +83,10 @@ class RegistryError(ProjregError):
     """The registry could not be read or is not valid; .problems says why, all of it."""
 
     def __init__(self, problems: list[Problem], registry=None):
-        self.problems = problems
+        # In the order of the files, then of the lines: `check` and every other command
+        # report the same file the same way.
+        order = {file: n for n, file in enumerate(dict.fromkeys(p.file for p in problems))}
+        self.problems = sorted(problems, key=lambda p: (order[p.file], p.line, p.column))
         # What did load (the valid projects), so that `check` can still lint it.
         self.registry = registry
         super().__init__("\n".join(p.headline() for p in self.errors))
