@@ -21,17 +21,19 @@ import stat
 
 # Constant-time comparison without importing hmac, which loads OpenSSL (3 ms of every run).
 from _operator import _compare_digest as compare_digest
-from decimal import Decimal
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import geo, schema
 from .dates import PartialDate
 from .files import CACHE_ENV, cache_folder, owned
 from .model import Organisation, Origin, Project
 from .version import __version__
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 ENV_VAR = CACHE_ENV
 FORMAT = 8  # bump when the stored shape changes
@@ -184,6 +186,8 @@ def _json_loads(raw: bytes):
 
 
 def _default(value):
+    from decimal import Decimal  # only where there are amounts: not at every start
+
     if isinstance(value, Decimal):
         return str(value)  # exact: read back with Decimal()
     return tuple(value)  # a NamedTuple subclass, which orjson does not take as a tuple
@@ -492,6 +496,8 @@ def _number(value):
 
 
 def _decimal(value) -> Decimal:
+    from decimal import Decimal
+
     if value.__class__ is not str:
         raise Damaged
     amount = Decimal(value)

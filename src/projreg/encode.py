@@ -7,8 +7,6 @@ registry. Amounts stay exact; text that YAML would read as something else is quo
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from . import geo, schema
 from .model import Project, Registry
 from .text import UNSAFE
@@ -83,6 +81,8 @@ def to_yaml(data) -> str:
     dispatch was most of an import's time), then written by PyYAML's C emitter when
     it has one. The text is the same as yaml.dump with the representers below.
     """
+    from decimal import Decimal
+
     import yaml
     from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from typing import NamedTuple
 
 from . import geo, schema
@@ -215,6 +214,8 @@ def describe(item: dict) -> str:
 
 def _amount(value) -> str:
     """An exact amount with thousands separators: 1,166,170.55."""
+    from decimal import Decimal  # only where amounts are shown: not at every start
+
     if isinstance(value, Decimal):
         whole, _, cents = str(value).partition(".")
         return (

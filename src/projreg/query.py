@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from . import geo
 from .dates import PartialDate
@@ -45,16 +46,16 @@ class Filters:
     today: dt.date = field(default_factory=dt.date.today)
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):  # NamedTuples: cheaper to define at start-up than dataclasses
     """A project that passed the filters, and how it matched the place filters."""
 
     project: Project
     via: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
+    """The projects that passed, the ones the date filters could not decide, and notes."""
+
     matches: tuple[Match, ...]
     undetermined: tuple[Project, ...]  # dates unknown, so the date filters could not decide
     total: int | None = None  # matches before the limit (None: all are in matches)

@@ -12,10 +12,12 @@ PAGE order if `show` should print it somewhere other than at the end).
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .dates import PartialDate
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 # The kinds of value a field holds. Each module that reads the table dispatches on these.
 TEXT = "text"  # one piece of text

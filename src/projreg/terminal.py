@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Terminal:
+class Terminal(NamedTuple):  # a NamedTuple: immutable, and cheaper to define than a dataclass
     stdout_tty: bool = False
     stderr_tty: bool = False
     stdin_tty: bool = False  # may a command ask questions (`projreg new`)
