@@ -231,6 +231,17 @@ def _adding(parameters: list[inspect.Parameter], build, into: str):
     return decorate
 
 
+# --today, also on commands that take no filters (show, check).
+Today = Annotated[
+    PartialDate | None,
+    typer.Option(
+        "--today",
+        parser=date_value,
+        metavar="DATE",
+        help="Take this day as today, for reproducible status. Default: the real today.",
+    ),
+]
+
 FILTER_OPTIONS = [
     _option("country", Annotated[list[str] | None, typer.Option("--country", "-c", metavar="COUNTRY", help="Country name or ISO code; also matches projects in a region containing it.", autocompletion=complete_countries)]),
     _option("region", Annotated[list[str] | None, typer.Option("--region", "-r", metavar="REGION", help="Region, e.g. 'Eastern Partnership', or an IATI (OECD DAC) region by code or name, e.g. 289; matches its member countries too.", autocompletion=complete_regions)]),
@@ -243,7 +254,7 @@ FILTER_OPTIONS = [
     _option("status", Annotated[list[str] | None, typer.Option("--status", "-s", metavar="STATUS", help=f"{', '.join(STATUSES)}; as of --today.", autocompletion=complete_statuses)]),
     _option("search", Annotated[list[str] | None, typer.Option("--search", "-q", metavar="TEXT", help="Words, or beginnings of words (migr), in the id, titles, objectives, descriptions or notes.")]),
     _option("direct", Annotated[bool, typer.Option("--direct", help="With --country or --region: only projects that name it.")], False),
-    _option("today", Annotated[PartialDate | None, typer.Option("--today", parser=date_value, metavar="DATE", help="Take this day as today, for reproducible status. Default: the real today.")]),
+    _option("today", Today),
 ]  # fmt: skip
 
 

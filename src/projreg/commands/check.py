@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..dates import PartialDate
 from ..errors import UsageError
-from ..options import choices, date_value, settings, today_of
+from ..options import Today, choices, settings, today_of
 from . import app
 
 
@@ -29,15 +28,7 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
     ] = False,
-    today: Annotated[
-        PartialDate | None,
-        typer.Option(
-            "--today",
-            parser=date_value,
-            metavar="DATE",
-            help="Take this day as today, for reproducible status. Default: the real today.",
-        ),
-    ] = None,
+    today: Today = None,
     fmt: Annotated[
         str,
         typer.Option(

@@ -12,6 +12,7 @@ from ..dates import PartialDate
 from ..options import (
     OutputChoice,
     Source,
+    Today,
     complete_ids,
     date_value,
     filter_options,
@@ -131,15 +132,7 @@ def show(
     ],
     output: OutputChoice,
     source: Source,
-    today: Annotated[
-        PartialDate | None,
-        typer.Option(
-            "--today",
-            parser=date_value,
-            metavar="DATE",
-            help="Take this day as today, for reproducible status. Default: the real today.",
-        ),
-    ] = None,
+    today: Today = None,
 ) -> None:
     """Everything known about one project.
 
