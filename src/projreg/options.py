@@ -155,10 +155,7 @@ def _complete(values):
 
 def choices(values):
     """A completion callback offering these fixed values (never file names)."""
-    return _choices(values)
 
-
-def _choices(values):
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
         return [v for v in values if v.startswith(incomplete)]
 
@@ -186,7 +183,7 @@ complete_donors = _complete(lambda r: [d.name for p in r.projects for d in p.don
 complete_agencies = _complete(
     lambda r: [i.name for p in r.projects for i in p.implementers if i.name]
 )
-complete_statuses = _choices(STATUSES)
+complete_statuses = choices(STATUSES)
 
 
 # --- declaring options once ---------------------------------------------------------------
@@ -302,10 +299,10 @@ def make_filters(
 
 
 OUTPUT_OPTIONS = [
-    _option("format", Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help="table, tsv, csv, json, yaml or markdown. Default: table on a terminal, else tsv.", show_default=False, autocompletion=_choices(("table", "tsv", "csv", "json", "yaml", "markdown")))]),
+    _option("format", Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help="table, tsv, csv, json, yaml or markdown. Default: table on a terminal, else tsv.", show_default=False, autocompletion=choices(("table", "tsv", "csv", "json", "yaml", "markdown")))]),
     _option("as_json", Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")], False),
     _option("fields", Annotated[str | None, typer.Option("--fields", metavar="FIELDS", help="Comma-separated fields to show, in order (e.g. id,title,start), or all.")]),
-    _option("color", Annotated[str, typer.Option("--color", metavar="WHEN", help="auto, always or never. NO_COLOR and TERM=dumb are respected.", autocompletion=_choices(("auto", "always", "never")))], "auto"),
+    _option("color", Annotated[str, typer.Option("--color", metavar="WHEN", help="auto, always or never. NO_COLOR and TERM=dumb are respected.", autocompletion=choices(("auto", "always", "never")))], "auto"),
 ]  # fmt: skip
 
 REGISTRY_OPTIONS = [

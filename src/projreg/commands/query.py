@@ -13,6 +13,7 @@ from ..options import (
     OutputChoice,
     Source,
     Today,
+    choices,
     complete_ids,
     date_value,
     filter_options,
@@ -20,7 +21,7 @@ from ..options import (
     registry_options,
     today_of,
 )
-from ..query import Filters
+from ..query import SORT_KEYS, Filters
 from . import app
 
 Sort = Annotated[
@@ -28,8 +29,8 @@ Sort = Annotated[
     typer.Option(
         "--sort",
         metavar="KEY",
-        help="id, start, end or title.",
-        autocompletion=lambda: ["id", "start", "end", "title"],
+        help=f"{', '.join(SORT_KEYS[:-1])} or {SORT_KEYS[-1]}.",
+        autocompletion=choices(SORT_KEYS),
     ),
 ]
 Reverse = Annotated[

@@ -21,6 +21,7 @@ from ..query import Filters
 from ..reports import GROUPINGS
 from ..reports import LANES as CHART_GROUPINGS
 from . import app
+from .query import Sort
 from .writing import Force, write_file
 
 
@@ -124,15 +125,7 @@ def timeline(
             autocompletion=lambda: list(CHART_GROUPINGS),
         ),
     ] = None,
-    sort: Annotated[
-        str,
-        typer.Option(
-            "--sort",
-            metavar="KEY",
-            help="start, end, id or title.",
-            autocompletion=lambda: ["start", "end", "id", "title"],
-        ),
-    ] = "start",
+    sort: Sort = "start",
     force: Force = False,
 ) -> None:
     """A Gantt chart of the projects: on a terminal, or drawn as SVG with --output.
