@@ -27,6 +27,7 @@ from . import geo
 from .dates import DateError, PartialDate, parse_date
 from .errors import ProjregError
 from .model import Budget, Link, Participant, Project, Sector
+from .text import NOT_XML
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -64,7 +65,6 @@ OUR_REGION_VOCABULARY = "99"  # IATI RegionVocabulary 99: the reporting organisa
 DAC_REGION_VOCABULARY = "1"  # IATI RegionVocabulary 1: the OECD DAC regions (geo.dac_regions)
 _XS_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 # Characters XML 1.0 cannot hold, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class IatiError(ProjregError, ValueError):
@@ -767,7 +767,7 @@ def _dates(project: Project, today: dt.date, notes: list[str]) -> list[tuple[str
 
 def _xml_text(text: str | None) -> str:
     """Text without the characters XML 1.0 cannot hold."""
-    return _NOT_XML.sub("", text) if text else (text or "")
+    return NOT_XML.sub("", text) if text else (text or "")
 
 
 class _Writer:
@@ -779,7 +779,7 @@ class _Writer:
     def clean(self, text):
         if text is None:
             return None
-        cleaned = _NOT_XML.sub("", text)
+        cleaned = NOT_XML.sub("", text)
         self.removed += len(text) - len(cleaned)
         return cleaned
 

@@ -290,7 +290,7 @@ def to_json(data) -> str:
     import json
 
     text = json.dumps(_numbers(data), ensure_ascii=False, indent=2)
-    return _JSON_UNSAFE.sub(_json_escape, text)
+    return UNSAFE.sub(_json_escape, text)
 
 
 def _numbers(data):
@@ -306,9 +306,6 @@ def _numbers(data):
     if isinstance(data, (list, tuple)):
         return [_numbers(v) for v in data]
     return data
-
-
-_JSON_UNSAFE = UNSAFE
 
 
 def _json_escape(match) -> str:

@@ -18,6 +18,11 @@ UNSAFE = re.compile(
 )
 
 
+# What XML 1.0 cannot hold at all, not even as a character reference: writers of XML and SVG
+# drop it.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _escape(match: re.Match) -> str:
     code = ord(match.group())
     if code < 0x100:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import textwrap
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import cache
@@ -22,6 +21,8 @@ from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 import pycountry
+
+from .text import NOT_XML
 
 Point = tuple[float, float]
 Ring = list[Point]
@@ -248,16 +249,14 @@ def class_colours(n: int) -> list[str]:
 
 # --- SVG ---------------------------------------------------------------------
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 def _text(s: str) -> str:
     """Any text as XML character data: escaped, with the characters XML forbids dropped."""
-    return escape(_NOT_XML.sub("", s))
+    return escape(NOT_XML.sub("", s))
 
 
 def _attr(s: str) -> str:
-    return quoteattr(_NOT_XML.sub("", s))
+    return quoteattr(NOT_XML.sub("", s))
 
 
 def _path(view: View, polys: list[Polygon]) -> str:
