@@ -131,6 +131,29 @@ def test_lanes_put_a_project_in_each_of_its_groups(registry):
     assert ids.count("RESTART") == 3  # three donors, three lanes
 
 
+def test_lanes_by_status_take_every_status_a_project_can_have(run, write, tmp_path):
+    from projreg.chart import STATUS_LANES
+    from projreg.model import STATUSES
+
+    assert sorted(STATUS_LANES) == sorted(STATUSES)
+    path = write(
+        "projects:\n"
+        + "".join(
+            f"  - {{id: P-{i}, title: T, start: 2017-03, end: 2018-06, activity_status: {s}}}\n"
+            for i, s in enumerate(("finalisation", "suspended", "cancelled", "ongoing"))
+        )
+    )
+    svg = tmp_path / "t.svg"
+    result = run("--registry", str(path), "timeline", "--by", "status", "-o", str(svg))
+    assert result.exit_code == 0, result.stderr  # finalisation: a traceback before
+    lanes = [
+        "".join(g.find(f"{SVG}text").itertext())
+        for g in ET.fromstring(svg.read_text()).iter(f"{SVG}g")
+        if g.get("class") == "lane"
+    ]
+    assert lanes == ["finalisation (1)", "completed (1)", "cancelled (1)", "suspended (1)"]
+
+
 def test_timeline_cli_draws_the_same_chart_at_any_terminal_width(run, tmp_path):
     outputs = []
     for width in (60, 200):

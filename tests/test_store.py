@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from projreg import Filters, cache, load_registry, select, store
 from projreg.dates import PartialDate
 from projreg.model import Origin, Participant, Project, Registry
-from projreg.schema import Organisation
+from projreg.fields import LIST_FIELDS, Context, record, tsv_cells
+from projreg.schema import RECORDED_STATUSES, Organisation
 from projreg.store import Store, write
 
 from .conftest import TODAY
@@ -120,6 +121,27 @@ def test_a_warm_list_is_answered_from_the_store(run, write, stored):
         load.load_registry = original
 
 
+def test_a_warm_list_of_the_default_fields_makes_no_project(run, write, stored, monkeypatch):
+    path = write("""
+        projects:
+          - {id: B-1, title: Second, countries: [Armenia], start: 2016, end: 2019}
+          - {id: a-2, title: "Tab\\tin title", regions: [Eastern Partnership], start: 2017-03}
+          - {id: C-3, title: Third, countries: [France], activity_status: finalisation}
+    """)
+    for fmt in ("tsv", "table", "csv", "json"):
+        for question in (("--country", "Armenia"), ("--status", "finalisation"), ()):
+            args = ("--registry", str(path), "list", *question, "-f", fmt)
+            if fmt == "json":
+                args += ("--fields", "id,title,coverage,starts,ends,status")
+            cold = run(*args, "--no-cache")
+            assert cold.exit_code == 0, cold.stderr
+            run(*args)  # the cache and its store
+            with monkeypatch.context() as patched:
+                patched.setattr(cache, "project_row", lambda *a: pytest.fail("made a project"))
+                warm = run(*args)
+            assert warm.stdout == cold.stdout and warm.stderr == cold.stderr, (fmt, question)
+
+
 def test_a_damaged_store_is_not_believed(run, write, stored):
     path = write("projects:\n  - {id: A-1, title: First, countries: [Armenia]}\n")
     args = ("--registry", str(path), "list", "-f", "tsv", "--fields", "id,title")
@@ -159,7 +181,9 @@ def registries(draw):
         projects.append(
             Project(
                 id=draw(st.sampled_from(["p", "P", "Q", "é", "z"])) + f"-{number}",
-                title=draw(st.sampled_from(["Border", "border work", "Asylum", "Éa"])),
+                title=draw(
+                    st.sampled_from(["Border", "border work", "Asylum", "Éa", "Tab\tand\nline"])
+                ),
                 countries=tuple(
                     draw(st.lists(st.sampled_from(COUNTRIES), max_size=3, unique=True))
                 ),
@@ -170,11 +194,12 @@ def registries(draw):
                 end=draw(dates),
                 planned_start=draw(dates),
                 planned_end=draw(dates),
-                activity_status=draw(st.sampled_from([None, "cancelled", "ongoing"])),
+                activity_status=draw(st.sampled_from([None, *RECORDED_STATUSES])),
                 notes=tuple(
                     draw(st.lists(st.sampled_from(["migration data", "visa"]), max_size=1))
                 ),
                 origin=Origin("generated.yaml", number + 1),
+                written_names=draw(st.sampled_from([None, {"GE": "Sakartvelo"}])),
             )
         )
     organisations = (Organisation("European Commission", ("EC",), "European Union"),)
@@ -229,6 +254,57 @@ def test_the_store_answers_as_select_does(tmp_path, registry, chosen, sort, limi
     ]
     assert [p.id for p in got.undetermined] == [p.id for p in expected.undetermined]
     assert got == expected  # the projects themselves, field by field, and the total
+
+
+LISTED = [
+    LIST_FIELDS,
+    (*LIST_FIELDS, "match"),
+    ("id", "status", "via"),
+    ("match", "coverage", "title", "id"),
+]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    registries(),
+    filters,
+    st.sampled_from(LISTED),
+    st.sampled_from(["id", "start", "title"]),
+    st.sampled_from([None, 2]),
+    st.booleans(),
+)
+def test_the_store_lists_what_select_and_record_print(
+    tmp_path, registry, chosen, names, sort, limit, reverse
+):
+    """The ready-made rows and TSV lines equal the records of query.select's projects."""
+    path = tmp_path / f"{abs(hash((registry, chosen, names, sort, limit, reverse)))}.db"
+    path.unlink(missing_ok=True)
+    write(path, registry, private=True)
+    store = Store.open(path)
+    try:
+        rows = store.listing(chosen, names, sort, limit, reverse)
+        lines = store.listing(chosen, names, sort, limit, reverse, tsv=True)
+    finally:
+        store.close()
+    if rows is None:  # --donor/--agency, --started-in/--ended-in: the registry answers
+        return
+    expected = select(registry, chosen, sort=sort, limit=limit, reverse=reverse)
+    records = [record(m.project, names, Context(TODAY, m.via)) for m in expected.matches]
+    assert rows.rows == records
+    assert "".join(lines.rows) == "".join(tsv_cells(r, names) + "\n" for r in records)
+    assert rows.total == lines.total == expected.count
+    assert rows.undetermined == [p.id for p in expected.undetermined]
+
+
+def test_the_store_lists_nothing_it_does_not_keep(tmp_path, registry):
+    path = tmp_path / "bundled.db"
+    write(path, registry, private=True)
+    store = Store.open(path)
+    assert store.listing(Filters(today=TODAY), ("id", "donors")) is None
+    assert store.listing(Filters(today=TODAY), LIST_FIELDS) is not None
+    store.close()
 
 
 def test_the_store_answers_as_select_on_the_bundled_registry(tmp_path, registry):

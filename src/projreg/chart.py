@@ -20,6 +20,17 @@ from .dates import DAY
 from .model import Project
 from .text import visible
 
+# The order of swim lanes by status: what runs, then what is done, then what never ran.
+STATUS_LANES = (
+    "ongoing",
+    "planned",
+    "finalisation",
+    "completed",
+    "unknown",
+    "cancelled",
+    "suspended",
+)
+
 WIDTH = 1000
 _LABEL_W = 330  # the column of ids and titles
 _X0 = _LABEL_W + 10
@@ -215,10 +226,7 @@ def _lanes(
         order = [r.name for r in geo.REGIONS]
         names = sorted(lanes, key=order.index)
     elif by == "status":
-        names = sorted(
-            lanes,
-            key=("ongoing", "planned", "completed", "unknown", "cancelled", "suspended").index,
-        )
+        names = sorted(lanes, key=STATUS_LANES.index)
     else:
         names = sorted(lanes, key=lambda n: (n.casefold(), n))
     result: list[tuple[str | None, list[Project]]] = [(n, lanes[n]) for n in names]

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from . import geo, schema
 from .model import Project
 from .schema import Component, Link, Participant
+from .text import flat
 
 
 class Context(NamedTuple):
@@ -92,7 +93,10 @@ LABELS = {
 }
 
 # Tables list the dates that answer date questions: actual ones, else planned ones, marked.
-LIST_FIELDS = ("id", "title", "coverage", "starts", "ends", "status")
+# The first five are the project's alone; status depends on the day (the SQLite store keeps
+# the first five ready to print, see store.py).
+PROJECT_LIST_FIELDS = ("id", "title", "coverage", "starts", "ends")
+LIST_FIELDS = (*PROJECT_LIST_FIELDS, "status")
 # Fields that describe how a project matched a query, not the project.
 QUERY_FIELDS = ("via", "match")
 # What `show` prints: everything, the short facts first on a terminal page.
@@ -167,6 +171,11 @@ def as_text(value, separator: str = "; ") -> str:
     if isinstance(value, dict):
         return describe(value)
     return str(value)
+
+
+def tsv_cells(record: dict, names) -> str:
+    """The record's named values as one line of TSV, without its newline."""
+    return "\t".join(flat(as_text(record[name])) for name in names)
 
 
 def key_values(record: dict) -> list[tuple[str, str]]:

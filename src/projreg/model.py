@@ -29,6 +29,9 @@ from .schema import (  # noqa: F401  (the small records are part of the model's 
 )
 
 STATUSES = ("ongoing", "completed", "planned", "unknown", "cancelled", "suspended", "finalisation")
+# Recorded statuses that the dates cannot tell, so they answer as recorded (finalisation: done,
+# accounts still open).
+STATUSES_NOT_FROM_DATES = ("cancelled", "suspended", "finalisation")
 
 
 class Origin(NamedTuple):
@@ -89,8 +92,7 @@ class _ProjectMeaning:
 
     def status_on(self, today: dt.date) -> str:
         """ongoing, completed or planned relative to today, or unknown."""
-        if self.activity_status in ("cancelled", "suspended", "finalisation"):
-            # recorded facts the dates cannot tell (finalisation: done, accounts still open)
+        if self.activity_status in STATUSES_NOT_FROM_DATES:
             return self.activity_status
         end, start = self.last_day(), self.first_day()
         if end is not None and end < today:

@@ -76,6 +76,15 @@ class Source(NamedTuple):
         registry = self.load()
         return select(registry, filters, sort=sort, limit=limit, reverse=reverse), registry
 
+    def listing(self, filters, names, sort="id", limit=None, reverse=False, tsv=False):
+        """The records (or TSV lines) `list` prints, from the cache's SQLite store without
+        making a project (store.Listing); None when the store cannot answer."""
+        if not self.use_cache:
+            return None
+        from .store import listing_stored
+
+        return listing_stored(self.path, filters, names, sort, limit, reverse, tsv)
+
     def remember(self, registry) -> None:
         """After the answer is printed: keep a large registry as the cache's SQLite database,
         from which the next list, active or show answers (see store.remember)."""

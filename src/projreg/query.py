@@ -133,16 +133,22 @@ def text_matches(needles, text: str) -> bool:
 
 def place_match(project: Project, codes: list[str], regions: list[geo.Region]):
     """(matched, via) for the country and region filters taken together (OR)."""
+    return places_match(project.countries, project.regions, project.country_name, codes, regions)
+
+
+def places_match(countries, project_regions, country_name, codes, regions):
+    """place_match for a project given as its country codes, its region names and the
+    function that names its countries (as the registry wrote them)."""
     via: list[str] = []
     direct = False
     for code in codes:
-        if code in project.countries:
+        if code in countries:
             direct = True
-        via.extend(r for r in project.regions if code in geo.region(r).countries)
+        via.extend(r for r in project_regions if code in geo.region(r).countries)
     for region in regions:
-        if region.name in project.regions:
+        if region.name in project_regions:
             direct = True
-        via.extend(project.country_name(c) for c in project.countries if c in region.countries)
+        via.extend(country_name(c) for c in countries if c in region.countries)
     via = list(dict.fromkeys(via))
     return direct or bool(via), () if direct else tuple(via)
 

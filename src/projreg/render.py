@@ -14,7 +14,7 @@ import io
 import sys
 
 from .encode import to_yaml
-from .fields import SHORT_FIELDS, as_text, key_values, label
+from .fields import SHORT_FIELDS, as_text, key_values, label, tsv_cells
 from .terminal import Terminal
 from .text import UNSAFE, flat, visible
 
@@ -115,7 +115,7 @@ def emit_rows(
         out.write(to_yaml(document if document is not None else rows))
     elif fmt == "tsv":
         for row in rows:
-            out.write("\t".join(flat(as_text(row[f])) for f in fields) + "\n")
+            out.write(tsv_cells(row, fields) + "\n")
     elif fmt == "csv":
         import csv
 

@@ -20,14 +20,26 @@ share one rule.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import geo, query, schema
-from .model import Participant, Project, Registry, written_country_names
+from .fields import LIST_FIELDS, PROJECT_LIST_FIELDS, QUERY_FIELDS, Context, record, tsv_cells
+from .model import (
+    STATUSES_NOT_FROM_DATES,
+    Participant,
+    Project,
+    Registry,
+    written_country_names,
+)
+from .text import flat
 
-FORMAT = 3  # bump when the layout changes (and cache.FORMAT with it)
+if TYPE_CHECKING:
+    from sqlite3 import Connection
+
+FORMAT = 4  # bump when the layout changes (and cache.FORMAT with it)
 # Registries smaller than this are answered from the JSON entry alone: for them, building the
 # database would cost more than it could ever save.
 STORE_MIN = 500
@@ -110,6 +122,11 @@ _PRIVATE = [
     # Project objects printed, and the text --search reads.
     "CREATE TABLE projreg_rows (project INTEGER PRIMARY KEY, row TEXT NOT NULL, search TEXT NOT NULL)",
     "CREATE TABLE projreg_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # What `list` prints of each project that neither the day nor the query changes
+    # (fields.PROJECT_LIST_FIELDS), ready as TSV and as JSON values, and its places as JSON
+    # [codes, regions, country names as written], from which a query's "via" is worked out.
+    "CREATE TABLE projreg_listing (project INTEGER PRIMARY KEY, tsv TEXT NOT NULL,"
+    " listing TEXT NOT NULL, places TEXT NOT NULL)",
     # What geo.country_code answers for the names of the countries a query can concern (the
     # registry's and the regions'): --country then needs no pycountry import.
     "CREATE TABLE projreg_country_keys (key TEXT PRIMARY KEY, code TEXT NOT NULL) WITHOUT ROWID",
@@ -149,6 +166,8 @@ def write(path: Path, registry: Registry, private: bool = False) -> None:
 
     private: with the cache's own tables (each project's JSON row and searchable text),
     which Store reads."""
+    import sqlite3
+
     connection = sqlite3.connect(path)
     try:
         connection.execute("PRAGMA journal_mode = OFF")
@@ -159,7 +178,7 @@ def write(path: Path, registry: Registry, private: bool = False) -> None:
         connection.close()
 
 
-def _fill(db: sqlite3.Connection, registry: Registry, private: bool) -> None:
+def _fill(db: Connection, registry: Registry, private: bool) -> None:
     for statement in [*layout(), *(_PRIVATE if private else ())]:
         db.execute(statement)
     organisations: dict[str, int] = {}
@@ -263,7 +282,7 @@ def _fill(db: sqlite3.Connection, registry: Registry, private: bool) -> None:
         _fill_private(db, registry)
 
 
-def _fill_private(db: sqlite3.Connection, registry: Registry) -> None:
+def _fill_private(db: Connection, registry: Registry) -> None:
     from . import cache
 
     # Made here one at a time, not kept: a registry's worth of small byte strings would
@@ -274,6 +293,10 @@ def _fill_private(db: sqlite3.Connection, registry: Registry) -> None:
             (key, cache.dumps(cache.plain(p)).decode(), query.searchable_text(p))
             for key, p in enumerate(registry.projects, 1)
         ),
+    )
+    db.executemany(
+        "INSERT INTO projreg_listing VALUES (?, ?, ?, ?)",
+        (_listing(key, p) for key, p in enumerate(registry.projects, 1)),
     )
     codes = {c for p in registry.projects for c in p.countries}
     codes.update(c for r in geo.REGIONS for c in r.countries)
@@ -290,13 +313,31 @@ def _fill_private(db: sqlite3.Connection, registry: Registry) -> None:
     db.executemany("INSERT INTO projreg_meta VALUES (?, ?)", list(meta.items()))
 
 
+def _listing(key: int, project: Project) -> tuple:
+    from . import cache
+
+    values = record(project, PROJECT_LIST_FIELDS, _ANY_DAY)
+    countries = project.countries
+    places = [countries, project.regions, [project.country_name(c) for c in countries]]
+    return (
+        key,
+        tsv_cells(values, PROJECT_LIST_FIELDS),
+        cache.dumps(list(values.values())).decode(),
+        cache.dumps(places).decode(),
+    )
+
+
+_ANY_DAY = Context(dt.date.min)  # the project's own list fields do not read the day
+
+
 # --- reading -------------------------------------------------------------------------------
 
 
 def _status_sql() -> str:
     """Project.status_on(:today) as SQL."""
     return (
-        "CASE WHEN p.activity_status IN ('cancelled', 'suspended') THEN p.activity_status"
+        f"CASE WHEN p.activity_status IN ({', '.join(map(repr, STATUSES_NOT_FROM_DATES))})"
+        " THEN p.activity_status"
         " WHEN p.last_day IS NOT NULL AND p.last_day < :today THEN 'completed'"
         " WHEN p.first_day IS NOT NULL THEN"
         " CASE WHEN p.first_day > :today THEN 'planned' ELSE 'ongoing' END"
@@ -328,14 +369,35 @@ _REVERSED = {
 }
 
 
-def _marks(values) -> str:
-    return ", ".join("?" * len(values))
+class _Plan(NamedTuple):
+    """The parts of one query's SQL (Store._plan)."""
+
+    codes: list[str]
+    regions: list
+    condition: str  # which projects pass
+    known: str  # and their dates answered the date filters
+    order: str
+    params: dict
+    direct: str  # true when a project names one of the places asked about itself
+
+    @property
+    def placed(self) -> bool:
+        return bool(self.codes or self.regions)
+
+
+class Listing(NamedTuple):
+    """What Store.listing answers: the records or TSV lines printed, how many projects
+    matched before the limit, and the ids of those whose dates could not decide."""
+
+    rows: list
+    total: int
+    undetermined: list[str]
 
 
 class Store:
     """A read-only registry database written with private=True (the cache's)."""
 
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db: Connection):
         self.db = db
         meta = dict(db.execute("SELECT name, value FROM projreg_meta"))
         if meta.get("format") != str(FORMAT):
@@ -351,6 +413,7 @@ class Store:
 
     @classmethod
     def open(cls, path: Path) -> Store:
+        import sqlite3
         from urllib.parse import quote
 
         uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
@@ -389,12 +452,9 @@ class Store:
             (field,),
         ).fetchall()
 
-    def select(
-        self, filters: query.Filters = query.Filters(), sort: str = "id", limit=None, reverse=False
-    ):
-        """What query.select(registry, filters, sort, limit, reverse) gives, answered in SQL;
-        None for the filters it does not answer (--started-in, --ended-in, --donor,
-        --agency: then the registry answers)."""
+    def _plan(self, filters: query.Filters, sort: str, reverse: bool):
+        """The SQL of a query: a _Plan, or None for the filters the store does not answer
+        (--started-in, --ended-in, --donor, --agency: then the registry answers)."""
         codes, regions = query.checked(filters, sort, self._country_code)
         if filters.started_in or filters.ended_in or filters.donors or filters.agencies:
             # (--donor/--agency: the registry also says which values match no organisation)
@@ -421,29 +481,14 @@ class Store:
                 f" OR p.key IN (SELECT project FROM countries WHERE code IN ({bind(members)}))"
             )
             where.append(f"({direct})" if filters.direct else f"({direct} OR {via})")
-        for field, needles in (("donors", filters.donors), ("implementers", filters.agencies)):
-            if not needles:
-                continue
-            parties = self._matching_parties(field, query.needles(needles))
-            table = f"temp.projreg_{field}"
-            self.db.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS projreg_{field}"
-                " (organisation, department, instrument, ref)"
-            )
-            self.db.execute(f"DELETE FROM {table}")
-            self.db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", parties)
-            where.append(
-                f"p.key IN (SELECT pa.project FROM participations pa JOIN {table} h"
-                " ON pa.organisation IS h.organisation AND pa.department IS h.department"
-                " AND pa.instrument IS h.instrument AND pa.ref IS h.ref"
-                f" WHERE pa.field = '{field}')"
-            )
+        else:
+            direct = "1"
         if filters.search:
             searches = query.needles(filters.search)
             self.db.create_function(
                 "projreg_search", 1, lambda text: query.text_matches(searches, text)
             )
-            where.append("projreg_search(r.search)")
+            where.append("projreg_search((SELECT search FROM projreg_rows WHERE project = p.key))")
         if filters.statuses:
             where.append(f"({_status_sql()}) IN ({bind(filters.statuses)})")
         answers = []
@@ -458,26 +503,94 @@ class Store:
             answers.append(_overlap_sql(f":first{len(answers)}", f":last{len(answers)}"))
         known = " AND ".join(f"({a}) IS NOT NULL" for a in answers) or "1"
         where += [f"coalesce({a}, 1) != 0" for a in answers]
-        condition = " AND ".join(where) or "1"
-        base = f"FROM projects p JOIN projreg_rows r ON r.project = p.key WHERE {condition}"
         order = _REVERSED[sort] if reverse else _ORDER[sort]
-        chosen = f"SELECT r.row {base} AND {known} ORDER BY {order}"
+        condition = " AND ".join(where) or "1"
+        return _Plan(codes, regions, condition, known, order, params, direct)
+
+    def _chosen(self, plan: _Plan, columns: str, table: str, limit):
+        """(rows of columns for the chosen projects, in order; how many before the limit)."""
+        base = f"FROM projects p JOIN {table} r ON r.project = p.key WHERE {plan.condition}"
+        chosen = f"SELECT {columns} {base} AND {plan.known} ORDER BY {plan.order}"
         total = None
         if limit is not None:
             chosen += f" LIMIT {int(limit)}"
-            (total,) = self.db.execute(f"SELECT count(*) {base} AND {known}", params).fetchone()
+            count = f"SELECT count(*) FROM projects p WHERE {plan.condition} AND {plan.known}"
+            (total,) = self.db.execute(count, plan.params).fetchone()
+        rows = self.db.execute(chosen, plan.params).fetchall()
+        return rows, len(rows) if total is None else total
+
+    def _undetermined(self, plan: _Plan, column: str, table: str) -> list:
+        """The column of the projects the date filters could not decide, in registry order."""
+        if plan.known == "1":
+            return []
+        return [
+            value
+            for (value,) in self.db.execute(
+                f"SELECT {column} FROM projects p JOIN {table} r ON r.project = p.key"
+                f" WHERE {plan.condition} AND NOT ({plan.known}) ORDER BY p.key",
+                plan.params,
+            )
+        ]
+
+    def select(
+        self, filters: query.Filters = query.Filters(), sort: str = "id", limit=None, reverse=False
+    ):
+        """What query.select(registry, filters, sort, limit, reverse) gives, answered in SQL;
+        None for the filters it does not answer (see _plan)."""
+        plan = self._plan(filters, sort, reverse)
+        if plan is None:
+            return None
+        rows, total = self._chosen(plan, "r.row", "projreg_rows", limit)
         matches = []
-        for (row,) in self.db.execute(chosen, params):
+        for (row,) in rows:
             project = self._project(row)
-            via = query.place_match(project, codes, regions)[1] if codes or regions else ()
+            via = query.place_match(project, plan.codes, plan.regions)[1] if plan.placed else ()
             matches.append(query.Match(project, via))
-        undetermined = ()
-        if answers:
-            rows = self.db.execute(f"SELECT r.row {base} AND NOT ({known}) ORDER BY p.key", params)
-            undetermined = tuple(self._project(row) for (row,) in rows)
-        if total is None:
-            total = len(matches)
+        undetermined = tuple(
+            self._project(row) for row in self._undetermined(plan, "r.row", "projreg_rows")
+        )
         return query.Selection(tuple(matches), undetermined, total)
+
+    def listing(
+        self, filters: query.Filters, names, sort="id", limit=None, reverse=False, tsv=False
+    ):
+        """The records `list` prints (fields.record of names) for query.select's projects,
+        built from what the store keeps ready, no Project made; None when names ask for more
+        than fields.LIST_FIELDS and how the project matched, or the filters are not answered.
+        tsv: give the lines of TSV instead, when names are the default ones."""
+        listed = (*PROJECT_LIST_FIELDS, "status", *QUERY_FIELDS)
+        if not set(names) <= set(listed):
+            return None
+        plan = self._plan(filters, sort, reverse)
+        if plan is None:
+            return None
+        columns = f"r.tsv, r.listing, r.places, {_status_sql()}, {plan.direct}"
+        rows, total = self._chosen(plan, columns, "projreg_listing", limit)
+        undetermined = self._undetermined(plan, "p.id", "projreg_listing")
+        from . import cache
+
+        names = tuple(names)
+        ready = names in (LIST_FIELDS, (*LIST_FIELDS, "match"))  # the TSV lines are ready
+        matched = names[-1:] == ("match",)
+        out = []
+        for line, values, places, status, direct in rows:
+            via = ()
+            if not direct:  # then it matched through a region, or a country of one
+                countries, regions, named = cache.loads(places.encode())
+                name_of = dict(zip(countries, named, strict=True)).__getitem__
+                via = query.places_match(countries, regions, name_of, plan.codes, plan.regions)[1]
+            match = f"via {', '.join(via)}" if via else "direct"
+            if tsv and ready:
+                out.append(
+                    f"{line}\t{status}\t{flat(match)}\n" if matched else f"{line}\t{status}\n"
+                )
+                continue
+            record = dict(zip(PROJECT_LIST_FIELDS, cache.loads(values.encode()), strict=True))
+            record.update(status=status, via=list(via), match=match)
+            out.append({name: record[name] for name in names})
+        if tsv and not ready:
+            out = [tsv_cells(row, names) + "\n" for row in out]
+        return Listing(out, total, undetermined)
 
     def get(self, text: str) -> Project | None:
         """What Registry.get(text) finds (by id, then acronym); None when it finds nothing."""
@@ -536,6 +649,14 @@ def select_stored(path, filters, sort: str = "id", limit: int | None = None, rev
     return _from_store(path, lambda store: store.select(filters, sort, limit, reverse))
 
 
+def listing_stored(path, filters, names, sort="id", limit=None, reverse=False, tsv=False):
+    """Store.listing's answer from the cache's database, without loading the registry; None
+    when it cannot say (as select_stored)."""
+    return _from_store(
+        path, lambda store: store.listing(filters, names, sort, limit, reverse, tsv=tsv)
+    )
+
+
 def _from_store(path, ask):
     from . import cache
     from .errors import UsageError
@@ -545,6 +666,8 @@ def _from_store(path, ask):
     found = cache.database(entry) if entry else None
     if found is None:
         return None
+    import sqlite3  # only now: a registry without a database never needs it (start-up)
+
     try:
         opened = Store.open(found)
     except (sqlite3.Error, ValueError, KeyError, TypeError):

@@ -63,32 +63,48 @@ def print_selection(
 
     out = output.output()
     whole = out.format == "yaml" and not output.fields  # a registry document: needs it all
-    if whole:
-        registry = source.load()
-        selection = select(registry, filters, sort=sort, limit=limit, reverse=reverse)
-    else:
-        selection, registry = source.select(filters, sort=sort, limit=limit, reverse=reverse)
     placed = bool(filters.countries or filters.regions)
     if out.format in ("json", "yaml"):
         default = (*SHOW_FIELDS, "via") if placed else SHOW_FIELDS
     else:
         default = (*LIST_FIELDS, "match") if placed else LIST_FIELDS
     names = output.names(default)
-    rows, document = [], None
-    if whole:  # a registry, which loads back as one
-        document = registry_document(registry, selection.projects)
+    tsv = out.format == "tsv"
+    registry = document = None
+    # A large cached registry answers from its SQLite store, no project made (store.listing).
+    listing = None if whole else source.listing(filters, names, sort, limit, reverse, tsv=tsv)
+    if listing is not None:
+        rows, count, notes, undetermined = listing.rows, listing.total, (), listing.undetermined
+        shown = len(rows)
     else:
-        rows = [record(m.project, names, Context(filters.today, m.via)) for m in selection.matches]
-    count = selection.count
+        if whole:
+            registry = source.load()
+            selection = select(registry, filters, sort=sort, limit=limit, reverse=reverse)
+            document = registry_document(registry, selection.projects)  # loads back as one
+        else:
+            selection, registry = source.select(filters, sort=sort, limit=limit, reverse=reverse)
+        context = Context(filters.today)
+        rows = (
+            []
+            if whole
+            else [record(m.project, names, context._replace(via=m.via)) for m in selection.matches]
+        )
+        count, notes, shown = selection.count, selection.notes, len(selection.matches)
+        undetermined = [p.id for p in selection.undetermined]
     if title and out.format == "table":
         title = title.format(count=count, s="" if count == 1 else "s")
-    emit_rows(out, rows, names, title=title if out.format == "table" else None, document=document)
-    if len(selection.matches) < count:
-        out.remark(f"Showing {len(selection.matches)} of {count} projects (--limit).")
-    for note in selection.notes:
+    if listing is not None and tsv:
+        out.write("".join(rows))
+    else:
+        emit_rows(
+            out, rows, names, title=title if out.format == "table" else None, document=document
+        )
+    if shown < count:
+        out.remark(f"Showing {shown} of {count} projects (--limit).")
+    for note in notes:
         out.note(note)
-    if selection.undetermined:
-        ids = ", ".join(p.id for p in selection.undetermined)
+    if undetermined:
+        ids = ", ".join(undetermined)
         out.remark((unknown_line or "Not shown, dates unknown: {ids}").format(ids=ids))
     sys.stdout.flush()  # the answer first; then the database for the next run
     source.remember(registry)
