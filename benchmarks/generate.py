@@ -4,6 +4,7 @@
     python benchmarks/generate.py 100000 --seed 7 -o huge.yaml
     python benchmarks/generate.py 100000 --shape iati -o real-shaped.yaml
     python benchmarks/generate.py 0 --shape iati --describe     (the proportions)
+    python benchmarks/generate.py 1000000 --files 10 -o million/  (a folder of 10 files)
 
 --shape synthetic (the default): projects have several countries and regions,
 donors with departments and instruments, implementers with roles, objectives of
@@ -123,12 +124,13 @@ def project(rng: random.Random, number: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate(count: int, seed: int = 1, out=sys.stdout) -> None:
+def generate(count: int, seed: int = 1, out=sys.stdout, first: int = 0) -> None:
     rng = random.Random(seed)
     out.write("# A generated registry for benchmarks: not real projects.\n")
-    out.write("organisations:\n  - {name: European Commission, part_of: European Union}\n")
+    if not first:  # declared once, in the first file of a folder
+        out.write("organisations:\n  - {name: European Commission, part_of: European Union}\n")
     out.write("projects:\n")
-    for number in range(1, count + 1):
+    for number in range(first + 1, first + count + 1):
         out.write(project(rng, number))
 
 
@@ -142,7 +144,7 @@ def real_projects():
 _DATE_LINE = re.compile(r"^(\s*-?\s*(?:start|end|planned_start|planned_end): '?)(\d{4})", re.M)
 
 
-def generate_iati(count: int, seed: int = 1, out=sys.stdout) -> None:
+def generate_iati(count: int, seed: int = 1, out=sys.stdout, first: int = 0) -> None:
     from projreg.encode import registry_document, to_yaml
 
     rng = random.Random(seed)
@@ -157,13 +159,25 @@ def generate_iati(count: int, seed: int = 1, out=sys.stdout) -> None:
         templates.append((project.id.replace("'", "''"), rest))
     out.write("# Generated from the real IATI activities in tests/iati/real/: not real projects.\n")
     out.write("projects:\n")
-    for number in range(count):
+    for number in range(first, first + count):
         name, rest = templates[number % len(templates)]
         shift = rng.choice((-8, -4, 0, 4, 8))
         text = f"- id: '{name}-{number:06d}'\n{rest}"
         if shift:
             text = _DATE_LINE.sub(lambda m, shift=shift: f"{m[1]}{int(m[2]) + shift}", text)
         out.write(text)
+
+
+def generate_folder(count: int, files: int, folder: Path, shape: str, seed: int = 1) -> None:
+    """A registry of count projects as a folder of `files` files (ids unique across them):
+    a registry larger than projreg reads as one file (512 MiB) must be split."""
+    make = generate_iati if shape == "iati" else generate
+    folder.mkdir(parents=True, exist_ok=True)
+    each = -(-count // files)
+    for part in range(files):
+        first = part * each
+        with open(folder / f"part-{part + 1:03d}.yaml", "w", encoding="utf-8") as out:
+            make(min(each, count - first), seed + part, out, first=first)
 
 
 def describe() -> None:
@@ -207,9 +221,15 @@ def main() -> None:
     parser.add_argument("--shape", choices=("synthetic", "iati"), default="synthetic")
     parser.add_argument("--describe", action="store_true", help="print the real proportions")
     parser.add_argument("-o", "--output")
+    parser.add_argument("--files", type=int, help="write a folder of this many files (-o DIR)")
     args = parser.parse_args()
     if args.describe:
         describe()
+        return
+    if args.files:
+        if not args.output:
+            parser.error("--files needs -o DIR")
+        generate_folder(args.count, args.files, Path(args.output), args.shape, args.seed)
         return
     make = generate_iati if args.shape == "iati" else generate
     if args.output:

@@ -440,3 +440,15 @@ def test_text_that_may_nest_deeply_never_reaches_the_fast_parser():
     assert load_fast("projects:\n  - {id: A, title: a - - b}\n") == {
         "projects": [{"id": "A", "title": "a - - b"}]
     }
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x1b\u202e\xad\t\n")))
+def test_visible_and_flat_escape_exactly_what_the_pattern_names(text):
+    """The shortcuts for printable ASCII text leave out nothing UNSAFE would escape."""
+    from projreg.text import UNSAFE, _escape, flat, visible
+
+    assert visible(text) == UNSAFE.sub(_escape, text)
+    assert visible(text, keep_newlines=False) == UNSAFE.sub(_escape, text).replace("\n", "\\n")
+    assert flat(text) == UNSAFE.sub(_escape, " ".join(text.split()))
+    assert flat(f" {text}  x ") == flat(f"{text} x")

@@ -2,4 +2,5 @@
 
 from projreg.cli import main
 
-main()
+if __name__ == "__main__":  # not when a helper process (load.read_each) imports it
+    main()

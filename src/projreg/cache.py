@@ -105,6 +105,16 @@ def key(file: str, raw: bytes) -> str:
     return f"{where.hexdigest()}-{digest.hexdigest()[:40]}"
 
 
+def combined(where: str, entries: list[str]) -> str:
+    """The name for a database of several files (a folder's), made of their entries: which
+    registry (for pruning), then a hash of the entries' names."""
+    place = _blake2b(digest_size=8)
+    place.update(os.path.abspath(where).encode("utf-8", "surrogateescape"))
+    digest = _blake2b()
+    digest.update("\0".join(entries).encode())
+    return f"{place.hexdigest()}-{digest.hexdigest()[:40]}"
+
+
 # --- knowing a file's entry without reading it ------------------------------------------------
 # Hashing a 70 MB registry takes longer than answering from its store. The entry a file's
 # bytes gave is remembered with the file's identity (size, modification and change times,
@@ -304,8 +314,9 @@ def has(entry: str) -> bool:
     return (folder() / f"{entry}.json").exists()
 
 
-def add_database(entry: str, write) -> None:
-    """Add an SQLite database to entry: write(path) makes it (store.write), then it is sealed."""
+def add_database(entry: str, write, registry: str = "") -> None:
+    """Add an SQLite database to entry: write(path) makes it (store.write), then it is sealed.
+    registry: the path it was made from, for `projreg cache info`."""
     target = folder()
     temporary = target / f".{entry}.{os.getpid()}.db.tmp"
     final, seal = target / f"{entry}.db", target / f"{entry}.seal"
@@ -324,6 +335,8 @@ def add_database(entry: str, write) -> None:
         with os.fdopen(handle, "wb") as out:
             out.write(_identity_seal(secret, entry, final))
         os.replace(sealed, seal)
+        _remember_path(target, entry, registry)
+        prune(entry)
     except Exception:
         pass
     finally:

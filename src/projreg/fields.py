@@ -162,6 +162,8 @@ def record(project: Project, names, context: Context) -> dict:
 
 def as_text(value, separator: str = "; ") -> str:
     """A field value as one piece of text; '' for unknown."""
+    if value.__class__ is str:  # most values
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):  # as JSON writes them, in every format

@@ -108,6 +108,98 @@ def load_registry(path=None, use_cache: bool = True, fast: bool = True) -> Regis
     return _registry(files, read, problems)
 
 
+class Unclean(Exception):
+    """The registry has an error; load_registry says which, with every other one."""
+
+
+def read_each(path=None, use_cache: bool = True):
+    """The validated contents of the registry's files, one file at a time, each cached once
+    read: for the SQLite store of a registry too large to hold whole (store.build).
+
+    While one file is taken in, a helper process reads and caches the next ones (a
+    machine has more than one core), so this one mostly reads the cache.
+    Raises Unclean at the first file with an error, or an id used before."""
+    from . import cache
+
+    files = [str(file) for file in registry_paths(path)]
+    ahead = _ahead(files) if use_cache and len(files) > 1 else None
+    seen: set[str] = set()
+    try:
+        for number, file in enumerate(files):
+            if ahead and _result(ahead[number]) is False:
+                raise Unclean(file)
+            problems: list[Problem] = []
+            with collector_paused():
+                contents, entry = _read_file(file, problems, use_cache, fast=True)
+            if any(p.severity == "error" for p in problems):
+                raise Unclean(file)
+            for project in (*contents.projects, *contents.rejected):
+                key = id_key(project.id)
+                if key in seen:
+                    raise Unclean(file)
+                seen.add(key)
+            if entry:
+                cache.store(entry, contents)  # a file without problems of its own
+            yield contents
+            del contents  # before the next file is read
+    finally:
+        if ahead:
+            ahead[0].pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Ahead(NamedTuple):
+    pool: object
+    future: object
+
+
+def _ahead(files: list[str]) -> list[_Ahead]:
+    """Validate and cache files in a helper process each, one after the other, while this
+    process takes in the ones done (a fresh process per file: its memory goes back)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1)
+    return [_Ahead(pool, pool.submit(_helper, file)) for file in files]
+
+
+_HELPER = (
+    "import sys; from projreg.load import _validate_and_cache as check; "
+    "sys.exit(0 if check(sys.argv[1]) else 3)"
+)
+
+
+def _helper(file: str) -> bool | None:
+    import subprocess
+    import sys
+
+    package = str(Path(__file__).resolve().parent.parent)  # this projreg, wherever it is
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")])),
+    }
+    done = subprocess.run([sys.executable, "-c", _HELPER, file], env=env, capture_output=True)
+    return {0: True, 3: False}.get(done.returncode)
+
+
+def _result(ahead: _Ahead) -> bool | None:
+    """Did the helper find the file clean (True), with an error (False), or fail (None)?"""
+    try:
+        return ahead.future.result()
+    except Exception:  # a helper that could not start: this process reads the file
+        return None
+
+
+def _validate_and_cache(file: str) -> bool:
+    """In a helper process: read and validate file, and cache it; False if it has an error."""
+    from . import cache
+
+    problems: list[Problem] = []
+    with collector_paused():
+        contents, entry = _read_file(file, problems, use_cache=True, fast=True)
+    if entry:
+        cache.store(entry, contents)
+    return not any(p.severity == "error" for p in problems)
+
+
 def _all_ids(read: dict) -> list:
     """Every project of every file in file order, those left out for errors included."""
     everything = []

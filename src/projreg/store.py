@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -166,151 +167,194 @@ def write(path: Path, registry: Registry, private: bool = False) -> None:
 
     private: with the cache's own tables (each project's JSON row and searchable text),
     which Store reads."""
-    import sqlite3
-
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
-        with connection:
-            _fill(connection, registry, private)
-    finally:
-        connection.close()
+    with _Writer(path, private) as writer:
+        writer.add(registry.projects, registry.organisations)
 
 
-def _fill(db: Connection, registry: Registry, private: bool) -> None:
-    for statement in [*layout(), *(_PRIVATE if private else ())]:
-        db.execute(statement)
-    organisations: dict[str, int] = {}
+_SCALARS = [f for f in schema.PROJECT if f.kind in _PROJECT_COLUMNS or f.kind == schema.DATE]
+_LIST_TABLES = [f for f in schema.PROJECT if f.kind in _LISTS]
+_RECORD_TABLES = [
+    f for f in schema.PROJECT if f.kind == schema.RECORDS and f.record is not Participant
+]
 
-    def organisation(name):
+
+class _Writer:
+    """A new database, filled a part of the registry at a time (a file of a folder), so that
+    a registry too large to hold whole can still be written; `with` finishes it."""
+
+    def __init__(self, path: Path, private: bool):
+        import sqlite3
+
+        self.db = sqlite3.connect(path)
+        self.private = private
+        self.count = 0  # projects so far: the next one's key is count + 1
+        self.numbers: dict[str, int] = {}  # organisation name -> its id
+        self.organisations: list = []  # as the registry declares them
+        self.codes: set[str] = set()
+        self.written: dict[str, str] = {}  # the registry's own country names: "Turkey"
+        self.file = ""
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("BEGIN")
+        for statement in [*layout(), *(_PRIVATE if private else ())]:
+            self.db.execute(statement)
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if kind is None:
+                self._finish()
+                self.db.commit()
+        finally:
+            self.db.close()
+
+    def _organisation(self, name: str | None) -> int | None:
         if name is None:
             return None
-        number = organisations.get(name)
+        number = self.numbers.get(name)
         if number is None:
-            number = organisations[name] = len(organisations) + 1
+            number = self.numbers[name] = len(self.numbers) + 1
         return number
 
-    for org in registry.organisations:
-        organisation(org.name)
-    scalars = [f for f in schema.PROJECT if f.kind in _PROJECT_COLUMNS or f.kind == schema.DATE]
-    lists = [f for f in schema.PROJECT if f.kind in _LISTS]
-    records = [
-        f for f in schema.PROJECT if f.kind == schema.RECORDS and f.record is not Participant
-    ]
-    projects = registry.projects
-    numbered = list(enumerate(projects, 1))
-
-    def project_row(key, project) -> list:
-        row = [key]
-        for field in scalars:
-            value = getattr(project, field.name)
-            row += [_iso(value), _precision(value)] if field.kind == schema.DATE else [value]
-        origin = project.origin
-        row += [
-            _day(project.first_day()),
-            _day(project.last_day()),
-            origin.file if origin else None,
-            origin.line if origin else None,
-        ]
-        return row
-
-    # Generators, table by table: a registry's worth of rows is never held in memory at once.
-    width = 1 + sum(2 if f.kind == schema.DATE else 1 for f in scalars) + 4
-    db.executemany(
-        f"INSERT INTO projects VALUES ({', '.join('?' * width)})",
-        (project_row(key, p) for key, p in numbered),
-    )
-    for field in lists:
+    def add(self, projects, organisations=()) -> None:
+        """Add projects (keys follow those added before) and the organisations declared
+        beside them."""
+        db = self.db
+        for org in organisations:
+            self._organisation(org.name)
+        self.organisations += organisations
+        numbered = list(enumerate(projects, self.count + 1))
+        self.count += len(numbered)
+        if numbered and not self.file:
+            self.file = projects[0].origin.file if projects[0].origin else ""
+        # Generators, table by table: the rows of many projects are never held at once.
+        width = 1 + sum(2 if f.kind == schema.DATE else 1 for f in _SCALARS) + 4
         db.executemany(
-            f"INSERT INTO {field.name} VALUES (?, ?, ?)",
-            (
-                (key, position, value)
-                for key, p in numbered
-                for position, value in enumerate(getattr(p, field.name))
-            ),
+            f"INSERT INTO projects VALUES ({', '.join('?' * width)})",
+            (_project_row(key, p) for key, p in numbered),
         )
-    for field in records:
-        width = 2 + sum(len(_part_columns(part)) for part in field.parts)
-        db.executemany(
-            f"INSERT INTO {field.name} VALUES ({', '.join('?' * width)})",
-            (
-                (key, position, *_values(field, item))
-                for key, p in numbered
-                for position, item in enumerate(getattr(p, field.name))
-            ),
-        )
-    db.executemany(
-        "INSERT INTO participations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            (key, position, f.name, organisation(x.name), x.role, x.department, x.instrument, x.ref)
-            for key, p in numbered
-            for f in _PEOPLE
-            for position, x in enumerate(getattr(p, f.name))
-        ),
-    )
-    codes = {c for p in projects for c in (*p.countries, *p.transaction_countries)}
-    known = {o.name: o for o in registry.organisations}
-    db.executemany(
-        "INSERT INTO organisations VALUES (?, ?, ?, ?)",
-        [
-            (
-                number,
-                name,
-                getattr(known.get(name), "part_of", None),
-                getattr(known.get(name), "note", None),
+        for field in _LIST_TABLES:
+            db.executemany(
+                f"INSERT INTO {field.name} VALUES (?, ?, ?)",
+                (
+                    (key, position, value)
+                    for key, p in numbered
+                    for position, value in enumerate(getattr(p, field.name))
+                ),
             )
-            for name, number in organisations.items()
-        ],
-    )
-    db.executemany(
-        "INSERT INTO organisation_aliases VALUES (?, ?)",
-        [(organisations[o.name], alias) for o in registry.organisations for alias in o.aliases],
-    )
-    written = written_country_names(registry.projects)  # the registry's own names: "Turkey"
-    db.executemany(
-        "INSERT INTO country_names VALUES (?, ?)",
-        [(c, written.get(c) or geo.country_name(c)) for c in sorted(codes)],
-    )
-    db.executemany(
-        "INSERT INTO region_countries VALUES (?, ?)",
-        [(r.name, code) for r in geo.REGIONS for code in r.countries],
-    )
-    for statement in _INDEXES:
-        db.execute(statement)
-    if private:
-        _fill_private(db, registry)
+        for field in _RECORD_TABLES:
+            width = 2 + sum(len(_part_columns(part)) for part in field.parts)
+            db.executemany(
+                f"INSERT INTO {field.name} VALUES ({', '.join('?' * width)})",
+                (
+                    (key, position, *_values(field, item))
+                    for key, p in numbered
+                    for position, item in enumerate(getattr(p, field.name))
+                ),
+            )
+        number = self._organisation
+        db.executemany(
+            "INSERT INTO participations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (key, position, f.name, number(x.name), x.role, x.department, x.instrument, x.ref)
+                for key, p in numbered
+                for f in _PEOPLE
+                for position, x in enumerate(getattr(p, f.name))
+            ),
+        )
+        self.codes.update(c for p in projects for c in (*p.countries, *p.transaction_countries))
+        self.written = {**written_country_names(projects), **self.written}  # first file first
+        if self.private:
+            self._add_private(numbered)
+
+    def _add_private(self, numbered) -> None:
+        from . import cache
+
+        # Made here one at a time, not kept: many small byte strings would fragment the
+        # heap (hundreds of megabytes at 100,000 projects).
+        self.db.executemany(
+            "INSERT INTO projreg_rows VALUES (?, ?, ?)",
+            (
+                (key, cache.dumps(cache.plain(p)).decode(), query.searchable_text(p))
+                for key, p in numbered
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO projreg_listing VALUES (?, ?, ?, ?)",
+            (_listing(key, p) for key, p in numbered),
+        )
+
+    def _finish(self) -> None:
+        db, numbers = self.db, self.numbers
+        known = {o.name: o for o in self.organisations}
+        db.executemany(
+            "INSERT INTO organisations VALUES (?, ?, ?, ?)",
+            [
+                (
+                    number,
+                    name,
+                    getattr(known.get(name), "part_of", None),
+                    getattr(known.get(name), "note", None),
+                )
+                for name, number in numbers.items()
+            ],
+        )
+        db.executemany(
+            "INSERT INTO organisation_aliases VALUES (?, ?)",
+            [(numbers[o.name], alias) for o in self.organisations for alias in o.aliases],
+        )
+        db.executemany(
+            "INSERT INTO country_names VALUES (?, ?)",
+            [(c, self.written.get(c) or geo.country_name(c)) for c in sorted(self.codes)],
+        )
+        db.executemany(
+            "INSERT INTO region_countries VALUES (?, ?)",
+            [(r.name, code) for r in geo.REGIONS for code in r.countries],
+        )
+        for statement in _INDEXES:
+            db.execute(statement)
+        if self.private:
+            self._finish_private()
+
+    def _finish_private(self) -> None:
+        from . import cache
+
+        codes = {c for (c,) in self.db.execute("SELECT DISTINCT code FROM countries")}
+        codes.update(c for r in geo.REGIONS for c in r.countries)
+        self.db.executemany(
+            "INSERT INTO projreg_country_keys VALUES (?, ?)",
+            list(geo.names_of_codes(codes).items()),
+        )
+        meta = {
+            "format": str(FORMAT),
+            "file": self.file,
+            "path": os.path.abspath(self.file) if self.file else "",
+            "organisations": cache.dumps(list(self.organisations)).decode(),
+        }
+        self.db.executemany("INSERT INTO projreg_meta VALUES (?, ?)", list(meta.items()))
 
 
-def _fill_private(db: Connection, registry: Registry) -> None:
-    from . import cache
+_SCALAR_VALUES = attrgetter(*(f.name for f in _SCALARS))
+_IS_DATE = tuple(f.kind == schema.DATE for f in _SCALARS)
 
-    # Made here one at a time, not kept: a registry's worth of small byte strings would
-    # fragment the heap (hundreds of megabytes at 100,000 projects).
-    db.executemany(
-        "INSERT INTO projreg_rows VALUES (?, ?, ?)",
-        (
-            (key, cache.dumps(cache.plain(p)).decode(), query.searchable_text(p))
-            for key, p in enumerate(registry.projects, 1)
-        ),
-    )
-    db.executemany(
-        "INSERT INTO projreg_listing VALUES (?, ?, ?, ?)",
-        (_listing(key, p) for key, p in enumerate(registry.projects, 1)),
-    )
-    codes = {c for p in registry.projects for c in p.countries}
-    codes.update(c for r in geo.REGIONS for c in r.countries)
-    db.executemany(
-        "INSERT INTO projreg_country_keys VALUES (?, ?)", list(geo.names_of_codes(codes).items())
-    )
-    file = registry.projects[0].origin.file if registry.projects else ""
-    meta = {
-        "format": str(FORMAT),
-        "file": file,
-        "path": os.path.abspath(file) if file else "",
-        "organisations": cache.dumps(list(registry.organisations)).decode(),
-    }
-    db.executemany("INSERT INTO projreg_meta VALUES (?, ?)", list(meta.items()))
+
+def _project_row(key: int, project: Project) -> list:
+    row = [key]
+    for value, is_date in zip(_SCALAR_VALUES(project), _IS_DATE, strict=True):
+        if is_date:
+            row += (value.iso(), value.precision) if value else (None, None)
+        else:
+            row.append(value)
+    origin = project.origin
+    row += [
+        _day(project.first_day()),
+        _day(project.last_day()),
+        origin.file if origin else None,
+        origin.line if origin else None,
+    ]
+    return row
 
 
 def _listing(key: int, project: Project) -> tuple:
@@ -425,10 +469,10 @@ class Store:
         ).fetchone()
         return found[0] if found else geo.country_code(text)
 
-    def _project(self, row: str) -> Project:
+    def _project(self, row: str, file: str | None) -> Project:
         from . import cache
 
-        return cache.project_row(cache.loads(row.encode()), self.file)
+        return cache.project_row(cache.loads(row.encode()), file or self.file)
 
     def _matching_parties(self, field: str, needles) -> list:
         """(organisation, department, instrument, ref) of the field's participants that match."""
@@ -519,18 +563,15 @@ class Store:
         rows = self.db.execute(chosen, plan.params).fetchall()
         return rows, len(rows) if total is None else total
 
-    def _undetermined(self, plan: _Plan, column: str, table: str) -> list:
-        """The column of the projects the date filters could not decide, in registry order."""
+    def _undetermined(self, plan: _Plan, columns: str, table: str) -> list:
+        """The columns of the projects the date filters could not decide, in registry order."""
         if plan.known == "1":
             return []
-        return [
-            value
-            for (value,) in self.db.execute(
-                f"SELECT {column} FROM projects p JOIN {table} r ON r.project = p.key"
-                f" WHERE {plan.condition} AND NOT ({plan.known}) ORDER BY p.key",
-                plan.params,
-            )
-        ]
+        return self.db.execute(
+            f"SELECT {columns} FROM projects p JOIN {table} r ON r.project = p.key"
+            f" WHERE {plan.condition} AND NOT ({plan.known}) ORDER BY p.key",
+            plan.params,
+        ).fetchall()
 
     def select(
         self, filters: query.Filters = query.Filters(), sort: str = "id", limit=None, reverse=False
@@ -540,14 +581,15 @@ class Store:
         plan = self._plan(filters, sort, reverse)
         if plan is None:
             return None
-        rows, total = self._chosen(plan, "r.row", "projreg_rows", limit)
+        rows, total = self._chosen(plan, "r.row, p.file", "projreg_rows", limit)
         matches = []
-        for (row,) in rows:
-            project = self._project(row)
+        for row, file in rows:
+            project = self._project(row, file)
             via = query.place_match(project, plan.codes, plan.regions)[1] if plan.placed else ()
             matches.append(query.Match(project, via))
         undetermined = tuple(
-            self._project(row) for row in self._undetermined(plan, "r.row", "projreg_rows")
+            self._project(row, file)
+            for row, file in self._undetermined(plan, "r.row, p.file", "projreg_rows")
         )
         return query.Selection(tuple(matches), undetermined, total)
 
@@ -566,7 +608,7 @@ class Store:
             return None
         columns = f"r.tsv, r.listing, r.places, {_status_sql()}, {plan.direct}"
         rows, total = self._chosen(plan, columns, "projreg_listing", limit)
-        undetermined = self._undetermined(plan, "p.id", "projreg_listing")
+        undetermined = [i for (i,) in self._undetermined(plan, "p.id", "projreg_listing")]
         from . import cache
 
         names = tuple(names)
@@ -600,13 +642,13 @@ class Store:
         self.db.create_function("projreg_id_key", 1, id_key, deterministic=True)
         for column in ("id", "acronym"):
             row = self.db.execute(
-                f"SELECT r.row FROM projects p JOIN projreg_rows r ON r.project = p.key"
+                f"SELECT r.row, p.file FROM projects p JOIN projreg_rows r ON r.project = p.key"
                 f" WHERE p.{column} IS NOT NULL AND projreg_id_key(p.{column}) = ?"
                 " ORDER BY p.key LIMIT 1",
                 (key,),
             ).fetchone()
             if row:
-                return self._project(row[0])
+                return self._project(*row)
         return None
 
     def close(self) -> None:
@@ -616,24 +658,68 @@ class Store:
 # --- the cache's databases -----------------------------------------------------------------
 
 
-def _entry(path):
-    """The cache entry of a one-file registry as it is now, or None."""
+class _Entry(NamedTuple):
+    """Where a registry's database is kept in the cache."""
+
+    name: str  # the file's own entry, or one made of its files' entries (cache.combined)
+    parts: list[str]  # its files' entries
+    files: list[str]
+    where: str  # the file or folder, for `projreg cache info`
+
+
+def _entry(path) -> _Entry | None:
+    """The cache entry of the registry's database as its files are now, or None."""
+    from . import cache
     from .load import entry_of, registry_paths
 
-    files = registry_paths(path)
-    return entry_of(str(files[0])) if len(files) == 1 else None
+    files = [str(file) for file in registry_paths(path)]
+    parts = [entry_of(file) for file in files]
+    if None in parts:
+        return None
+    if len(files) == 1:
+        return _Entry(parts[0], parts, files, files[0])
+    where = os.path.commonpath([os.path.abspath(file) for file in files])
+    return _Entry(cache.combined(where, parts), parts, files, where)
 
 
 def remember(path, registry: Registry) -> None:
-    """After a registry was loaded (and cached): give its cache entry a database, so that
-    the next `list`, `active` or `show` needs no loading. Only for one large file."""
+    """After a registry was loaded (and cached): give it a database in the cache, so that
+    the next `list`, `active` or `show` needs no loading. Only for large registries."""
     from . import cache
 
     if len(registry.projects) < STORE_MIN:
         return
     entry = _entry(path)
-    if entry and cache.has(entry) and cache.database(entry) is None:
-        cache.add_database(entry, lambda target: write(target, registry, private=True))
+    if entry and all(map(cache.has, entry.parts)) and cache.database(entry.name) is None:
+        write_it = lambda target: write(target, registry, private=True)  # noqa: E731
+        cache.add_database(entry.name, write_it, entry.where)
+
+
+# Registries this large (in bytes, all files together) are written into their database file
+# by file before the first answer, which then comes from the database: never held whole.
+BUILD_FIRST = 128 * 1024 * 1024
+
+
+def _build(entry: _Entry) -> None:
+    """The database of a large registry, made a file at a time (load.read_each); nothing
+    when a file has an error (then load_registry reports them all)."""
+    from . import cache
+    from .load import read_each
+
+    def fill(target) -> None:
+        with _Writer(target, private=True) as writer:
+            for contents in read_each([Path(file) for file in entry.files]):
+                writer.add(contents.projects, contents.organisations)
+                del contents  # before the next file is read
+
+    cache.add_database(entry.name, fill, entry.where)
+
+
+def _large(entry: _Entry) -> bool:
+    try:
+        return sum(os.path.getsize(file) for file in entry.files) >= BUILD_FIRST
+    except OSError:
+        return False
 
 
 def get_stored(path, text: str):
@@ -644,8 +730,7 @@ def get_stored(path, text: str):
 
 def select_stored(path, filters, sort: str = "id", limit: int | None = None, reverse=False):
     """query.select's answer from the cache's database, without loading the registry; None
-    when there is no usable database (a folder of files, a file not yet cached, a damaged
-    entry) or it does not answer these filters: then load_registry and query.select answer."""
+    when there is no usable database (a registry not yet cached, a damaged entry) or it does not answer these filters: then load_registry and query.select answer."""
     return _from_store(path, lambda store: store.select(filters, sort, limit, reverse))
 
 
@@ -663,7 +748,12 @@ def _from_store(path, ask):
     from .load import collector_paused
 
     entry = _entry(path)
-    found = cache.database(entry) if entry else None
+    if entry is None:
+        return None
+    found = cache.database(entry.name)
+    if found is None and _large(entry):
+        _build(entry)
+        found = cache.database(entry.name)
     if found is None:
         return None
     import sqlite3  # only now: a registry without a database never needs it (start-up)

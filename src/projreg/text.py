@@ -32,6 +32,8 @@ def _escape(match: re.Match) -> str:
 
 def visible(text: str, keep_newlines: bool = True) -> str:
     """Text with terminal controls, bidi and invisible characters escaped (\\x1b, \\u202e)."""
+    if text.isascii() and text.isprintable():  # most text: nothing to escape, no search
+        return text
     text = UNSAFE.sub(_escape, text)
     if not keep_newlines:
         text = text.replace("\n", "\\n")
@@ -40,6 +42,8 @@ def visible(text: str, keep_newlines: bool = True) -> str:
 
 def flat(text: str) -> str:
     """One line for TSV: whitespace runs (tabs, newlines) become one space."""
+    if text.isascii() and text.isprintable() and "  " not in text and text.strip() == text:
+        return text  # most text: one line already, nothing to escape
     return visible(" ".join(text.split()))
 
 
