@@ -391,3 +391,130 @@ def test_filters_the_store_does_not_answer_are_answered_by_the_registry(run, wri
         Store.open(next(cache.folder().glob("*.db"))).select(Filters(started_in=PartialDate(2017)))
         is None
     )
+
+
+# --- folders, and registries too large to hold whole -------------------------------------------
+
+FIRST = """
+organisations:
+  - {name: European Commission, part_of: European Union}
+projects:
+  - {id: A-1, title: First, countries: [Armenia], start: 2016, end: 2019,
+     donors: [{name: European Commission}]}
+  - {id: A-2, title: Second, regions: [Eastern Partnership], start: 2017-03}
+"""
+SECOND = """
+projects:
+  - {id: B-1, title: Third, countries: [Turkey, Georgia], start: 2018-06-01}
+  - {id: B-2, title: Fourth, countries: [France], activity_status: cancelled}
+"""
+QUESTIONS = [
+    ("list", "--country", "Armenia", "-f", "tsv"),
+    ("list", "--country", "Türkiye", "-f", "json"),
+    ("list", "--search", "fourth", "-f", "tsv"),
+    ("active", "--on", "2018-07", "-f", "tsv"),
+    ("show", "B-1", "-f", "tsv"),
+    ("list", "--status", "cancelled", "-f", "table"),
+]
+
+
+def folder(tmp_path, *texts):
+    import textwrap
+
+    where = tmp_path / "registry"
+    where.mkdir()
+    for number, text in enumerate(texts, 1):
+        (where / f"part-{number}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    return where
+
+
+def refusing_to_load(monkeypatch):
+    import projreg.load as load
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("loaded the whole registry")
+
+    monkeypatch.setattr(load, "load_registry", refuse)
+
+
+def test_a_folder_registry_is_answered_from_its_database(run, tmp_path, stored, monkeypatch):
+    where = folder(tmp_path, FIRST, SECOND)
+    expected = {q: run("--registry", str(where), *q, "--no-cache") for q in QUESTIONS}
+    for question in QUESTIONS:
+        run("--registry", str(where), *question)  # the files' entries, then the database
+    (db,) = cache.folder().glob("*.db")
+    with monkeypatch.context() as patched:
+        refusing_to_load(patched)
+        for question, cold in expected.items():
+            warm = run("--registry", str(where), *question)
+            assert (warm.stdout, warm.stderr, warm.exit_code) == (
+                cold.stdout,
+                cold.stderr,
+                cold.exit_code,
+            ), question
+    store = Store.open(db)
+    assert store.get("B-2").origin.file == str(where / "part-2.yaml")  # each project's own file
+    store.close()
+    info = run("cache", "info").stdout
+    assert str(where) in info
+
+
+def test_a_large_registry_is_written_into_its_database_before_the_first_answer(
+    run, tmp_path, monkeypatch
+):
+    """Above store.BUILD_FIRST the registry is taken in a file at a time, helper processes
+    validating the next files meanwhile: the whole registry is never loaded at once."""
+    from projreg import load
+
+    where = folder(tmp_path, FIRST, SECOND, "projects:\n  - {id: C-1, title: Fifth}\n")
+    expected = {q: run("--registry", str(where), *q, "--no-cache") for q in QUESTIONS}
+    monkeypatch.setattr(store, "BUILD_FIRST", 0)
+    helped = []
+    helper = load._helper
+    monkeypatch.setattr(load, "_helper", lambda file: helped.append(helper(file)) or helped[-1])
+    refusing_to_load(monkeypatch)
+    for question, cold in expected.items():
+        first = run("--registry", str(where), *question)
+        assert (first.stdout, first.stderr, first.exit_code) == (
+            cold.stdout,
+            cold.stderr,
+            cold.exit_code,
+        ), question
+    assert helped == [True, True, True]  # each file validated and cached by a helper, once
+    assert len(list(cache.folder().glob("*.db"))) == 1
+
+
+def test_a_helper_that_cannot_run_leaves_the_files_to_this_process(run, tmp_path, monkeypatch):
+    from projreg import load
+
+    where = folder(tmp_path, FIRST, SECOND)
+    cold = run("--registry", str(where), "list", "-f", "tsv", "--no-cache")
+    monkeypatch.setattr(store, "BUILD_FIRST", 0)
+    monkeypatch.setattr(load, "_HELPER", "import sys; sys.exit(1)")
+    refusing_to_load(monkeypatch)
+    assert run("--registry", str(where), "list", "-f", "tsv").stdout == cold.stdout
+    assert len(list(cache.folder().glob("*.db"))) == 1
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "projects:\n  - {id: C-1, title: Fifth, start: 2019-13}\n",  # an error in a file
+        "projects:\n  - {id: a 1, title: Fifth}\n",  # an id another file has, to `show`
+    ],
+)
+def test_errors_in_a_large_registry_are_reported_as_in_any_other(
+    run, tmp_path, monkeypatch, broken
+):
+    where = folder(tmp_path, FIRST, broken, SECOND)
+    cold = run("--registry", str(where), "list", "-f", "tsv", "--no-cache")
+    assert cold.exit_code == 1 and str(where / "part-2.yaml") in cold.stderr
+    monkeypatch.setattr(store, "BUILD_FIRST", 0)
+    for _ in range(2):
+        again = run("--registry", str(where), "list", "-f", "tsv")
+        assert (again.stdout, again.stderr, again.exit_code) == (
+            cold.stdout,
+            cold.stderr,
+            cold.exit_code,
+        )
+    assert not list(cache.folder().glob("*.db"))

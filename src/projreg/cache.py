@@ -321,9 +321,10 @@ def add_database(entry: str, write, registry: str = "") -> None:
     temporary = target / f".{entry}.{os.getpid()}.db.tmp"
     final, seal = target / f"{entry}.db", target / f"{entry}.seal"
     try:
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)  # the first thing cached (build)
         if not _trusted(target):
             return
-        secret = _key(target, create=False)
+        secret = _key(target, create=True)
         if secret is None:
             return
         temporary.unlink(missing_ok=True)
