@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from projreg import Filters, cache, load_registry, select, store
 from projreg.dates import PartialDate
-from projreg.model import Origin, Participant, Project, Registry
 from projreg.fields import LIST_FIELDS, Context, record, tsv_cells
+from projreg.model import Origin, Participant, Project, Registry
 from projreg.schema import RECORDED_STATUSES, Organisation
 from projreg.store import Store, write
 
