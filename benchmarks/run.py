@@ -57,6 +57,45 @@ def projreg_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "projreg"]
 
 
+def _tree_rss(root: int) -> int:
+    """KiB resident in process root and its descendants (helper processes included)."""
+    children: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/status") as handle:
+                total += next(int(x.split()[1]) for x in handle if x.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return total
+
+
+def run_tree(command: list[str], env: dict) -> tuple[float, int]:
+    """Wall time and peak memory (KiB) of one run, counting the helper processes it starts
+    (sampled every 0.1 s from /proc; a first run of a large registry has some)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    peak = 0
+    while process.poll() is None:
+        if os.path.isdir("/proc"):
+            peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.1)
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
+    return elapsed, peak
+
+
 def run_once(command: list[str], env: dict) -> tuple[float, int]:
     """Wall time in seconds and peak memory in KiB of one run (output discarded)."""
     start = time.perf_counter()
@@ -145,7 +184,7 @@ def as_json(registry: Path, out: Path, env: dict) -> None:
         subprocess.run(command, stdout=handle, env=env, check=True)
 
 
-def peers(scenario, shape, registry, workdir, env, runs, ours) -> None:
+def peers(scenario, shape, registry, workdir, env, runs, ours, count) -> None:
     country, region = QUESTIONS[shape]
     json_path, db = workdir / f"{registry.stem}.json", workdir / f"{registry.stem}.db"
     as_json(registry, json_path, env)
@@ -192,7 +231,9 @@ def peers(scenario, shape, registry, workdir, env, runs, ours) -> None:
     mine = results[0][0]
     for (name, _), (theirs, _) in zip(commands.items(), results[1:], strict=True):
         ratio = mine / theirs
-        target = "<= 5x" if name.startswith("sqlite3") else ""
+        # The target is for 100,000 projects: below, Python's own start-up (about 20 ms,
+        # before typer) is already several times the sqlite3 shell's whole run.
+        target = "<= 5x" if name.startswith("sqlite3") and count >= 100_000 else ""
         scenario.report(
             f"  {name}: {theirs:.3f} s; projreg warm / it",
             f"{ratio:.2f}x",
@@ -206,10 +247,16 @@ def large(scenario: Scenario, shape: str, count: int, runs: int, with_peers: boo
     warm_s, warm_mb, first_s, first_gib = TARGETS[count]
     path = scenario.workdir / f"{shape}-{count}.yaml"
     make = generate.generate_iati if shape == "iati" else generate.generate
-    with open(path, "w", encoding="utf-8") as out:
-        make(count, seed=1, out=out)
-    size = path.stat().st_size / 1e6
-    label = f"{shape} {count:,} ({size:.0f} MB)"
+    if count > 100_000:  # more than one file may hold (512 MiB): a folder of 100,000 each
+        path = path.with_suffix("")
+        generate.generate_folder(count, count // 100_000, path, shape)
+        size = sum(f.stat().st_size for f in path.iterdir()) / 1e6
+        label = f"{shape} {count:,} ({size:.0f} MB, {count // 100_000} files)"
+    else:
+        with open(path, "w", encoding="utf-8") as out:
+            make(count, seed=1, out=out)
+        size = path.stat().st_size / 1e6
+        label = f"{shape} {count:,} ({size:.0f} MB)"
     print(f"{label}: projreg list --country {country} -f tsv")
     command = [*projreg_command(), "--registry", str(path), "list", "--country", country]
     command += ["-f", "tsv"]
@@ -218,7 +265,7 @@ def large(scenario: Scenario, shape: str, count: int, runs: int, with_peers: boo
     firsts, first_peak = [], 0
     for _ in range(max(1, runs // 2)):
         warm = scenario.fresh_cache()  # the last one stays, warm, for the repeated runs
-        elapsed, peak = run_once(command, warm)
+        elapsed, peak = run_tree(command, warm)
         firsts.append(elapsed)
         first_peak = max(first_peak, peak)
     first = statistics.median(firsts)
@@ -239,8 +286,8 @@ def large(scenario: Scenario, shape: str, count: int, runs: int, with_peers: boo
         on_day <= warm_s,
     )
     if with_peers:
-        peers(scenario, shape, path, scenario.workdir, warm, runs, command)
-    path.unlink()
+        peers(scenario, shape, path, scenario.workdir, warm, runs, command, count)
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
     return {"first": first, "repeated": repeated}
 
 
@@ -342,7 +389,8 @@ def main() -> int:
         startup(scenario, 11 if args.quick else 21, editable=True)
         for shape in args.shape or ("synthetic", "iati"):
             for count in sizes:
-                large(scenario, shape, count, 3 if count >= 100_000 else runs, count >= 10_000)
+                with_peers = 10_000 <= count <= 100_000  # (1M as JSON: too slow to make)
+                large(scenario, shape, count, 3 if count >= 100_000 else runs, with_peers)
         site(scenario, 10_000)
         table(scenario, scenario.workdir / "registry-10000.yaml", runs)
         iati_import(scenario, 20_000, 1 if args.quick else 3)
