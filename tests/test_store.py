@@ -428,6 +428,10 @@ def folder(tmp_path, *texts):
     return where
 
 
+def answer(result) -> tuple:
+    return result.stdout, result.stderr, result.exit_code
+
+
 def refusing_to_load(monkeypatch):
     import projreg.load as load
 
@@ -447,11 +451,7 @@ def test_a_folder_registry_is_answered_from_its_database(run, tmp_path, stored, 
         refusing_to_load(patched)
         for question, cold in expected.items():
             warm = run("--registry", str(where), *question)
-            assert (warm.stdout, warm.stderr, warm.exit_code) == (
-                cold.stdout,
-                cold.stderr,
-                cold.exit_code,
-            ), question
+            assert answer(warm) == answer(cold), question
     store = Store.open(db)
     assert store.get("B-2").origin.file == str(where / "part-2.yaml")  # each project's own file
     store.close()
@@ -475,11 +475,7 @@ def test_a_large_registry_is_written_into_its_database_before_the_first_answer(
     refusing_to_load(monkeypatch)
     for question, cold in expected.items():
         first = run("--registry", str(where), *question)
-        assert (first.stdout, first.stderr, first.exit_code) == (
-            cold.stdout,
-            cold.stderr,
-            cold.exit_code,
-        ), question
+        assert answer(first) == answer(cold), question
     assert helped == [True, True, True]  # each file validated and cached by a helper, once
     assert len(list(cache.folder().glob("*.db"))) == 1
 
@@ -512,9 +508,5 @@ def test_errors_in_a_large_registry_are_reported_as_in_any_other(
     monkeypatch.setattr(store, "BUILD_FIRST", 0)
     for _ in range(2):
         again = run("--registry", str(where), "list", "-f", "tsv")
-        assert (again.stdout, again.stderr, again.exit_code) == (
-            cold.stdout,
-            cold.stderr,
-            cold.exit_code,
-        )
+        assert answer(again) == answer(cold)
     assert not list(cache.folder().glob("*.db"))

@@ -144,21 +144,16 @@ def read_each(path=None, use_cache: bool = True):
             del contents  # before the next file is read
     finally:
         if ahead:
-            ahead[0].pool.shutdown(wait=True, cancel_futures=True)
+            ahead[0][0].shutdown(wait=True, cancel_futures=True)
 
 
-class _Ahead(NamedTuple):
-    pool: object
-    future: object
-
-
-def _ahead(files: list[str]) -> list[_Ahead]:
+def _ahead(files: list[str]) -> list:
     """Validate and cache files in a helper process each, one after the other, while this
     process takes in the ones done (a fresh process per file: its memory goes back)."""
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(1)
-    return [_Ahead(pool, pool.submit(_helper, file)) for file in files]
+    return [(pool, pool.submit(_helper, file)) for file in files]
 
 
 _HELPER = (
@@ -180,10 +175,10 @@ def _helper(file: str) -> bool | None:
     return {0: True, 3: False}.get(done.returncode)
 
 
-def _result(ahead: _Ahead) -> bool | None:
+def _result(ahead) -> bool | None:
     """Did the helper find the file clean (True), with an error (False), or fail (None)?"""
     try:
-        return ahead.future.result()
+        return ahead[1].result()
     except Exception:  # a helper that could not start: this process reads the file
         return None
 

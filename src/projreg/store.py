@@ -24,7 +24,7 @@ import datetime as dt
 import os
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from . import geo, query, schema
 from .fields import LIST_FIELDS, PROJECT_LIST_FIELDS, QUERY_FIELDS, Context, record, tsv_cells
@@ -413,29 +413,28 @@ _REVERSED = {
 }
 
 
-class _Plan(NamedTuple):
+class _Plan:
     """The parts of one query's SQL (Store._plan)."""
 
-    codes: list[str]
-    regions: list
-    condition: str  # which projects pass
-    known: str  # and their dates answered the date filters
-    order: str
-    params: dict
-    direct: str  # true when a project names one of the places asked about itself
+    # Plain classes, not NamedTuples, here: `show` imports this module, and each NamedTuple
+    # costs a start-up a fifth of a millisecond.
+    def __init__(self, codes, regions, condition, known, order, params, direct):
+        self.codes: list[str] = codes
+        self.regions: list = regions
+        self.condition: str = condition  # which projects pass
+        self.known: str = known  # and their dates answered the date filters
+        self.order: str = order
+        self.params: dict = params
+        self.direct: str = direct  # true when a project names one of the places asked about
+        self.placed = bool(codes or regions)
 
-    @property
-    def placed(self) -> bool:
-        return bool(self.codes or self.regions)
 
-
-class Listing(NamedTuple):
+class Listing:
     """What Store.listing answers: the records or TSV lines printed, how many projects
     matched before the limit, and the ids of those whose dates could not decide."""
 
-    rows: list
-    total: int
-    undetermined: list[str]
+    def __init__(self, rows: list, total: int, undetermined: list[str]):
+        self.rows, self.total, self.undetermined = rows, total, undetermined
 
 
 class Store:
@@ -658,13 +657,14 @@ class Store:
 # --- the cache's databases -----------------------------------------------------------------
 
 
-class _Entry(NamedTuple):
+class _Entry:
     """Where a registry's database is kept in the cache."""
 
-    name: str  # the file's own entry, or one made of its files' entries (cache.combined)
-    parts: list[str]  # its files' entries
-    files: list[str]
-    where: str  # the file or folder, for `projreg cache info`
+    def __init__(self, name: str, parts: list[str], files: list[str], where: str):
+        self.name = name  # the file's own entry, or one made of its files' (cache.combined)
+        self.parts = parts  # its files' entries
+        self.files = files
+        self.where = where  # the file or folder, for `projreg cache info`
 
 
 def _entry(path) -> _Entry | None:
