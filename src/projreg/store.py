@@ -40,7 +40,7 @@ from .text import flat
 if TYPE_CHECKING:
     from sqlite3 import Connection
 
-FORMAT = 4  # bump when the layout changes (and cache.FORMAT with it)
+FORMAT = 5  # bump when the layout changes (and cache.FORMAT with it)
 # Registries smaller than this are answered from the JSON entry alone: for them, building the
 # database would cost more than it could ever save.
 STORE_MIN = 500
@@ -126,8 +126,9 @@ _PRIVATE = [
     # What `list` prints of each project that neither the day nor the query changes
     # (fields.PROJECT_LIST_FIELDS), ready as TSV and as JSON values, and its places as JSON
     # [codes, regions, country names as written], from which a query's "via" is worked out.
+    # id_order and title_order: the keys `--sort id` and `--sort title` compare (casefolded).
     "CREATE TABLE projreg_listing (project INTEGER PRIMARY KEY, tsv TEXT NOT NULL,"
-    " listing TEXT NOT NULL, places TEXT NOT NULL)",
+    " listing TEXT NOT NULL, places TEXT NOT NULL, id_order TEXT NOT NULL, title_order TEXT NOT NULL)",
     # What geo.country_code answers for the names of the countries a query can concern (the
     # registry's and the regions'): --country then needs no pycountry import.
     "CREATE TABLE projreg_country_keys (key TEXT PRIMARY KEY, code TEXT NOT NULL) WITHOUT ROWID",
@@ -282,7 +283,7 @@ class _Writer:
             ),
         )
         self.db.executemany(
-            "INSERT INTO projreg_listing VALUES (?, ?, ?, ?)",
+            "INSERT INTO projreg_listing VALUES (?, ?, ?, ?, ?, ?)",
             (_listing(key, p) for key, p in numbered),
         )
 
@@ -368,6 +369,8 @@ def _listing(key: int, project: Project) -> tuple:
         tsv_cells(values, PROJECT_LIST_FIELDS),
         cache.dumps(list(values.values())).decode(),
         cache.dumps(places).decode(),
+        project.id.casefold(),
+        project.title.casefold(),
     )
 
 
@@ -400,16 +403,16 @@ def _overlap_sql(first: str, last: str) -> str:
 # query.select's orders; ties keep the registry's order (p.key) either way, as a stable sort
 # does, and projects without the date come last either way.
 _ORDER = {
-    "id": "projreg_casefold(p.id), p.key",
+    "id": "l.id_order, p.key",
     "start": "p.first_day IS NULL, p.first_day, p.id, p.key",
     "end": "p.last_day IS NULL, p.last_day, p.id, p.key",
-    "title": "projreg_casefold(p.title), p.id, p.key",
+    "title": "l.title_order, p.id, p.key",
 }
 _REVERSED = {
-    "id": "projreg_casefold(p.id) DESC, p.key",
+    "id": "l.id_order DESC, p.key",
     "start": "p.first_day IS NULL, p.first_day DESC, p.id DESC, p.key",
     "end": "p.last_day IS NULL, p.last_day DESC, p.id DESC, p.key",
-    "title": "projreg_casefold(p.title) DESC, p.id DESC, p.key",
+    "title": "l.title_order DESC, p.id DESC, p.key",
 }
 
 
@@ -452,7 +455,6 @@ class Store:
             cache.organisation(o) for o in cache.loads(meta["organisations"].encode())
         )
         geo.remember_names(dict(db.execute("SELECT code, name FROM country_names")))
-        db.create_function("projreg_casefold", 1, str.casefold, deterministic=True)
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -550,10 +552,16 @@ class Store:
         condition = " AND ".join(where) or "1"
         return _Plan(codes, regions, condition, known, order, params, direct)
 
-    def _chosen(self, plan: _Plan, columns: str, table: str, limit):
+    @staticmethod
+    def _from(plan: _Plan, rows: bool) -> str:
+        """projects p, their listing l (and their JSON rows r), where plan.condition holds."""
+        joined = " JOIN projreg_rows r ON r.project = p.key" if rows else ""
+        listing = "JOIN projreg_listing l ON l.project = p.key"
+        return f"FROM projects p {listing}{joined} WHERE {plan.condition}"
+
+    def _chosen(self, plan: _Plan, columns: str, rows: bool, limit):
         """(rows of columns for the chosen projects, in order; how many before the limit)."""
-        base = f"FROM projects p JOIN {table} r ON r.project = p.key WHERE {plan.condition}"
-        chosen = f"SELECT {columns} {base} AND {plan.known} ORDER BY {plan.order}"
+        chosen = f"SELECT {columns} {self._from(plan, rows)} AND {plan.known} ORDER BY {plan.order}"
         total = None
         if limit is not None:
             chosen += f" LIMIT {int(limit)}"
@@ -562,13 +570,12 @@ class Store:
         rows = self.db.execute(chosen, plan.params).fetchall()
         return rows, len(rows) if total is None else total
 
-    def _undetermined(self, plan: _Plan, columns: str, table: str) -> list:
+    def _undetermined(self, plan: _Plan, columns: str, rows: bool) -> list:
         """The columns of the projects the date filters could not decide, in registry order."""
         if plan.known == "1":
             return []
         return self.db.execute(
-            f"SELECT {columns} FROM projects p JOIN {table} r ON r.project = p.key"
-            f" WHERE {plan.condition} AND NOT ({plan.known}) ORDER BY p.key",
+            f"SELECT {columns} {self._from(plan, rows)} AND NOT ({plan.known}) ORDER BY p.key",
             plan.params,
         ).fetchall()
 
@@ -580,7 +587,7 @@ class Store:
         plan = self._plan(filters, sort, reverse)
         if plan is None:
             return None
-        rows, total = self._chosen(plan, "r.row, p.file", "projreg_rows", limit)
+        rows, total = self._chosen(plan, "r.row, p.file", True, limit)
         matches = []
         for row, file in rows:
             project = self._project(row, file)
@@ -588,7 +595,7 @@ class Store:
             matches.append(query.Match(project, via))
         undetermined = tuple(
             self._project(row, file)
-            for row, file in self._undetermined(plan, "r.row, p.file", "projreg_rows")
+            for row, file in self._undetermined(plan, "r.row, p.file", True)
         )
         return query.Selection(tuple(matches), undetermined, total)
 
@@ -605,9 +612,9 @@ class Store:
         plan = self._plan(filters, sort, reverse)
         if plan is None:
             return None
-        columns = f"r.tsv, r.listing, r.places, {_status_sql()}, {plan.direct}"
-        rows, total = self._chosen(plan, columns, "projreg_listing", limit)
-        undetermined = [i for (i,) in self._undetermined(plan, "p.id", "projreg_listing")]
+        columns = f"l.tsv, l.listing, l.places, {_status_sql()}, {plan.direct}"
+        rows, total = self._chosen(plan, columns, False, limit)
+        undetermined = [i for (i,) in self._undetermined(plan, "p.id", False)]
         from . import cache
 
         names = tuple(names)
