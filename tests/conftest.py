@@ -19,8 +19,17 @@ SEED_PAGE = Path(__file__).parent / "seed" / "icmpd-projects-page.txt"
 TODAY = dt.date(2026, 11, 27)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory):
+    """Session fixtures (the bundled registry) read and fill a cache of the session's own,
+    never the user's: each test then gets its own (_clean_env)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PROJREG_CACHE_DIR", str(tmp_path_factory.mktemp("session-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
-def registry():
+def registry(_session_cache):
     return load_registry()
 
 

@@ -1,6 +1,7 @@
 """The SQLite store: `export -f sqlite`, and warm queries answered in SQL exactly as query.select."""
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -510,3 +511,25 @@ def test_errors_in_a_large_registry_are_reported_as_in_any_other(
         again = run("--registry", str(where), "list", "-f", "tsv")
         assert answer(again) == answer(cold)
     assert not list(cache.folder().glob("*.db"))
+
+
+def test_a_registry_s_own_country_names_stay_its_own(tmp_path):
+    """A database's spellings ("Turkey") are its projects', never every registry's after it."""
+    from projreg import geo
+
+    written = {"GE": "Sakartvelo"}
+    projects = (
+        Project(id="A-1", title="A", countries=("GE",), origin=Origin("a.yaml", 1)),
+        Project(id="B-1", title="B", countries=("GE",), origin=Origin("b.yaml", 1)),
+    )
+    projects = (replace(projects[0], written_names=written), projects[1])
+    path = tmp_path / "two.db"
+    write(path, Registry(projects), private=True)
+    store = Store.open(path)
+    try:
+        found = {m.project.id: m.project for m in store.select(Filters(today=TODAY)).matches}
+    finally:
+        store.close()
+    assert found["A-1"].country_name("GE") == "Sakartvelo"  # its file's spelling
+    assert found["B-1"].country_name("GE") == "Georgia"
+    assert geo.country_name("GE") == "Georgia"  # and nobody else's

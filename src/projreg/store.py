@@ -193,6 +193,7 @@ class _Writer:
         self.organisations: list = []  # as the registry declares them
         self.codes: set[str] = set()
         self.written: dict[str, str] = {}  # the registry's own country names: "Turkey"
+        self.written_by_file: dict[str, dict] = {}  # and each file's, for its projects
         self.file = ""
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
@@ -267,6 +268,9 @@ class _Writer:
         )
         self.codes.update(c for p in projects for c in (*p.countries, *p.transaction_countries))
         self.written = {**written_country_names(projects), **self.written}  # first file first
+        for project in projects:
+            if project.written_names and project.origin:
+                self.written_by_file.setdefault(project.origin.file, project.written_names)
         if self.private:
             self._add_private(numbered)
 
@@ -328,8 +332,11 @@ class _Writer:
             "INSERT INTO projreg_country_keys VALUES (?, ?)",
             list(geo.names_of_codes(codes).items()),
         )
+        names = {c: geo.country_name(c) for c in self.codes}
         meta = {
             "format": str(FORMAT),
+            "names": cache.dumps(names).decode(),
+            "written": cache.dumps(self.written_by_file).decode(),
             "file": self.file,
             "path": os.path.abspath(self.file) if self.file else "",
             "organisations": cache.dumps(list(self.organisations)).decode(),
@@ -416,6 +423,14 @@ _REVERSED = {
 }
 
 
+def _text_mapping(value) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValueError("a damaged mapping")
+    return value
+
+
 class _Plan:
     """The parts of one query's SQL (Store._plan)."""
 
@@ -454,7 +469,13 @@ class Store:
         self.organisations = tuple(
             cache.organisation(o) for o in cache.loads(meta["organisations"].encode())
         )
-        geo.remember_names(dict(db.execute("SELECT code, name FROM country_names")))
+        # The countries' names (no pycountry import to print them), and each file's own
+        # spellings ("Turkey"), which its projects show.
+        geo.remember_names(_text_mapping(cache.loads(meta["names"].encode())))
+        self.written = {
+            file: _text_mapping(names)
+            for file, names in cache.loads(meta["written"].encode()).items()
+        }
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -473,7 +494,8 @@ class Store:
     def _project(self, row: str, file: str | None) -> Project:
         from . import cache
 
-        return cache.project_row(cache.loads(row.encode()), file or self.file)
+        file = file or self.file
+        return cache.project_row(cache.loads(row.encode()), file, self.written.get(file))
 
     def _matching_parties(self, field: str, needles) -> list:
         """(organisation, department, instrument, ref) of the field's participants that match."""
