@@ -28,6 +28,9 @@ from .schema import (  # noqa: F401  (the small records are part of the model's 
     Sector,
 )
 
+# What a list can be sorted by (query.select): the id, the dates that answer date
+# questions, the title.
+SORT_KEYS = ("id", "start", "end", "title")
 STATUSES = ("ongoing", "completed", "planned", "unknown", "cancelled", "suspended", "finalisation")
 # Recorded statuses that the dates cannot tell, so they answer as recorded (finalisation: done,
 # accounts still open).

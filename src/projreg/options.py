@@ -207,13 +207,25 @@ def _option(name: str, annotation, default=None) -> inspect.Parameter:
 _CONTEXT = "projreg_context"
 
 
+def _evaluated(parameter: inspect.Parameter, command) -> inspect.Parameter:
+    if not isinstance(parameter.annotation, str):
+        return parameter
+    return parameter.replace(annotation=eval(parameter.annotation, command.__globals__))
+
+
 def _adding(parameters: list[inspect.Parameter], build, into: str):
     """A decorator: adds `parameters` to a command and hands it build(ctx, **their values) as
     `into`, where ctx is the command's Typer context (for the run's global options)."""
 
     def decorate(command):
-        signature = inspect.signature(command, eval_str=True)
-        kept = [p for p in signature.parameters.values() if p.name not in (into, _CONTEXT)]
+        signature = inspect.signature(command)
+        # Annotations as objects for Typer; `into`'s is never looked at, so that a command
+        # module need not import its type (query.Filters) when another command runs.
+        kept = [
+            _evaluated(p, command)
+            for p in signature.parameters.values()
+            if p.name not in (into, _CONTEXT)
+        ]
         wants_context = _CONTEXT in signature.parameters
         names = [p.name for p in parameters]
 
@@ -227,9 +239,12 @@ def _adding(parameters: list[inspect.Parameter], build, into: str):
             _CONTEXT, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context
         )
         everything = [*kept, *parameters, context]
-        wrapper.__signature__ = signature.replace(parameters=everything)
+        returns = signature.return_annotation
+        if isinstance(returns, str):
+            returns = eval(returns, command.__globals__)
+        wrapper.__signature__ = signature.replace(parameters=everything, return_annotation=returns)
         wrapper.__annotations__ = {p.name: p.annotation for p in everything}
-        wrapper.__annotations__["return"] = signature.return_annotation
+        wrapper.__annotations__["return"] = returns
         wrapper.__wrapped__ = None  # the signature above is the whole truth
         del wrapper.__wrapped__
         return wrapper

@@ -21,9 +21,7 @@ from . import geo
 from .dates import PartialDate
 from .errors import UsageError
 from .match import Needle, words
-from .model import Project, Registry
-
-SORT_KEYS = ("id", "start", "end", "title")
+from .model import SORT_KEYS, Project, Registry
 
 
 class FilterError(UsageError):

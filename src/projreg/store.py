@@ -26,7 +26,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import geo, query, schema
+from . import geo, schema
 from .fields import LIST_FIELDS, PROJECT_LIST_FIELDS, QUERY_FIELDS, Context, record, tsv_cells
 from .model import (
     STATUSES_NOT_FROM_DATES,
@@ -39,6 +39,8 @@ from .text import flat
 
 if TYPE_CHECKING:
     from sqlite3 import Connection
+
+    from . import query
 
 FORMAT = 5  # bump when the layout changes (and cache.FORMAT with it)
 # Registries smaller than this are answered from the JSON entry alone: for them, building the
@@ -276,13 +278,14 @@ class _Writer:
 
     def _add_private(self, numbered) -> None:
         from . import cache
+        from .query import searchable_text
 
         # Made here one at a time, not kept: many small byte strings would fragment the
         # heap (hundreds of megabytes at 100,000 projects).
         self.db.executemany(
             "INSERT INTO projreg_rows VALUES (?, ?, ?)",
             (
-                (key, cache.dumps(cache.plain(p)).decode(), query.searchable_text(p))
+                (key, cache.dumps(cache.plain(p)).decode(), searchable_text(p))
                 for key, p in numbered
             ),
         )
@@ -499,6 +502,8 @@ class Store:
 
     def _matching_parties(self, field: str, needles) -> list:
         """(organisation, department, instrument, ref) of the field's participants that match."""
+        from . import query
+
         registry = Registry((), self.organisations)
         names_of = registry.names_of
         from functools import cache as memo
@@ -522,6 +527,8 @@ class Store:
     def _plan(self, filters: query.Filters, sort: str, reverse: bool):
         """The SQL of a query: a _Plan, or None for the filters the store does not answer
         (--started-in, --ended-in, --donor, --agency: then the registry answers)."""
+        from . import query
+
         codes, regions = query.checked(filters, sort, self._country_code)
         if filters.started_in or filters.ended_in or filters.donors or filters.agencies:
             # (--donor/--agency: the registry also says which values match no organisation)
@@ -602,11 +609,13 @@ class Store:
         ).fetchall()
 
     def select(
-        self, filters: query.Filters = query.Filters(), sort: str = "id", limit=None, reverse=False
+        self, filters: query.Filters | None = None, sort: str = "id", limit=None, reverse=False
     ):
         """What query.select(registry, filters, sort, limit, reverse) gives, answered in SQL;
         None for the filters it does not answer (see _plan)."""
-        plan = self._plan(filters, sort, reverse)
+        from . import query
+
+        plan = self._plan(filters or query.Filters(), sort, reverse)
         if plan is None:
             return None
         rows, total = self._chosen(plan, "r.row, p.file", True, limit)
@@ -628,6 +637,8 @@ class Store:
         built from what the store keeps ready, no Project made; None when names ask for more
         than fields.LIST_FIELDS and how the project matched, or the filters are not answered.
         tsv: give the lines of TSV instead, when names are the default ones."""
+        from . import query
+
         listed = (*PROJECT_LIST_FIELDS, "status", *QUERY_FIELDS)
         if not set(names) <= set(listed):
             return None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..dates import PartialDate
+from ..model import SORT_KEYS
 from ..options import (
     OutputChoice,
     Source,
@@ -21,8 +22,10 @@ from ..options import (
     registry_options,
     today_of,
 )
-from ..query import SORT_KEYS, Filters
 from . import app
+
+if TYPE_CHECKING:  # only the options' decorators make one: `show` never imports query.py
+    from ..query import Filters
 
 Sort = Annotated[
     str,
