@@ -83,28 +83,32 @@ def _tree_rss(root: int) -> int:
 def run_tree(command: list[str], env: dict) -> tuple[float, int]:
     """Wall time and peak memory (KiB) of one run, counting the helper processes it starts
     (sampled every 0.1 s from /proc; a first run of a large registry has some)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    peak = 0
-    while process.poll() is None:
-        if os.path.isdir("/proc"):
-            peak = max(peak, _tree_rss(process.pid))
-        time.sleep(0.1)
-    elapsed = time.perf_counter() - start
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        peak = 0
+        while process.poll() is None:
+            if os.path.isdir("/proc"):
+                peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - start
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed: {errors.read().decode()}")
     return elapsed, peak
 
 
 def run_once(command: list[str], env: dict) -> tuple[float, int]:
-    """Wall time in seconds and peak memory in KiB of one run (output discarded)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
+    """Wall time in seconds and peak memory in KiB of one run (output discarded; stderr into
+    a file, which never fills up as a pipe would while nobody reads it)."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed: {errors.read().decode()}")
     return elapsed, usage.ru_maxrss
 
 
@@ -287,6 +291,9 @@ def large(scenario: Scenario, shape: str, count: int, runs: int, with_peers: boo
     )
     if with_peers:
         peers(scenario, shape, path, scenario.workdir, warm, runs, command, count)
+    elif count > 100_000:
+        print("  (peers not asked at this size: writing the registry as JSON for them takes longer")
+        print("   than everything else here; see the 100,000 figures)")
     shutil.rmtree(path) if path.is_dir() else path.unlink()
     return {"first": first, "repeated": repeated}
 

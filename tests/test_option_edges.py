@@ -95,3 +95,15 @@ def test_a_period_coarser_than_the_date_cannot_answer(write):
     assert ids(started_in=parse_date("2018")) == (["DAY", "YEAR"], [])
     assert ids(ended_in=parse_date("2019-03")) == ([], ["YEAR"])  # OPEN was running then
     assert ids(ended_in=parse_date("2031")) == ([], ["OPEN"])  # it may end by then
+
+
+def test_projects_with_unknown_dates_are_named_in_a_line_not_a_page(run, write):
+    path = write(
+        "projects:\n"
+        + "".join(f"  - {{id: U-{i:02d}, title: Undated}}\n" for i in range(25))
+        + "  - {id: D-1, title: Dated, start: 2018, end: 2019}\n"
+    )
+    result = run("--registry", str(path), "active", "--on", "2018-06", "-f", "tsv")
+    named = ", ".join(f"U-{i:02d}" for i in range(20))
+    assert result.stdout.startswith("D-1\t")
+    assert result.stderr == f"Dates unknown: {named} and 5 more\n"

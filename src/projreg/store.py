@@ -434,6 +434,11 @@ def _text_mapping(value) -> dict[str, str]:
     return value
 
 
+def _match(via) -> str:
+    """The match field (fields.FIELDS["match"]) of a project that matched via these places."""
+    return f"via {', '.join(via)}" if via else "direct"
+
+
 class _Plan:
     """The parts of one query's SQL (Store._plan)."""
 
@@ -637,7 +642,6 @@ class Store:
         built from what the store keeps ready, no Project made; None when names ask for more
         than fields.LIST_FIELDS and how the project matched, or the filters are not answered.
         tsv: give the lines of TSV instead, when names are the default ones."""
-        from . import query
 
         listed = (*PROJECT_LIST_FIELDS, "status", *QUERY_FIELDS)
         if not set(names) <= set(listed):
@@ -645,33 +649,47 @@ class Store:
         plan = self._plan(filters, sort, reverse)
         if plan is None:
             return None
-        columns = f"l.tsv, l.listing, l.places, {_status_sql()}, {plan.direct}"
-        rows, total = self._chosen(plan, columns, False, limit)
         undetermined = [i for (i,) in self._undetermined(plan, "p.id", False)]
+        names = tuple(names)
+        matched = names[-1:] == ("match",)
+        places = f"CASE WHEN {plan.direct} THEN NULL ELSE l.places END"  # only when via
+        if tsv and names in (LIST_FIELDS, (*LIST_FIELDS, "match")):
+            # The lines are ready but for status and how it matched: most rows come whole
+            # from SQL, and Python writes only those that matched through another place.
+            line = f"l.tsv || char(9) || ({_status_sql()})"
+            rows, total = self._chosen(plan, f"{line}, {places}", False, limit)
+            out = [
+                f"{line}\n"
+                if not matched
+                else f"{line}\tdirect\n"
+                if where is None
+                else f"{line}\t{flat(_match(self._via(where, plan)))}\n"
+                for line, where in rows
+            ]
+            return Listing(out, total, undetermined)
         from . import cache
 
-        names = tuple(names)
-        ready = names in (LIST_FIELDS, (*LIST_FIELDS, "match"))  # the TSV lines are ready
-        matched = names[-1:] == ("match",)
+        columns = f"l.listing, {_status_sql()}, {places}"
+        rows, total = self._chosen(plan, columns, False, limit)
         out = []
-        for line, values, places, status, direct in rows:
-            via = ()
-            if not direct:  # then it matched through a region, or a country of one
-                countries, regions, named = cache.loads(places.encode())
-                name_of = dict(zip(countries, named, strict=True)).__getitem__
-                via = query.places_match(countries, regions, name_of, plan.codes, plan.regions)[1]
-            match = f"via {', '.join(via)}" if via else "direct"
-            if tsv and ready:
-                out.append(
-                    f"{line}\t{status}\t{flat(match)}\n" if matched else f"{line}\t{status}\n"
-                )
-                continue
+        for values, status, where in rows:
+            via = () if where is None else self._via(where, plan)
             record = dict(zip(PROJECT_LIST_FIELDS, cache.loads(values.encode()), strict=True))
-            record.update(status=status, via=list(via), match=match)
+            record.update(status=status, via=list(via), match=_match(via))
             out.append({name: record[name] for name in names})
-        if tsv and not ready:
+        if tsv:
             out = [tsv_cells(row, names) + "\n" for row in out]
         return Listing(out, total, undetermined)
+
+    @staticmethod
+    def _via(places: str, plan: _Plan) -> tuple[str, ...]:
+        """How a project matched the place filters, from its places as projreg_listing keeps
+        them (query.places_match)."""
+        from . import cache, query
+
+        countries, regions, named = cache.loads(places.encode())
+        name_of = dict(zip(countries, named, strict=True)).__getitem__
+        return query.places_match(countries, regions, name_of, plan.codes, plan.regions)[1]
 
     def get(self, text: str) -> Project | None:
         """What Registry.get(text) finds (by id, then acronym); None when it finds nothing."""

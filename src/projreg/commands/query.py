@@ -48,6 +48,9 @@ Limit = Annotated[
 ]
 
 
+_NAMED = 20  # projects named in a remark, at most
+
+
 def print_selection(
     source: Source,
     output: OutputChoice,
@@ -107,7 +110,9 @@ def print_selection(
     for note in notes:
         out.note(note)
     if undetermined:
-        ids = ", ".join(undetermined)
+        ids = ", ".join(undetermined[:_NAMED])  # a line, not a page, at a million projects
+        if len(undetermined) > _NAMED:
+            ids += f" and {len(undetermined) - _NAMED:,} more"
         out.remark((unknown_line or "Not shown, dates unknown: {ids}").format(ids=ids))
     sys.stdout.flush()  # the answer first; then the database for the next run
     source.remember(registry)
