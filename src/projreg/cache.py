@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
 ENV_VAR = CACHE_ENV
-FORMAT = 10  # bump when the stored shape changes
+FORMAT = 11  # bump when the stored shape changes
 KEEP = 3  # entries kept per registry file: the newest ones
 
 
