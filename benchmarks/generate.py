@@ -124,13 +124,13 @@ def project(rng: random.Random, number: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate(count: int, seed: int = 1, out=sys.stdout, first: int = 0) -> None:
+def generate(count: int, seed: int = 1, out=sys.stdout, start: int = 0) -> None:
     rng = random.Random(seed)
     out.write("# A generated registry for benchmarks: not real projects.\n")
-    if not first:  # declared once, in the first file of a folder
+    if not start:  # declared once, in the first file of a folder
         out.write("organisations:\n  - {name: European Commission, part_of: European Union}\n")
     out.write("projects:\n")
-    for number in range(first + 1, first + count + 1):
+    for number in range(start + 1, start + count + 1):
         out.write(project(rng, number))
 
 
@@ -144,7 +144,7 @@ def real_projects():
 _DATE_LINE = re.compile(r"^(\s*-?\s*(?:start|end|planned_start|planned_end): '?)(\d{4})", re.M)
 
 
-def generate_iati(count: int, seed: int = 1, out=sys.stdout, first: int = 0) -> None:
+def generate_iati(count: int, seed: int = 1, out=sys.stdout, start: int = 0) -> None:
     from projreg.encode import registry_document, to_yaml
 
     rng = random.Random(seed)
@@ -159,7 +159,7 @@ def generate_iati(count: int, seed: int = 1, out=sys.stdout, first: int = 0) -> 
         templates.append((project.id.replace("'", "''"), rest))
     out.write("# Generated from the real IATI activities in tests/iati/real/: not real projects.\n")
     out.write("projects:\n")
-    for number in range(first, first + count):
+    for number in range(start, start + count):
         name, rest = templates[number % len(templates)]
         shift = rng.choice((-8, -4, 0, 4, 8))
         text = f"- id: '{name}-{number:06d}'\n{rest}"
@@ -175,9 +175,9 @@ def generate_folder(count: int, files: int, folder: Path, shape: str, seed: int 
     folder.mkdir(parents=True, exist_ok=True)
     each = -(-count // files)
     for part in range(files):
-        first = part * each
+        start = part * each
         with open(folder / f"part-{part + 1:03d}.yaml", "w", encoding="utf-8") as out:
-            make(min(each, count - first), seed + part, out, first=first)
+            make(min(each, count - start), seed + part, out, start=start)
 
 
 def describe() -> None:
