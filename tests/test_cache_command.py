@@ -101,3 +101,12 @@ def test_the_number_form_scan_finds_what_the_patterns_find(text):
 
     expected = any(re.search(p, text, re.M) for p in NUMBER_FORMS)
     assert yamlsafe._number_form(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("!&*ab -:[]{},\t\n\r\x0b\x1c\x85\xa0\u2003x"), max_size=12))
+def test_the_tag_scan_finds_what_the_pattern_finds(text):
+    from projreg import yamlsafe
+
+    expected = re.search(r"(?:^|[\s\[\]{},:-])[!&*]\S", text) is not None
+    assert yamlsafe._tag_or_alias(text) == expected

@@ -131,7 +131,9 @@ NOT_FAST = object()
 # load() instead: tags (yaml-rs ignores unknown ones, !!python/... included), anchors and
 # aliases, characters YAML forbids (yaml-rs accepts some), and number forms yaml-rs
 # accepts beyond the core schema (1_000, 0b101, 0O17). Each test is a quick scan first.
-_TAG_OR_ALIAS = re.compile(r"(?:^|[\s\[\]{},:-])[!&*]\S")
+# Searched as the mark and a look back: a pattern that starts with the alternative tries
+# every position (1.6 s for a 90 MB IATI-shaped registry; the marks alone take 0.05 s).
+_TAG_OR_ALIAS = re.compile(r"[!&*]\S")
 # Only where a scalar can begin (start of line, after a space or a flow/mapping/sequence
 # indicator): `0B_DU6` inside an address or `EC_1` inside an id is text to both parsers,
 # and a file full of such text should not lose the fast path.
@@ -158,6 +160,16 @@ def _number_form(text: str) -> bool:
         while start and text[start - 1] in "0123456789.":
             start -= 1
         if start < match.start() and _scalar_starts(text, start):
+            return True
+    return False
+
+
+def _tag_or_alias(text: str) -> bool:
+    """Is there a !, & or * followed by text at the start, after whitespace or after one of
+    []{},:- (where a tag, an anchor or an alias can be)?"""
+    for match in _TAG_OR_ALIAS.finditer(text):
+        start = match.start()
+        if start == 0 or text[start - 1].isspace() or text[start - 1] in "[]{},:-":
             return True
     return False
 
@@ -194,7 +206,7 @@ def _needs_care(text: str) -> bool:
         return True
     if _may_nest_deeply(text):
         return True
-    if ("!" in text or "&" in text or "*" in text) and _TAG_OR_ALIAS.search(text):
+    if ("!" in text or "&" in text or "*" in text) and _tag_or_alias(text):
         return True
     if _number_form(text):
         return True
