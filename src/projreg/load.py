@@ -116,17 +116,17 @@ def read_each(path=None, use_cache: bool = True):
     """The validated contents of the registry's files, one file at a time, each cached once
     read: for the SQLite store of a registry too large to hold whole (store.build).
 
-    While this process reads the first file and takes in each, a helper process reads and
-    caches the next ones (a machine has more than one core), so this one mostly reads the
-    cache. Raises Unclean at the first file with an error, or an id used before."""
+    While one file is taken in, a helper process reads and caches the next ones (a
+    machine has more than one core), so this one mostly reads the cache.
+    Raises Unclean at the first file with an error, or an id used before."""
     from . import cache
 
     files = [str(file) for file in registry_paths(path)]
-    ahead = _ahead(files[1:]) if use_cache and len(files) > 1 else None
+    ahead = _ahead(files) if use_cache and len(files) > 1 else None
     seen: set[str] = set()
     try:
         for number, file in enumerate(files):
-            if ahead and number and _result(ahead[number - 1]) is False:
+            if ahead and _result(ahead[number]) is False:
                 raise Unclean(file)
             problems: list[Problem] = []
             with collector_paused():
