@@ -123,8 +123,14 @@ class FileReader:
         self._invisible_in_organisations(data)
         if "projects" not in data:
             self.problem((1, 1), "no 'projects' list", "add 'projects:' with one entry per project")
-        for item, position in self._items(data, "projects"):
+        items = data.get("projects")
+        # The fast parser's plain list is held by nothing else: each mapping is let go once
+        # read, so that the parsed file and its projects are not all in memory at once.
+        drain = items.__class__ is list
+        for index, (item, position) in enumerate(self._items(data, "projects")):
             project = self._project(item, position)
+            if drain:
+                items[index] = None
             if project:
                 self.projects.append(project)
 

@@ -261,6 +261,7 @@ def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
             problems.extend(cached[3])
             return FileContents(*cached), None
     text = _decode(file, raw, problems)
+    del raw  # the text is all that is read from here on
     if text is None or _has_line_separator(file, text, problems):
         return _NOTHING, None
     from .decode import FileReader
