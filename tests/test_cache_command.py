@@ -26,6 +26,21 @@ def test_old_entries_are_pruned_keeping_the_newest_few_per_file(write):
     assert [e.registry for e in cache.entries()].count(str(other)) == 1
 
 
+def test_what_a_killed_run_left_half_written_is_removed_after_an_hour(write):
+    path = write(REGISTRY)
+    load_registry(path)
+    folder = cache.folder()
+    stale, fresh = folder / ".abc-def.123.db.tmp", folder / ".abc-def.456.db.tmp"
+    for left in (stale, fresh):
+        left.write_bytes(b"half a database")
+    hour_ago = os.stat(fresh).st_mtime - 3700
+    os.utime(stale, (hour_ago, hour_ago))
+    path.write_text(REGISTRY + "# edited\n", encoding="utf-8")
+    load_registry(path)  # a new entry: the cache prunes
+    assert not stale.exists()
+    assert fresh.exists()  # may be another run's, writing now
+
+
 def test_cache_info_names_the_folder_entries_and_registries(run, write):
     path = write(REGISTRY)
     assert run("--registry", str(path), "list").exit_code == 0

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from projreg import Filters, cache, load_registry, select, store
 from projreg.dates import PartialDate
 from projreg.fields import LIST_FIELDS, Context, record, tsv_cells
-from projreg.model import Origin, Participant, Project, Registry
+from projreg.model import STATUSES, Origin, Participant, Project, Registry
 from projreg.schema import RECORDED_STATUSES, Organisation
 from projreg.store import Store, write
 
@@ -139,6 +139,7 @@ def test_a_warm_list_of_the_default_fields_makes_no_project(run, write, stored, 
             run(*args)  # the cache and its store
             with monkeypatch.context() as patched:
                 patched.setattr(cache, "project_row", lambda *a: pytest.fail("made a project"))
+                refusing_to_load(patched)  # and never loaded the registry instead
                 warm = run(*args)
             assert warm.stdout == cold.stdout and warm.stderr == cold.stderr, (fmt, question)
 
@@ -257,6 +258,21 @@ def test_the_store_answers_as_select_does(tmp_path, registry, chosen, sort, limi
     assert got == expected  # the projects themselves, field by field, and the total
 
 
+# The filters the store answers itself (not --donor, --agency: the registry answers those).
+listed_filters = st.builds(
+    Filters,
+    countries=st.lists(st.sampled_from(["Armenia", "Georgia", "France"]), max_size=2).map(tuple),
+    regions=st.lists(st.sampled_from(REGIONS), max_size=1).map(tuple),
+    active_on=dates,
+    between=st.one_of(
+        st.none(), st.tuples(st.just(PartialDate(2012)), st.just(PartialDate(2016, 6)))
+    ),
+    statuses=st.lists(st.sampled_from(list(STATUSES)), max_size=2).map(tuple),
+    search=st.lists(st.sampled_from(["border", "migration", "éa"]), max_size=1).map(tuple),
+    direct=st.booleans(),
+    today=st.just(TODAY),
+)
+
 LISTED = [
     LIST_FIELDS,
     (*LIST_FIELDS, "match"),
@@ -270,9 +286,9 @@ LISTED = [
 )
 @given(
     registries(),
-    filters,
+    listed_filters,
     st.sampled_from(LISTED),
-    st.sampled_from(["id", "start", "title"]),
+    st.sampled_from(["id", "start", "end", "title"]),
     st.sampled_from([None, 2]),
     st.booleans(),
 )
@@ -533,3 +549,30 @@ def test_a_registry_s_own_country_names_stay_its_own(tmp_path):
     assert found["A-1"].country_name("GE") == "Sakartvelo"  # its file's spelling
     assert found["B-1"].country_name("GE") == "Georgia"
     assert geo.country_name("GE") == "Georgia"  # and nobody else's
+
+
+def test_a_database_is_named_after_what_was_loaded_not_what_the_file_now_holds(
+    write, stored, tmp_path
+):
+    """Another run caches an edited file while this one still holds the old registry: the
+    old registry must not be sealed under the new content's name."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    path = write("projects:\n  - {id: OLD-1, title: Before}\n")
+    past = time.time() - 10  # settled: its identity is remembered, as a real file's is
+    os.utime(path, (past, past))
+    loaded = load_registry(path)
+    path.write_text("projects:\n  - {id: NEW-1, title: After}\n", encoding="utf-8")
+    os.utime(path, (past + 5, past + 5))
+    other = subprocess.run(
+        [sys.executable, "-m", "projreg", "--registry", str(path), "list", "-f", "tsv"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert other.stdout.startswith("NEW-1"), other.stderr
+    store.remember(path, loaded)  # this run, after answering from what it loaded
+    assert not list(cache.folder().glob("*.db"))

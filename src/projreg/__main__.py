@@ -2,5 +2,5 @@
 
 from projreg.cli import main
 
-if __name__ == "__main__":  # not when a helper process (load.read_each) imports it
+if __name__ == "__main__":  # run, not merely imported (as multiprocessing's spawn would)
     main()

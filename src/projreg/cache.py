@@ -398,6 +398,16 @@ def prune(entry: str, keep: int = KEEP) -> None:
     for name in [*mine[keep:], *old]:
         for path in found[name]:
             path.unlink(missing_ok=True)
+    # What a run killed while writing left behind (a database of gigabytes, at a million
+    # projects): an hour is far longer than any write takes.
+    import contextlib
+    import time
+
+    stale = time.time() - 3600
+    for path in target.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < stale:
+                path.unlink()
 
 
 class Entry(NamedTuple):

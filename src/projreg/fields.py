@@ -25,6 +25,11 @@ class Context(NamedTuple):
     via: tuple[str, ...] = ()
 
 
+def match_text(via) -> str:
+    """The match field: "direct", or the places a project matched through ("via X, Y")."""
+    return f"via {', '.join(via)}" if via else "direct"
+
+
 def _date(value) -> str | None:
     return value.iso() if value else None
 
@@ -73,7 +78,7 @@ FIELDS.update(
         "status": lambda p, c: p.status_on(c.today),
         "coverage": lambda p, c: [*p.regions, *(p.country_name(code) for code in p.countries)],
         "via": lambda p, c: list(c.via),
-        "match": lambda p, c: f"via {', '.join(c.via)}" if c.via else "direct",
+        "match": lambda p, c: match_text(c.via),
     }
 )
 

@@ -8,7 +8,9 @@ FILE:LINE:COL and a hint, and reported together in one RegistryError.
 Each file is read once from the cache if it validated before; otherwise by
 the fast parser when it can be trusted with the text, and by the careful,
 position-keeping one when not or when anything is wrong. Registry-wide checks
-(unique ids) come last; a file only then goes into the cache.
+(unique ids) come last; a file only then goes into the cache. (read_each, for a
+registry too large to hold, caches each file that has no problem of its own as
+it goes, a helper process reading ahead; ids used twice still stop it.)
 """
 
 from __future__ import annotations
@@ -113,8 +115,8 @@ class Unclean(Exception):
 
 
 def read_each(path=None, use_cache: bool = True):
-    """The validated contents of the registry's files, one file at a time, each cached once
-    read: for the SQLite store of a registry too large to hold whole (store.build).
+    """(file, its validated contents) for each of the registry's files, one at a time, each
+    cached once read: for the database of a registry too large to hold whole (store._build).
 
     While one file is taken in, a helper process reads and caches the next ones (a
     machine has more than one core), so this one mostly reads the cache.
@@ -140,7 +142,7 @@ def read_each(path=None, use_cache: bool = True):
                 seen.add(key)
             if entry:
                 cache.store(entry, contents)  # a file without problems of its own
-            yield contents
+            yield file, contents
             del contents  # before the next file is read
     finally:
         if ahead:
@@ -163,15 +165,24 @@ _HELPER = (
 
 
 def _helper(file: str) -> bool | None:
+    """Validate and cache file in a fresh Python with this one's module path (-P: nothing
+    from the current folder); None if it failed or took too long (then this process reads
+    the file itself)."""
     import subprocess
     import sys
 
-    package = str(Path(__file__).resolve().parent.parent)  # this projreg, wherever it is
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")])),
-    }
-    done = subprocess.run([sys.executable, "-c", _HELPER, file], env=env, capture_output=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    try:
+        # Far longer than a file of the largest size takes (512 MiB: about a minute).
+        limit = 120 + os.path.getsize(file) / 1e6
+        done = subprocess.run(
+            [sys.executable, "-P", "-c", _HELPER, file],
+            env=env,
+            capture_output=True,
+            timeout=limit,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
     return {0: True, 3: False}.get(done.returncode)
 
 
@@ -238,15 +249,28 @@ def collector_paused():
             gc.enable()
 
 
+# The cache entry each file was last read as in this process (its content's name): a
+# database made from what was loaded is named after what was read, never after what the
+# file holds by the time it is written (store.remember, store._build).
+_read_as: dict[str, str] = {}
+
+
+def read_as(files) -> list[str | None]:
+    """The entries these files were last read as by this process (None: not read so)."""
+    return [_read_as.get(str(file)) for file in files]
+
+
 def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
     """The file's contents, and the cache entry to store them under (None: do not store)."""
     from . import cache
 
+    _read_as.pop(file, None)
     if use_cache:
         known = cache.known_key(file)
         cached = cache.load(known) if known else None
         if cached is not None:
             problems.extend(cached[3])
+            _read_as[file] = known
             return FileContents(*cached), None
     before = _stat(file)
     raw = _read_bytes(file, problems)
@@ -254,6 +278,7 @@ def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
         return _NOTHING, None
     key = cache.key(file, raw) if use_cache else None
     if key:
+        _read_as[file] = key
         if before is not None:
             cache.remember_key(file, before, key)
         cached = cache.load(key)

@@ -11,11 +11,14 @@ one table, `participations`, whose `field` names the list and whose
 the days date questions use (actual dates, else planned ones), and
 `region_countries`/`country_names` make place questions answerable in plain SQL.
 
-`Store` answers `query.Filters` with one SQL query, building Project objects
-only for the rows it returns; query.select is the reference it must equal
-(tests/test_store.py runs both). Organisation and text matching call the
-library's own matchers (registered with `create_function`), so both paths
-share one rule.
+The cache's databases add tables of their own (`projreg_listing`, `projreg_rows`...).
+`Store.listing` answers `list` and `active` from `projreg_listing` without making a
+Project; `Store.select` makes one for each row it returns; query.select and
+fields.record are the reference both must equal (tests/test_store.py runs them
+side by side). Text matching calls the library's own matcher (registered with
+`create_function`), so both paths share one rule; --donor and --agency are left to
+the loaded registry. `_build` writes the database of a registry too large to load,
+a file at a time.
 """
 
 from __future__ import annotations
@@ -27,7 +30,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import geo, schema
-from .fields import LIST_FIELDS, PROJECT_LIST_FIELDS, QUERY_FIELDS, Context, record, tsv_cells
+from .fields import (
+    LIST_FIELDS,
+    PROJECT_LIST_FIELDS,
+    QUERY_FIELDS,
+    Context,
+    match_text,
+    record,
+    tsv_cells,
+)
 from .model import (
     STATUSES_NOT_FROM_DATES,
     Participant,
@@ -345,7 +356,6 @@ class _Writer:
             "written": cache.dumps(self.written_by_file).decode(),
             "file": self.file,
             "path": os.path.abspath(self.file) if self.file else "",
-            "organisations": cache.dumps(list(self.organisations)).decode(),
         }
         self.db.executemany("INSERT INTO projreg_meta VALUES (?, ?)", list(meta.items()))
 
@@ -442,11 +452,6 @@ def _text_mapping(value) -> dict[str, str]:
     return value
 
 
-def _match(via) -> str:
-    """The match field (fields.FIELDS["match"]) of a project that matched via these places."""
-    return f"via {', '.join(via)}" if via else "direct"
-
-
 class _Plan:
     """The parts of one query's SQL (Store._plan)."""
 
@@ -482,9 +487,6 @@ class Store:
         from . import cache
 
         self.file = meta["file"]
-        self.organisations = tuple(
-            cache.organisation(o) for o in cache.loads(meta["organisations"].encode())
-        )
         # The countries' names (no pycountry import to print them), and each file's own
         # spellings ("Turkey"), which its projects show.
         geo.remember_names(_text_mapping(cache.loads(meta["names"].encode())))
@@ -512,30 +514,6 @@ class Store:
 
         file = file or self.file
         return cache.project_row(cache.loads(row.encode()), file, self.written.get(file))
-
-    def _matching_parties(self, field: str, needles) -> list:
-        """(organisation, department, instrument, ref) of the field's participants that match."""
-        from . import query
-
-        registry = Registry((), self.organisations)
-        names_of = registry.names_of
-        from functools import cache as memo
-
-        names_of = memo(names_of)
-
-        def matches(name, department, instrument, ref) -> bool:
-            participant = Participant(name, None, department, instrument, ref)
-            return query.organisation_matches(names_of, needles, participant)
-
-        self.db.create_function(f"projreg_{field}", 4, matches)
-        return self.db.execute(
-            "SELECT organisation, department, instrument, ref FROM"
-            " (SELECT DISTINCT pa.organisation, o.name, pa.department, pa.instrument, pa.ref"
-            "  FROM participations pa LEFT JOIN organisations o ON o.id = pa.organisation"
-            "  WHERE pa.field = ?)"
-            f" WHERE projreg_{field}(name, department, instrument, ref)",
-            (field,),
-        ).fetchall()
 
     def _plan(self, filters: query.Filters, sort: str, reverse: bool):
         """The SQL of a query: a _Plan, or None for the filters the store does not answer
@@ -673,7 +651,7 @@ class Store:
                 if not matched
                 else f"{line}\tdirect\n"
                 if where is None
-                else f"{line}\t{flat(_match(self._via(where, plan)))}\n"
+                else f"{line}\t{flat(match_text(self._via(where, plan)))}\n"
                 for line, where in rows
             ]
             return Listing(out, total, undetermined)
@@ -685,7 +663,7 @@ class Store:
         for values, status, where in rows:
             via = () if where is None else self._via(where, plan)
             record = dict(zip(PROJECT_LIST_FIELDS, cache.loads(values.encode()), strict=True))
-            record.update(status=status, via=list(via), match=_match(via))
+            record.update(status=status, via=list(via), match=match_text(via))
             out.append({name: record[name] for name in names})
         if tsv:
             out = [tsv_cells(row, names) + "\n" for row in out]
@@ -757,8 +735,12 @@ def remember(path, registry: Registry) -> None:
 
     if len(registry.projects) < STORE_MIN:
         return
+    from .load import read_as
+
     entry = _entry(path)
-    if entry and all(map(cache.has, entry.parts)) and cache.database(entry.name) is None:
+    if entry is None or read_as(entry.files) != entry.parts:
+        return  # a file changed since it was loaded: this registry is not what it now holds
+    if all(map(cache.has, entry.parts)) and cache.database(entry.name) is None:
         write_it = lambda target: write(target, registry, private=True)  # noqa: E731
         cache.add_database(entry.name, write_it, entry.where)
 
@@ -772,11 +754,13 @@ def _build(entry: _Entry) -> None:
     """The database of a large registry, made a file at a time (load.read_each); nothing
     when a file has an error (then load_registry reports them all)."""
     from . import cache
-    from .load import read_each
+    from .load import Unclean, read_as, read_each
 
     def fill(target) -> None:
         with _Writer(target, private=True) as writer:
-            for contents in read_each([Path(file) for file in entry.files]):
+            for number, (file, contents) in enumerate(read_each(list(map(Path, entry.files)))):
+                if read_as([file]) != [entry.parts[number]]:
+                    raise Unclean(file)  # edited since: the name would not say what it holds
                 writer.add(contents.projects, contents.organisations)
                 del contents  # before the next file is read
 
