@@ -139,3 +139,34 @@ def test_the_seed_registry_round_trips_through_the_cli(run, tmp_path):
     original = {p.id: p for p in load_registry().projects}
     assert {p.id: p for p in load_registry(path).projects} == original
     assert isinstance(load_registry(path), Registry)
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    st.text(st.characters(codec="utf-8"), max_size=30),
+    st.sampled_from(["1e3", "0b101", "yes", "NO", "- a", "a: b", "#x", "x\ny", "\u202e", "~"]),
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.lists(_values, max_size=5),
+        st.dictionaries(st.sampled_from(["source", "projects", "organisations", "x"]), _values),
+    )
+)
+def test_yaml_written_an_item_at_a_time_is_the_yaml_written_whole(data):
+    """to_yaml writes a long list item by item (bounded memory); the text must not change."""
+    from projreg.encode import _to_yaml
+
+    assert to_yaml(data) == _to_yaml(data)

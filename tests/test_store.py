@@ -179,6 +179,8 @@ dates = st.one_of(
 @st.composite
 def registries(draw):
     projects = []
+    # The country names as the file wrote them: one file, so the same for all its projects.
+    written = draw(st.sampled_from([None, {"GE": "Sakartvelo"}]))
     for number in range(draw(st.integers(0, 8))):
         projects.append(
             Project(
@@ -201,7 +203,7 @@ def registries(draw):
                     draw(st.lists(st.sampled_from(["migration data", "visa"]), max_size=1))
                 ),
                 origin=Origin("generated.yaml", number + 1),
-                written_names=draw(st.sampled_from([None, {"GE": "Sakartvelo"}])),
+                written_names=written,
             )
         )
     organisations = (Organisation("European Commission", ("EC",), "European Union"),)

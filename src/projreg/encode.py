@@ -76,6 +76,30 @@ def escape_unsafe(text: str) -> str:
 def to_yaml(data) -> str:
     """YAML that our own reader loads back to the same data.
 
+    A long list (a registry's projects, rows) is written an item at a time, so that the
+    node tree of a whole registry is never built at once (half a gigabyte for 20,000
+    imported projects); the text is the same as writing it whole (tests/test_roundtrip.py).
+    """
+    parts = []
+    if data.__class__ is list and len(data) > 1:
+        parts = [_to_yaml([item]) for item in data]
+    elif data.__class__ is dict and any(v.__class__ is list and len(v) > 1 for v in data.values()):
+        for key, value in data.items():
+            if value.__class__ is list and len(value) > 1:
+                parts.append(_to_yaml({key: value[:1]}))  # "key:" and the first item
+                parts += [_to_yaml([item]) for item in value[1:]]
+            else:
+                parts.append(_to_yaml({key: value}))
+    # A part that ends its document with "..." (after text kept with its final newlines)
+    # would end the whole one there: such data is written whole.
+    if parts and not any(part.endswith("...\n") for part in parts[:-1]):
+        return "".join(parts)
+    return _to_yaml(data)
+
+
+def _to_yaml(data) -> str:
+    """to_yaml of data written whole.
+
     The node tree is built here rather than by PyYAML's representers (a registry of
     20,000 imported projects has a million scalars: the representers' per-value
     dispatch was most of an import's time), then written by PyYAML's C emitter when
