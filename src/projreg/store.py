@@ -629,8 +629,7 @@ class Store:
         """The records `list` prints (fields.record of names) for query.select's projects,
         built from what the store keeps ready, no Project made; None when names ask for more
         than fields.LIST_FIELDS and how the project matched, or the filters are not answered.
-        tsv: give the lines of TSV instead, when names are the default ones."""
-
+        tsv: lines of TSV instead of records (kept ready when names are the list's own)."""
         listed = (*PROJECT_LIST_FIELDS, "status", *QUERY_FIELDS)
         if not set(names) <= set(listed):
             return None
@@ -646,14 +645,12 @@ class Store:
             # from SQL, and Python writes only those that matched through another place.
             line = f"p.tsv || char(9) || ({_status_sql()})"
             rows, total = self._chosen(plan, f"{line}, {places}", False, limit)
-            out = [
-                f"{line}\n"
-                if not matched
-                else f"{line}\tdirect\n"
-                if where is None
-                else f"{line}\t{flat(match_text(self._via(where, plan)))}\n"
-                for line, where in rows
-            ]
+            out = []
+            for line, where in rows:
+                if matched:
+                    via = () if where is None else self._via(where, plan)
+                    line += "\t" + flat(match_text(via))
+                out.append(line + "\n")
             return Listing(out, total, undetermined)
         from . import cache
 
