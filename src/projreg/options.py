@@ -62,28 +62,20 @@ class Source(NamedTuple):
         self.remember(registry)
         return found
 
-    def select(self, filters, sort: str = "id", limit: int | None = None, reverse=False):
-        """(selection, registry): from the cache's SQLite store when it can answer (registry
-        None), else from the loaded registry."""
+    def select(self, filters, sort="id", limit=None, reverse=False, names=None, tsv=False):
+        """(answer, registry). From the cache's SQLite store when it can answer (registry
+        None): a store.Listing of the records of names (TSV lines with tsv) when it keeps
+        them ready, else a query.Selection. Else query.select on the loaded registry."""
         if self.use_cache:
             from .store import select_stored
 
-            selection = select_stored(self.path, filters, sort, limit, reverse)
-            if selection is not None:
-                return selection, None
+            answer = select_stored(self.path, filters, sort, limit, reverse, names, tsv)
+            if answer is not None:
+                return answer, None
         from .query import select
 
         registry = self.load()
         return select(registry, filters, sort=sort, limit=limit, reverse=reverse), registry
-
-    def listing(self, filters, names, sort="id", limit=None, reverse=False, tsv=False):
-        """The records (or TSV lines) `list` prints, from the cache's SQLite store without
-        making a project (store.Listing); None when the store cannot answer."""
-        if not self.use_cache:
-            return None
-        from .store import listing_stored
-
-        return listing_stored(self.path, filters, names, sort, limit, reverse, tsv)
 
     def remember(self, registry) -> None:
         """After the answer is printed: keep a large registry as the cache's SQLite database,
@@ -207,10 +199,9 @@ def _option(name: str, annotation, default=None) -> inspect.Parameter:
 _CONTEXT = "projreg_context"
 
 
-def _evaluated(parameter: inspect.Parameter, command) -> inspect.Parameter:
-    if not isinstance(parameter.annotation, str):
-        return parameter
-    return parameter.replace(annotation=eval(parameter.annotation, command.__globals__))
+def _evaluated(annotation, command):
+    """An annotation as an object (a string under `from __future__ import annotations`)."""
+    return eval(annotation, command.__globals__) if isinstance(annotation, str) else annotation
 
 
 def _adding(parameters: list[inspect.Parameter], build, into: str):
@@ -222,7 +213,7 @@ def _adding(parameters: list[inspect.Parameter], build, into: str):
         # Annotations as objects for Typer; `into`'s is never looked at, so that a command
         # module need not import its type (query.Filters) when another command runs.
         kept = [
-            _evaluated(p, command)
+            p.replace(annotation=_evaluated(p.annotation, command))
             for p in signature.parameters.values()
             if p.name not in (into, _CONTEXT)
         ]
@@ -239,9 +230,7 @@ def _adding(parameters: list[inspect.Parameter], build, into: str):
             _CONTEXT, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context
         )
         everything = [*kept, *parameters, context]
-        returns = signature.return_annotation
-        if isinstance(returns, str):
-            returns = eval(returns, command.__globals__)
+        returns = _evaluated(signature.return_annotation, command)
         wrapper.__signature__ = signature.replace(parameters=everything, return_annotation=returns)
         wrapper.__annotations__ = {p.name: p.annotation for p in everything}
         wrapper.__annotations__["return"] = returns

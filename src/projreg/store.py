@@ -343,8 +343,8 @@ class _Writer:
     def _finish_private(self) -> None:
         from . import cache
 
-        codes = {c for (c,) in self.db.execute("SELECT DISTINCT code FROM countries")}
-        codes.update(c for r in geo.REGIONS for c in r.countries)
+        # (Transaction countries too: a lookup table, where a key more answers as geo would.)
+        codes = self.codes | {c for r in geo.REGIONS for c in r.countries}
         self.db.executemany(
             "INSERT INTO projreg_country_keys VALUES (?, ?)",
             list(geo.names_of_codes(codes).items()),
@@ -777,18 +777,20 @@ def get_stored(path, text: str):
     return _from_store(path, lambda store: store.get(text))
 
 
-def select_stored(path, filters, sort: str = "id", limit: int | None = None, reverse=False):
-    """query.select's answer from the cache's database, without loading the registry; None
-    when there is no usable database (a registry not yet cached, a damaged entry) or it does not answer these filters: then load_registry and query.select answer."""
-    return _from_store(path, lambda store: store.select(filters, sort, limit, reverse))
+def select_stored(
+    path, filters, sort: str = "id", limit=None, reverse=False, names=None, tsv=False
+):
+    """The answer from the cache's database, without loading the registry: a Listing of
+    the records (or TSV lines, tsv) of names when the database keeps them ready, else
+    query.select's Selection; None when there is no usable database (a registry not yet
+    cached, a damaged entry) or it does not answer these filters: then load_registry and
+    query.select answer."""
 
+    def ask(store: Store):
+        listing = store.listing(filters, names, sort, limit, reverse, tsv=tsv) if names else None
+        return listing or store.select(filters, sort, limit, reverse)
 
-def listing_stored(path, filters, names, sort="id", limit=None, reverse=False, tsv=False):
-    """Store.listing's answer from the cache's database, without loading the registry; None
-    when it cannot say (as select_stored)."""
-    return _from_store(
-        path, lambda store: store.listing(filters, names, sort, limit, reverse, tsv=tsv)
-    )
+    return _from_store(path, ask)
 
 
 def _from_store(path, ask):

@@ -66,6 +66,7 @@ def print_selection(
     from ..fields import LIST_FIELDS, SHOW_FIELDS, Context, record
     from ..query import select
     from ..render import emit_rows
+    from ..store import Listing
 
     out = output.output()
     whole = out.format == "yaml" and not output.fields  # a registry document: needs it all
@@ -77,29 +78,25 @@ def print_selection(
     names = output.names(default)
     tsv = out.format == "tsv"
     registry = document = None
-    # A large cached registry answers from its SQLite store, no project made (store.listing).
-    listing = None if whole else source.listing(filters, names, sort, limit, reverse, tsv=tsv)
-    if listing is not None:
-        rows, count, notes, undetermined = listing.rows, listing.total, (), listing.undetermined
+    if whole:
+        registry = source.load()
+        answer = select(registry, filters, sort=sort, limit=limit, reverse=reverse)
+    else:
+        answer, registry = source.select(filters, sort, limit, reverse, names=names, tsv=tsv)
+    if isinstance(answer, Listing):  # from the cache's database, no project made
+        rows, count, notes, undetermined = answer.rows, answer.total, (), answer.undetermined
         shown = len(rows)
     else:
         if whole:
-            registry = source.load()
-            selection = select(registry, filters, sort=sort, limit=limit, reverse=reverse)
-            document = registry_document(registry, selection.projects)  # loads back as one
-        else:
-            selection, registry = source.select(filters, sort=sort, limit=limit, reverse=reverse)
+            document = registry_document(registry, answer.projects)  # loads back as one
         context = Context(filters.today)
-        rows = (
-            []
-            if whole
-            else [record(m.project, names, context._replace(via=m.via)) for m in selection.matches]
-        )
-        count, notes, shown = selection.count, selection.notes, len(selection.matches)
-        undetermined = [p.id for p in selection.undetermined]
+        matches = [] if whole else answer.matches
+        rows = [record(m.project, names, context._replace(via=m.via)) for m in matches]
+        count, notes, shown = answer.count, answer.notes, len(answer.matches)
+        undetermined = [p.id for p in answer.undetermined]
     if title and out.format == "table":
         title = title.format(count=count, s="" if count == 1 else "s")
-    if listing is not None and tsv:
+    if isinstance(answer, Listing) and tsv:
         out.write("".join(rows))
     else:
         emit_rows(
