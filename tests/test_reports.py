@@ -271,3 +271,28 @@ def test_a_report_by_place_keeps_its_direct_and_via_split_at_80_columns(run):
     ]
     assert "Ids" in result.stderr  # left out first, and said
     assert all(len(line) <= 80 for line in result.stdout.splitlines() + result.stderr.splitlines())
+
+
+def test_reports_answer_with_planned_dates_as_list_does(run, write):
+    """A project with an actual start and only a planned end, now past, is completed to
+    `list`; a report's latest end is that planned end, marked, never "ongoing"."""
+    path = write("""
+        projects:
+          - {id: A-1, title: A, start: 2012-04-28, planned_end: 2015-12-31,
+             donors: [{name: Agency B}]}
+          - {id: B-1, title: B, planned_start: 2011-02, planned_end: 2013,
+             donors: [{name: Agency B}]}
+    """)
+    listed = run("--registry", str(path), "list", "-f", "tsv", "--today", "2026-11-27").stdout
+    assert "2015-12-31 (planned)\tcompleted" in listed
+    report = run("--registry", str(path), "report", "--by", "donor", "-f", "json")
+    (row,) = json.loads(report.stdout)
+    assert (row["earliest_start"], row["latest_end"]) == (
+        "2011-02 (planned)",
+        "2015-12-31 (planned)",
+    )
+    stats = json.loads(run("--registry", str(path), "stats", "--json").stdout)
+    assert (stats["first_start"], stats["last_end"]) == (
+        "2011-02 (planned)",
+        "2015-12-31 (planned)",
+    )

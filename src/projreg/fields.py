@@ -72,8 +72,8 @@ FIELDS.update(
         "start_precision": lambda p, c: p.start.precision if p.start else None,
         "end_precision": lambda p, c: p.end.precision if p.end else None,
         "dates_basis": lambda p, c: p.dates_basis(),
-        "starts": lambda p, c: _answering(p.start, p.planned_start),
-        "ends": lambda p, c: _answering(p.end, p.planned_end),
+        "starts": lambda p, c: p.starts(),
+        "ends": lambda p, c: p.ends(),
         "months": lambda p, c: p.months(),
         "status": lambda p, c: p.status_on(c.today),
         "coverage": lambda p, c: [*p.regions, *(p.country_name(code) for code in p.countries)],
@@ -131,13 +131,6 @@ SHORT_FIELDS = frozenset(
         "via_region", "via_country", "group",
     }
 )  # fmt: skip
-
-
-def _answering(actual, planned) -> str | None:
-    """The date that answers date questions: the actual one, else the planned one, marked."""
-    if actual:
-        return actual.iso()
-    return f"{planned.iso()} (planned)" if planned else None
 
 
 def period_text(project: Project) -> str:

@@ -54,6 +54,12 @@ class Origin(NamedTuple):
         return (self.positions or {}).get(name) or (self.line, self.column)
 
 
+def _answering(actual, planned) -> str | None:
+    if actual:
+        return actual.iso()
+    return f"{planned.iso()} (planned)" if planned else None
+
+
 class _ProjectMeaning:
     """What a project's dates mean; the fields come from schema.PROJECT."""
 
@@ -68,6 +74,15 @@ class _ProjectMeaning:
         """The last day it runs: the actual end, else the planned one; None if open or unknown."""
         end = self.end or self.planned_end
         return end.last_day() if end else None
+
+    def starts(self) -> str | None:
+        """The start that answers date questions, as text: the actual one, else the planned
+        one, marked "(planned)"."""
+        return _answering(self.start, self.planned_start)
+
+    def ends(self) -> str | None:
+        """The end that answers date questions, as text (see starts)."""
+        return _answering(self.end, self.planned_end)
 
     def dates_basis(self) -> str | None:
         """Which dates answer date questions: "actual", "planned", "mixed", or None."""

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import geo
-from .dates import PartialDate
 from .model import Project, written_country_names
 from .schema import NAMES as PROJECT_FIELDS
 
@@ -97,18 +96,25 @@ NONE_LABEL = {
 }
 
 
+def _earliest_start(projects: list[Project]) -> str | None:
+    """The earliest start that answers date questions (actual, else planned and marked)."""
+    dated = [p for p in projects if p.first_day()]
+    return min(dated, key=Project.first_day).starts() if dated else None
+
+
+def _latest_end(projects: list[Project]) -> str | None:
+    ended = [p for p in projects if p.last_day()]
+    return max(ended, key=Project.last_day).ends() if ended else None
+
+
 def _row(group: str, projects: list[Project], today: dt.date, months: int | None = None) -> dict:
-    starts = [p.start for p in projects if p.start]
-    ends = [p.end for p in projects if p.end]
-    ongoing = any(p.start and not p.end for p in projects)
+    ongoing = any(p.first_day() and not p.last_day() for p in projects)  # no end, not planned
     return {
         "group": group,
         "projects": len(projects),
         "ids": [p.id for p in projects],
-        "earliest_start": min(starts, key=PartialDate.first_day).iso() if starts else None,
-        "latest_end": "ongoing"
-        if ongoing
-        else (max(ends, key=PartialDate.last_day).iso() if ends else None),
+        "earliest_start": _earliest_start(projects),
+        "latest_end": "ongoing" if ongoing else _latest_end(projects),
         "project_months": months
         if months is not None
         else sum(project_months(p, today) for p in projects),
@@ -294,8 +300,6 @@ def stats(projects: Iterable[Project], today: dt.date) -> dict:
     for project in projects:
         status = project.status_on(today)
         statuses[status] = statuses.get(status, 0) + 1
-    starts = [p.start for p in projects if p.start]
-    ends = [p.end for p in projects if p.end]
     ongoing = statuses["ongoing"] > 0
     missing = {
         name: sum(1 for p in projects if _is_missing(p, name))
@@ -313,10 +317,8 @@ def stats(projects: Iterable[Project], today: dt.date) -> dict:
         "implementing_organisations": len(
             {i.name or i.ref for p in projects for i in p.implementers}
         ),
-        "first_start": min(starts, key=PartialDate.first_day).iso() if starts else None,
-        "last_end": "ongoing"
-        if ongoing
-        else (max(ends, key=PartialDate.last_day).iso() if ends else None),
+        "first_start": _earliest_start(projects),
+        "last_end": "ongoing" if ongoing else _latest_end(projects),
         **statuses,
         "known_project_months": sum(project_months(p, today) for p in projects),
         "most_missing": [
