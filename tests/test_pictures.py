@@ -515,3 +515,22 @@ def test_file_names_are_safe_and_distinct():
     assert names["A-1"] == "a-1" and names["Ä-1"].startswith("a-1-")
     assert names["index"] != "index"  # never the site's own index page
     assert all(re.fullmatch(r"[a-z0-9-]+", n) for n in names.values())
+
+
+def test_the_site_marks_planned_dates_as_list_does(write, run):
+    from projreg.site import _Site
+
+    path = write("""
+        projects:
+          - {id: MIXED, title: t, start: 2012-04-28, planned_end: 2015-12-31}
+          - {id: PLAN, title: t, planned_start: 2020-01, planned_end: 2021}
+          - {id: ACTUAL, title: t, start: 2019, end: 2020-06}
+    """)
+    registry = load(write, path.read_text())
+    site = _Site(registry, list(registry.projects), TODAY, "Projects")
+    shown = {row[0]: (row[4], row[5]) for row in site.index_data()}
+    listed = run("--registry", str(path), "list", "-f", "tsv", "--fields", "id,starts,ends")
+    assert shown == {
+        line.split("\t")[0]: tuple(line.split("\t")[1:]) for line in listed.stdout.splitlines()
+    }
+    assert shown["MIXED"] == ("2012-04-28", "2015-12-31 (planned)")  # unmarked before

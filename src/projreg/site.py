@@ -179,7 +179,6 @@ class _Site:
             places = {*p.countries, *(c for r in p.regions for c in members.get(r, ()))}
             coverage = [*p.regions, *(p.country_name(c) for c in p.countries)]
             donors = donor_keys(p)
-            start, end = p.start or p.planned_start, p.end or p.planned_end
             donors = [visible(d) for d in donors]
             data.append(
                 [
@@ -187,14 +186,13 @@ class _Site:
                     visible(p.title or ""),
                     "; ".join(coverage),
                     "; ".join(donors),
-                    start.iso() if start else "",
-                    end.iso() if end else "",
+                    p.starts() or "",  # the dates that answer date questions, as list
+                    p.ends() or "",  # shows them: planned ones marked "(planned)"
                     p.status_on(self.today),
                     self.project_href(p.id, ""),
                     sorted(places),
                     donors,
                     visible(" ".join(x for x in (p.acronym, *p.regions) if x)),
-                    p.dates_basis() == "planned",
                 ]
             )
         return data

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var ID = 0, TITLE = 1, COVERAGE = 2, DONORS = 3, START = 4, END = 5, STATUS = 6,
-      HREF = 7, PLACES = 8, DONOR_KEYS = 9, EXTRA = 10, PLANNED = 11;
+      HREF = 7, PLACES = 8, DONOR_KEYS = 9, EXTRA = 10;
   var LABELS = ["ID", "Title", "Coverage", "Donors", "Start", "End", "Status"];
   var script = document.currentScript;
   var pageSize = parseInt(script.getAttribute("data-page-size"), 10) || 50;
@@ -66,8 +66,8 @@
       cell(tr, p[TITLE], LABELS[1]);
       cell(tr, p[COVERAGE] || "\u2014", LABELS[2]);
       cell(tr, p[DONORS] || "\u2014", LABELS[3]);
-      cell(tr, (p[START] || "\u2014") + (p[PLANNED] && p[START] ? " (planned)" : ""), LABELS[4], "date");
-      cell(tr, (p[END] || "\u2014") + (p[PLANNED] && p[END] ? " (planned)" : ""), LABELS[5], "date");
+      cell(tr, p[START] || "\u2014", LABELS[4], "date");
+      cell(tr, p[END] || "\u2014", LABELS[5], "date");
       cell(tr, p[STATUS], LABELS[6], "status");
       fragment.appendChild(tr);
     });
