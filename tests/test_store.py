@@ -150,7 +150,7 @@ def test_a_damaged_store_is_not_believed(run, write, stored):
     first = run(*args).stdout
     (db,) = cache.folder().glob("*.db")
     connection = sqlite3.connect(db)
-    connection.execute("UPDATE projects SET id = 'PLANTED'")
+    connection.execute("UPDATE projreg_listing SET id = 'PLANTED', tsv = 'PLANTED'")
     connection.commit()
     connection.close()
     assert run(*args).stdout == first
@@ -578,3 +578,16 @@ def test_a_database_is_named_after_what_was_loaded_not_what_the_file_now_holds(
     assert other.stdout.startswith("NEW-1"), other.stderr
     store.remember(path, loaded)  # this run, after answering from what it loaded
     assert not list(cache.folder().glob("*.db"))
+
+
+def test_the_cache_database_keeps_only_what_its_queries_read(tmp_path, registry):
+    """Of the shared layout, the place tables; each project is whole in projreg_rows."""
+    path = tmp_path / "bundled.db"
+    write(path, registry, private=True)
+    db = sqlite3.connect(path)
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    db.close()
+    assert {t for t in tables if not t.startswith("projreg_")} == {"countries", "regions"}
+    store = Store.open(path)
+    assert store.get("ENIGMMA-2") == registry.get("ENIGMMA-2")
+    store.close()

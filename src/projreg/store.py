@@ -11,7 +11,8 @@ one table, `participations`, whose `field` names the list and whose
 the days date questions use (actual dates, else planned ones), and
 `region_countries`/`country_names` make place questions answerable in plain SQL.
 
-The cache's databases add tables of their own (`projreg_listing`, `projreg_rows`...).
+The cache's databases keep, of this layout, only what their queries read (`countries`
+and `regions`), and add tables of their own (`projreg_listing`, `projreg_rows`...).
 `Store.listing` answers `list` and `active` from `projreg_listing` without making a
 Project; `Store.select` makes one for each row it returns; query.select and
 fields.record are the reference both must equal (tests/test_store.py runs them
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 
     from . import query
 
-FORMAT = 6  # bump when the layout changes (and cache.FORMAT with it)
+FORMAT = 7  # bump when the layout changes (and cache.FORMAT with it)
 # Registries smaller than this are answered from the JSON entry alone: for them, building the
 # database would cost more than it could ever save.
 STORE_MIN = 500
@@ -131,6 +132,18 @@ _INDEXES = [
     "CREATE INDEX regions_name ON regions (name, project)",
     "CREATE INDEX participations_organisation ON participations (field, organisation)",
 ]
+# The tables of the shared layout a cache's database keeps: those Store's place filters read.
+# The rest (a third of the writing at 100,000 real-shaped projects) no query of the cache
+# reads: each project is whole in projreg_rows.
+_KEPT = ("countries", "regions")
+
+
+def _table(statement: str) -> str:
+    """The table a CREATE TABLE or CREATE INDEX statement is about."""
+    words = statement.split()
+    return words[2] if words[1] == "TABLE" else words[words.index("ON") + 1]
+
+
 _PRIVATE = [
     # The cache's own tables: each project as the cache's JSON row, for building the few
     # Project objects printed, and the text --search reads.
@@ -142,9 +155,10 @@ _PRIVATE = [
     # values, and its places as JSON [codes, regions, country names as written], from which
     # a query's "via" is worked out. id_order and title_order: what `--sort id` and
     # `--sort title` compare (casefolded).
-    "CREATE TABLE projreg_listing (key INTEGER PRIMARY KEY, id TEXT NOT NULL, first_day TEXT,"
-    " last_day TEXT, activity_status TEXT, file TEXT, tsv TEXT NOT NULL, listing TEXT NOT NULL,"
-    " places TEXT NOT NULL, id_order TEXT NOT NULL, title_order TEXT NOT NULL)",
+    "CREATE TABLE projreg_listing (key INTEGER PRIMARY KEY, id TEXT NOT NULL, acronym TEXT,"
+    " first_day TEXT, last_day TEXT, activity_status TEXT, file TEXT, tsv TEXT NOT NULL,"
+    " listing TEXT NOT NULL, places TEXT NOT NULL, id_order TEXT NOT NULL,"
+    " title_order TEXT NOT NULL)",
     # What geo.country_code answers for the names of the countries a query can concern (the
     # registry's and the regions'): --country then needs no pycountry import.
     "CREATE TABLE projreg_country_keys (key TEXT PRIMARY KEY, code TEXT NOT NULL) WITHOUT ROWID",
@@ -214,7 +228,8 @@ class _Writer:
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
         self.db.execute("BEGIN")
-        for statement in [*layout(), *(_PRIVATE if private else ())]:
+        shared = [s for s in layout() if _table(s) in _KEPT] if private else layout()
+        for statement in [*shared, *(_PRIVATE if private else ())]:
             self.db.execute(statement)
 
     def __enter__(self) -> _Writer:
@@ -247,6 +262,17 @@ class _Writer:
         self.count += len(numbered)
         if numbered and not self.file:
             self.file = projects[0].origin.file if projects[0].origin else ""
+        self.codes.update(c for p in projects for c in (*p.countries, *p.transaction_countries))
+        self.written = {**written_country_names(projects), **self.written}  # first file first
+        for project in projects:
+            if project.written_names and project.origin:
+                self.written_by_file.setdefault(project.origin.file, project.written_names)
+        if self.private:
+            for field in _LIST_TABLES:
+                if field.name in _KEPT:
+                    self._add_list(field, numbered)
+            self._add_private(numbered)
+            return
         # Generators, table by table: the rows of many projects are never held at once.
         width = 1 + sum(2 if f.kind == schema.DATE else 1 for f in _SCALARS) + 4
         db.executemany(
@@ -254,14 +280,7 @@ class _Writer:
             (_project_row(key, p) for key, p in numbered),
         )
         for field in _LIST_TABLES:
-            db.executemany(
-                f"INSERT INTO {field.name} VALUES (?, ?, ?)",
-                (
-                    (key, position, value)
-                    for key, p in numbered
-                    for position, value in enumerate(getattr(p, field.name))
-                ),
-            )
+            self._add_list(field, numbered)
         for field in _RECORD_TABLES:
             width = 2 + sum(len(_part_columns(part)) for part in field.parts)
             db.executemany(
@@ -282,13 +301,16 @@ class _Writer:
                 for position, x in enumerate(getattr(p, f.name))
             ),
         )
-        self.codes.update(c for p in projects for c in (*p.countries, *p.transaction_countries))
-        self.written = {**written_country_names(projects), **self.written}  # first file first
-        for project in projects:
-            if project.written_names and project.origin:
-                self.written_by_file.setdefault(project.origin.file, project.written_names)
-        if self.private:
-            self._add_private(numbered)
+
+    def _add_list(self, field: schema.Field, numbered) -> None:
+        self.db.executemany(
+            f"INSERT INTO {field.name} VALUES (?, ?, ?)",
+            (
+                (key, position, value)
+                for key, p in numbered
+                for position, value in enumerate(getattr(p, field.name))
+            ),
+        )
 
     def _add_private(self, numbered) -> None:
         from . import cache
@@ -304,12 +326,18 @@ class _Writer:
             ),
         )
         self.db.executemany(
-            "INSERT INTO projreg_listing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO projreg_listing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (_listing(key, p) for key, p in numbered),
         )
 
     def _finish(self) -> None:
         db, numbers = self.db, self.numbers
+        if self.private:
+            for statement in _INDEXES:
+                if _table(statement) in _KEPT:
+                    db.execute(statement)
+            self._finish_private()
+            return
         known = {o.name: o for o in self.organisations}
         db.executemany(
             "INSERT INTO organisations VALUES (?, ?, ?, ?)",
@@ -337,8 +365,6 @@ class _Writer:
         )
         for statement in _INDEXES:
             db.execute(statement)
-        if self.private:
-            self._finish_private()
 
     def _finish_private(self) -> None:
         from . import cache
@@ -390,6 +416,7 @@ def _listing(key: int, project: Project) -> tuple:
     return (
         key,
         project.id,
+        project.acronym,
         _day(project.first_day()),
         _day(project.last_day()),
         project.activity_status,
@@ -684,7 +711,7 @@ class Store:
         self.db.create_function("projreg_id_key", 1, id_key, deterministic=True)
         for column in ("id", "acronym"):
             row = self.db.execute(
-                f"SELECT r.row, p.file FROM projects p JOIN projreg_rows r ON r.project = p.key"
+                f"SELECT r.row, p.file FROM projreg_listing p JOIN projreg_rows r ON r.project = p.key"
                 f" WHERE p.{column} IS NOT NULL AND projreg_id_key(p.{column}) = ?"
                 " ORDER BY p.key LIMIT 1",
                 (key,),
