@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
 ENV_VAR = CACHE_ENV
-FORMAT = 11  # bump when the stored shape changes
+FORMAT = 12  # bump when the stored shape changes
 KEEP = 3  # entries kept per registry file: the newest ones
 
 
@@ -223,93 +223,203 @@ def _json_dumps(data) -> bytes:
 _trusted = owned
 
 
+# An entry is a header line (magic and the seal of the rest), then the JSON object
+#   {"format":F,"file":"...","projects":[
+#   <one project's row>,
+#   <one project's row>
+#   ],"organisations":[...],"notes":[...],"warnings":[...],"written":{...},"names":{...}}
+# one row a line, so that it is written and read a slice of projects at a time (a 100,000
+# project file's parsed JSON takes 10 times its size).
+_ROWS_START = b'"projects":['
+_ROWS_END = b"],"
+
+
+class _Stored:
+    """A sealed entry, checked but for its rows: rows() makes its projects a slice at a
+    time (raising Damaged, or another error of those load catches, at a bad row)."""
+
+    def __init__(self, raw: bytes, start: int, end: int, head: dict, tail: dict):
+        self.file = _text(head["file"])
+        names, self.written = tail["names"], tail["written"]
+        for mapping in (names, self.written):
+            if not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+                raise Damaged
+        self.organisations = [_organisation(o) for o in tail["organisations"]]
+        self.notes = [_text(n) for n in tail["notes"]]
+        self.warnings = tuple(_warning(w) for w in tail["warnings"])
+        geo.remember_names(names)
+        self._raw, self._start, self._end = raw, start, end
+
+    def rows(self, size: int):
+        raw, file, written = self._raw, self.file, self.written
+        view = memoryview(raw)
+        position, end = self._start, self._end
+        part = []
+        while position < end:
+            stop = raw.find(b"\n", position, end)
+            stop = end if stop < 0 else stop
+            last = stop - 1 if raw[stop - 1] == 44 else stop  # the comma between rows
+            part.append(_project(_json_loads(view[position:last]), file, written))
+            position = stop + 1
+            if len(part) == size:
+                yield part
+                part = []
+        if part:
+            yield part
+
+
+def _open(entry: str) -> _Stored | None:
+    path = folder() / f"{entry}.json"
+    if not (_trusted(path.parent) and _trusted(path)):
+        return None
+    secret = _key(path.parent, create=False)
+    if secret is None:
+        return None
+    raw = path.read_bytes()
+    end = raw.find(b"\n")
+    if end < 0:
+        return None
+    payload = memoryview(raw)[end + 1 :]  # not a copy: entries reach 100s of MB
+    if not compare_digest(raw[:end], _MAGIC + _mac(secret, payload)):
+        return None  # edited, planted or cut short: not ours to believe
+    first = raw.find(b"\n", end + 1)  # the line that opens the rows
+    last = raw.rfind(b"\n") + 1  # the line that closes them
+    if first < 0 or last <= first or not raw.endswith(_ROWS_START, 0, first):
+        raise Damaged
+    head = _json_loads(raw[end + 1 : first] + b"]}")
+    if head.get("format") != FORMAT:
+        return None
+    if not raw.startswith(_ROWS_END, last):
+        raise Damaged
+    tail = _json_loads(b"{" + raw[last + len(_ROWS_END) :])
+    return _Stored(raw, first + 1, last - 1, head, tail)
+
+
+UNREADABLE = (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError)
+
+
 def load(entry: str):
     """(projects, organisations, notes, warnings) stored under entry, or None if absent or
     untrustworthy."""
-    path = folder() / f"{entry}.json"
     try:
-        if not (_trusted(path.parent) and _trusted(path)):
+        stored = _open(entry)
+        if stored is None:
             return None
-        secret = _key(path.parent, create=False)
-        if secret is None:
-            return None
-        raw = path.read_bytes()
-        end = raw.find(b"\n")
-        if end < 0:
-            return None
-        header = raw[:end]
-        payload = memoryview(raw)[len(header) + 1 :]  # not a copy: entries reach 100s of MB
-        if not compare_digest(header, _MAGIC + _mac(secret, payload)):
-            return None  # edited, planted or cut short: not ours to believe
-        data = _json_loads(payload)
-        del payload, raw
-        if data.get("format") != FORMAT:
-            return None
-        file = _text(data["file"])
-        names, written = data["names"], data["written"]
-        for mapping in (names, written):
-            if not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
-                raise Damaged
-        rows = data["projects"]
-        if rows.__class__ is not list:
-            raise Damaged
-        projects = []
-        for number, row in enumerate(rows):
-            projects.append(_project(row, file, written))
-            rows[number] = None  # each row let go once made: not all twice in memory
-        organisations = [_organisation(o) for o in data["organisations"]]
-        notes = [_text(n) for n in data["notes"]]
-        warnings = tuple(_warning(w) for w in data["warnings"])
-        geo.remember_names(names)
-        return projects, organisations, notes, warnings
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        projects = [project for part in stored.rows(4096) for project in part]
+        return projects, stored.organisations, stored.notes, stored.warnings
+    except UNREADABLE:
         return None  # missing or damaged (orjson's errors are ValueErrors): read the YAML
+
+
+def load_in_parts(entry: str, size: int = 5000):
+    """(an iterator of lists of `size` projects, organisations, notes, warnings) stored under
+    entry, or None as load; the iterator raises Damaged (a ValueError), or another error
+    load catches, at a damaged row."""
+    try:
+        stored = _open(entry)
+    except UNREADABLE:
+        return None
+    if stored is None:
+        return None
+    return stored.rows(size), stored.organisations, stored.notes, stored.warnings
+
+
+class EntryWriter:
+    """An entry written a few projects at a time, then sealed and renamed into place (store
+    writes a whole file's with it); a cache that cannot be written is skipped. `with`:
+    an error inside leaves no entry (and is raised)."""
+
+    def __init__(self, entry: str, file: str):
+        import tempfile
+
+        self.entry, self.file, self.rows, self.out = entry, file, 0, None
+        self.names: dict[str, str] = {}  # the countries' display names (no pycountry to print)
+        try:
+            self.target = folder()
+            self.target.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not _trusted(self.target):
+                return  # a folder others can write to: never write (nor read) entries there
+            secret = _key(self.target, create=True)
+            if secret is None:
+                return
+            handle, self.temporary = tempfile.mkstemp(
+                dir=self.target, prefix=f".{entry}.", suffix=".tmp"
+            )
+            self.out = os.fdopen(handle, "wb")
+            self.seal = _blake2b(key=secret)
+            self.out.write(b" " * (len(_MAGIC) + 2 * self.seal.digest_size + 1))  # sealed last
+            self._write(b'{"format":%d,"file":%s,%s' % (FORMAT, _json_dumps(file), _ROWS_START))
+        except (OSError, TypeError, ValueError):
+            self._abandon()
+
+    def __enter__(self) -> EntryWriter:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is not None:
+            self._abandon()
+
+    def _write(self, data: bytes) -> None:
+        self.seal.update(data)
+        self.out.write(data)
+
+    def _abandon(self) -> None:
+        if self.out is not None:
+            self.out.close()
+            Path(self.temporary).unlink(missing_ok=True)
+            self.out = None
+
+    def add(self, projects) -> None:
+        if self.out is None:
+            return
+        names = self.names
+        lines = []
+        for project in projects:
+            lines.append(_json_dumps(_plain(project)))
+            for field in _COUNTRY_FIELDS:
+                for code in getattr(project, field):
+                    if code not in names:
+                        names[code] = geo.country_name(code)
+        if not lines:
+            return
+        try:
+            self._write((b",\n" if self.rows else b"\n") + b",\n".join(lines))
+        except (OSError, TypeError, ValueError):
+            self._abandon()
+        self.rows += len(lines)
+
+    def finish(self, organisations, notes, warnings, written: dict) -> None:
+        """Write the rest and put the entry in place. written: the country names as the file
+        wrote them ("Turkey"), shown instead of ISO's."""
+        if self.out is None:
+            return
+        rest = {
+            "organisations": organisations,
+            "notes": notes,
+            "warnings": [list(w) for w in warnings],
+            "written": written,
+            "names": self.names,
+        }
+        try:
+            self._write(b"\n" + _ROWS_END + _json_dumps(rest)[1:])
+            self.out.seek(0)
+            self.out.write(_MAGIC + self.seal.hexdigest().encode() + b"\n")
+            self.out.close()
+            self.out = None
+            os.replace(self.temporary, self.target / f"{self.entry}.json")
+            _remember_path(self.target, self.entry, self.file)
+            prune(self.entry)
+        except (OSError, TypeError, ValueError):
+            self._abandon()  # a read-only or full disk costs speed, not correctness
 
 
 def store(entry: str, contents) -> None:
     """Store contents under entry, atomically; a cache that cannot be written is skipped."""
-    file = contents.projects[0].origin.file if contents.projects else ""
-    data = {
-        "format": FORMAT,
-        "file": file,
-        "projects": [_plain(p) for p in contents.projects],
-        "organisations": contents.organisations,
-        "notes": contents.notes,
-        "warnings": [list(w) for w in contents.warnings],
-        # The country names as the file wrote them ("Turkey"): shown instead of ISO's.
-        "written": (contents.projects[0].written_names or {}) if contents.projects else {},
-        # The countries' display names, so that printing needs no pycountry import.
-        "names": {
-            code: geo.country_name(code)
-            for project in contents.projects
-            for name in _COUNTRY_FIELDS
-            for code in getattr(project, name)
-        },
-    }
-    import tempfile
-
-    try:
-        target = folder()
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _trusted(target):
-            return  # a folder others can write to: never write (nor read) entries there
-        secret = _key(target, create=True)
-        if secret is None:
-            return
-        payload = _json_dumps(data)
-        del data
-        handle, temporary = tempfile.mkstemp(dir=target, prefix=f".{entry}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(_MAGIC + _mac(secret, payload) + b"\n" + payload)
-            os.replace(temporary, target / f"{entry}.json")
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        _remember_path(target, entry, file)
-        prune(entry)
-    except (OSError, TypeError, ValueError):
-        pass  # a read-only or full disk costs speed, not correctness
+    projects = contents.projects
+    with EntryWriter(entry, projects[0].origin.file if projects else "") as out:
+        out.add(projects)
+        written = (projects[0].written_names or {}) if projects else {}
+        out.finish(contents.organisations, contents.notes, contents.warnings, written)
 
 
 # --- the SQLite store of an entry (store.py), for queries that need a few projects -----------

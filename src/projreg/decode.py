@@ -110,9 +110,29 @@ class FileReader:
             return False
         return True
 
+    def read_fast_in_pieces(self, text: str):
+        """read_fast a piece at a time: an iterator that reads the next few hundred
+        projects into self.projects at each step (the caller takes them away); None when
+        the text is not read in pieces (yamlsafe.load_fast_in_pieces). Raises what
+        read_fast turns into False (NeedsPositions, yamlsafe.NotInPieces...): then the
+        text is read whole."""
+        from . import yamlsafe
+
+        parsed = yamlsafe.load_fast_in_pieces(text)
+        if parsed is yamlsafe.NOT_FAST:
+            return None
+        head, pieces = parsed
+        self._read_head(head)
+        return (self._read_projects({"projects": items}) for items in pieces)
+
     def read_data(self, data) -> None:
         if data is None:
             return
+        self._read_head(data)
+        self._read_projects(data)
+
+    def _read_head(self, data) -> None:
+        """Everything but the projects: the top-level keys, source and organisations."""
         for key in data:
             if key not in TOP_FIELDS:
                 self._unknown_field(data, key, TOP_FIELDS, "top-level key")
@@ -123,6 +143,8 @@ class FileReader:
         self._invisible_in_organisations(data)
         if "projects" not in data:
             self.problem((1, 1), "no 'projects' list", "add 'projects:' with one entry per project")
+
+    def _read_projects(self, data) -> None:
         items = data.get("projects")
         # The fast parser's plain list is held by nothing else: each mapping is let go once
         # read, so that the parsed file and its projects are not all in memory at once.

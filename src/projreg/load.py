@@ -115,14 +115,13 @@ class Unclean(Exception):
 
 
 def read_each(path=None, use_cache: bool = True):
-    """(file, its validated contents) for each of the registry's files, one at a time, each
-    cached once read: for the database of a registry too large to hold whole (store._build).
+    """(file, validated contents) for the registry's files in order, a few thousand projects
+    at a time when the cache has the file (else the file whole), each file cached once read:
+    for the database of a registry too large to hold whole (store._build).
 
-    While one file is taken in, a helper process reads and caches the next ones (a
-    machine has more than one core), so this one mostly reads the cache.
+    Helper processes read, validate and cache the next files while this one takes in
+    those done (a machine has more than one core), so this one mostly reads the cache.
     Raises Unclean at the first file with an error, or an id used before."""
-    from . import cache
-
     files = [str(file) for file in registry_paths(path)]
     ahead = _ahead(files) if use_cache and len(files) > 1 else None
     seen: set[str] = set()
@@ -130,31 +129,69 @@ def read_each(path=None, use_cache: bool = True):
         for number, file in enumerate(files):
             if ahead and _result(ahead[number]) is False:
                 raise Unclean(file)
-            problems: list[Problem] = []
-            with collector_paused():
-                contents, entry = _read_file(file, problems, use_cache, fast=True)
-            if any(p.severity == "error" for p in problems):
-                raise Unclean(file)
-            for project in (*contents.projects, *contents.rejected):
-                key = id_key(project.id)
-                if key in seen:
-                    raise Unclean(file)
-                seen.add(key)
-            if entry:
-                cache.store(entry, contents)  # a file without problems of its own
-            yield file, contents
-            del contents  # before the next file is read
+            for contents in _parts(file, use_cache):
+                for project in (*contents.projects, *contents.rejected):
+                    key = id_key(project.id)
+                    if key in seen:
+                        raise Unclean(file)
+                    seen.add(key)
+                yield file, contents
+                del contents  # before the next part is read
     finally:
         if ahead:
             ahead[0][0].shutdown(wait=True, cancel_futures=True)
 
 
+def _parts(file: str, use_cache: bool):
+    """The file's validated contents, a few thousand projects at a time from its cache entry,
+    else read whole (and cached if it has no problem of its own); Unclean at an error."""
+    from . import cache
+
+    entry = entry_of(file) if use_cache else None
+    stored = cache.load_in_parts(entry) if entry else None
+    if stored is None:
+        problems: list[Problem] = []
+        contents, entry = _read_file(file, problems, use_cache, fast=True)
+        if any(p.severity == "error" for p in problems):
+            raise Unclean(file)
+        if entry:
+            cache.store(entry, contents)  # a file without problems of its own
+        yield contents
+        return
+    parts, organisations, notes, warnings = stored
+    _read_as[file] = entry
+    first = True
+    while True:
+        try:
+            projects = next(parts)
+        except StopIteration:
+            break
+        except cache.UNREADABLE as error:  # a damaged row: load_registry reads the file
+            raise Unclean(file) from error
+        yield FileContents(
+            projects,
+            organisations if first else [],
+            notes if first else [],
+            warnings if first else (),
+            (),
+        )
+        first = False
+    if first:  # no projects: still its organisations
+        yield FileContents([], organisations, notes, warnings, ())
+
+
+# Files validated at once by helper processes: each needs a few hundred megabytes (a file
+# is read a few hundred projects at a time) and a core.
+HELPERS = 2 if (os.cpu_count() or 1) > 1 else 1
+
+
 def _ahead(files: list[str]) -> list:
-    """Validate and cache files in a helper process each, one after the other, while this
-    process takes in the ones done (a fresh process per file: its memory goes back)."""
+    """Validate and cache files in helper processes, HELPERS at a time in the files' order,
+    while this process takes in the ones done (a fresh process per file: its memory goes
+    back)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    pool = ThreadPoolExecutor(1)
+    pool = ThreadPoolExecutor(HELPERS)
     return [(pool, pool.submit(_helper, file)) for file in files]
 
 
@@ -198,12 +235,55 @@ def _validate_and_cache(file: str) -> bool:
     """In a helper process: read and validate file, and cache it; False if it has an error."""
     from . import cache
 
-    problems: list[Problem] = []
     with collector_paused():
+        cached = _cache_in_pieces(file)
+        if cached is not None:
+            return cached
+        problems: list[Problem] = []
         contents, entry = _read_file(file, problems, use_cache=True, fast=True)
     if entry:
         cache.store(entry, contents)
     return not any(p.severity == "error" for p in problems)
+
+
+def _cache_in_pieces(file: str) -> bool | None:
+    """Validate and cache file reading a few hundred projects at a time, so that its
+    projects are never all in memory: True when cached (or found cached), None when it
+    cannot be read so (text the pieces might misread, or anything wrong: then it is read
+    whole, which says what)."""
+    from . import cache
+    from .decode import FileReader
+
+    known = cache.known_key(file)
+    if known and cache.has(known):
+        return True
+    before = _stat(file)
+    raw = _read_bytes(file, [])
+    if raw is None:
+        return None
+    entry = cache.key(file, raw)
+    if before is not None:
+        cache.remember_key(file, before, entry)
+    if cache.has(entry):
+        return True
+    problems: list[Problem] = []
+    text = _decode(file, raw, problems)
+    del raw
+    if text is None or _has_line_separator(file, text, problems):
+        return None
+    reader = FileReader(file, [], fast=True)
+    try:
+        steps = reader.read_fast_in_pieces(text)
+        if steps is None:
+            return None
+        with cache.EntryWriter(entry, file) as out:
+            for _ in steps:
+                out.add(reader.projects)
+                reader.projects.clear()
+            out.finish(reader.organisations, reader.notes, (), reader.country_names)
+    except Exception:  # NeedsPositions, yamlsafe.NotInPieces...: read whole
+        return None
+    return True
 
 
 def _all_ids(read: dict) -> list:

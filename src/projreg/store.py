@@ -778,15 +778,15 @@ def _build(entry: _Entry) -> None:
     """The database of a large registry, made a file at a time (load.read_each); nothing
     when a file has an error (then load_registry reports them all)."""
     from . import cache
-    from .load import Unclean, read_as, read_each
+    from .load import Unclean, collector_paused, read_as, read_each
 
     def fill(target) -> None:
-        with _Writer(target, private=True) as writer:
-            for number, (file, contents) in enumerate(read_each(list(map(Path, entry.files)))):
-                if read_as([file]) != [entry.parts[number]]:
+        with _Writer(target, private=True) as writer, collector_paused():
+            for file, contents in read_each(list(map(Path, entry.files))):
+                if read_as([file]) != [entry.parts[entry.files.index(file)]]:
                     raise Unclean(file)  # edited since: the name would not say what it holds
                 writer.add(contents.projects, contents.organisations)
-                del contents  # before the next file is read
+                del contents  # before the next part is read
 
     cache.add_database(entry.name, fill, entry.where)
 

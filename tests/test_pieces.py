@@ -1,0 +1,334 @@
+"""A large file read a few hundred projects at a time means what it means read whole.
+
+yamlsafe.load_fast_in_pieces parses a registry's projects list in pieces, so that a
+helper never holds a whole file's parsed tree (a gigabyte at 100,000 real-shaped
+projects); the cache entry is then written and read a slice at a time. The reference is
+load_fast on the whole text: the pieces must give exactly its data, or decline (then the
+file is read whole, as before)."""
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml_rs
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from projreg import cache, load_registry, yamlsafe
+from projreg.encode import to_registry, to_yaml
+from projreg.load import _cache_in_pieces, _validate_and_cache
+
+from .test_roundtrip import registries
+
+REAL = Path(__file__).parent / "iati" / "real"
+
+
+def pieced(text: str, size: int):
+    """The data the pieces give, or None when they decline."""
+    parsed = yamlsafe.load_fast_in_pieces(text, size)
+    if parsed is yamlsafe.NOT_FAST:
+        return None
+    head, pieces = parsed
+    try:
+        items = [item for piece in pieces for item in piece]
+    except yamlsafe.NotInPieces:
+        return None
+    return {**head, "projects": items}
+
+
+def same_or_declined(text: str, size: int) -> bool:
+    """True when the pieces read text (and then they read it as load_fast does)."""
+    got = pieced(text, size)
+    if got is None:
+        return False
+    whole = yamlsafe.load_fast(text)
+    assert whole is not yamlsafe.NOT_FAST, "the pieces read what the whole text refuses"
+    assert got == whole
+    assert list(got) == list(whole)  # the keys in the file's order
+    return True
+
+
+READ = {
+    "at the margin": """\
+        projects:
+        - id: A-1
+          title: One
+        - id: A-2
+          title: Two
+        - {id: A-3, title: Three}
+        """,
+    "indented, comments and blank lines between": """\
+        # a registry
+        source: hand-kept
+        projects:
+          # first
+          - id: A-1
+            title: One
+
+        # a comment at the margin inside the list
+          - id: A-2   # trailing
+            title: Two
+              # deeper
+          - id: A-3
+            title: Three
+        organisations:
+          - name: European Union
+        """,
+    "block texts, kept and folded": """\
+        projects:
+          - id: A-1
+            title: One
+            summary: |+
+              - not an item
+                - nor this
+
+          - id: A-2
+            title: >-
+              folded
+              text
+          - id: A-3
+            title: Three
+        """,
+    "lists inside items, indentless too": """\
+        projects:
+        - id: A-1
+          title: One
+          countries:
+          - Armenia
+          - Georgia
+          regions: [Central Asia,
+            Eastern Partnership]
+        - id: A-2
+          title: Two
+          donors:
+            - name: European Union
+        """,
+    "an item on the line after its dash": """\
+        projects:
+        -
+          id: A-1
+          title: One
+        - id: A-2
+          title: "Two, quoted
+            over two lines"
+        """,
+}
+
+DECLINED = {
+    "a quoted text running over a dash at the margin": """\
+        projects:
+        - id: A-1
+          title: "One
+        - id: A-2"
+        - id: A-3
+          title: Three
+        """,
+    "a flow list running over a dash": """\
+        projects:
+        - id: A-1
+          title: One
+          countries: [Armenia,
+        - Georgia]
+        """,
+    "a key between the list's indentation and the margin": """\
+        projects:
+           - id: A-1
+             title: One
+          - id: A-2
+            title: Two
+        """,
+    "two projects keys": """\
+        projects:
+        - {id: A-1, title: One}
+        projects:
+        - {id: A-2, title: Two}
+        """,
+    "the list on the key's line": """\
+        projects: [{id: A-1, title: One}, {id: A-2, title: Two}]
+        """,
+    "a comment on the key's line": """\
+        projects:  # all of them
+        - {id: A-1, title: One}
+        """,
+    "a second document": """\
+        projects:
+        - {id: A-1, title: One}
+        ---
+        projects:
+        - {id: A-2, title: Two}
+        """,
+    "a tab before an item": "projects:\n- {id: A-1, title: One}\n\t- {id: A-2, title: Two}\n",
+    "CRLF line ends": "projects:\r\n- {id: A-1, title: One}\r\n\r\n- {id: A-2, title: Two}\r\n",
+    "an anchor and alias": """\
+        projects:
+        - &a {id: A-1, title: One}
+        - *a
+        """,
+}
+
+
+@pytest.mark.parametrize("size", [1, 2, 500])
+@pytest.mark.parametrize("name", READ)
+def test_pieces_read_what_the_whole_text_says(name, size):
+    assert same_or_declined(textwrap.dedent(READ[name]), size)
+
+
+@pytest.mark.parametrize("size", [1, 2, 500])
+@pytest.mark.parametrize("name", DECLINED)
+def test_text_the_pieces_could_misread_is_read_whole(name, size):
+    text = textwrap.dedent(DECLINED[name])
+    if name not in ("a tab before an item", "CRLF line ends"):
+        assert not same_or_declined(text, size)
+    else:
+        same_or_declined(text, size)  # either way, never a different reading
+
+
+lines_added = st.lists(
+    st.tuples(
+        st.integers(0, 400),
+        st.sampled_from(["", "#", "# -", "- x", "-", "---", "...", "a: 1", '"', "[", "|"]),
+        st.integers(0, 6),
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(registries, st.integers(0, 4), lines_added, st.integers(1, 3))
+def test_pieces_read_any_registry_as_the_whole_text_does(generated, indent, added, size):
+    """Any registry as projreg writes it, its list indented and lines added anywhere
+    (comments, dashes, quotes, markers): the pieces read the same data, or decline."""
+    text = to_yaml({"projects": [to_registry(p) for p in generated]})
+    head, rest = text.split("projects:\n", 1)
+    lines = [" " * indent + line if line else line for line in rest.split("\n")]
+    for at, line, spaces in added:
+        lines.insert(at % (len(lines) + 1), " " * spaces + line)
+    same_or_declined(head + "projects:\n" + "\n".join(lines), size)
+
+
+@settings(max_examples=50, deadline=None)
+@given(registries, st.integers(0, 4), st.integers(1, 3))
+def test_pieces_read_registries_projreg_writes(generated, indent, size):
+    """...and they do read them, whenever the fast parser reads the whole text: the pieces
+    are not a path that always declines."""
+    text = to_yaml({"projects": [to_registry(p) for p in generated]})
+    head, rest = text.split("projects:\n", 1)
+    rest = "\n".join(" " * indent + line if line else line for line in rest.split("\n"))
+    text = head + "projects:\n" + rest
+    assume(yamlsafe.load_fast(text) is not yamlsafe.NOT_FAST)  # (tags, odd numbers...)
+    assert same_or_declined(text, size)
+
+
+def imported(name: str) -> str:
+    from projreg import iati
+
+    path = REAL / name
+    return iati.registry_text(iati.import_files([str(path)]), [str(path)])
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REAL.glob("*.xml")))
+def test_pieces_read_real_imports_as_the_whole_text_does(name):
+    text = imported(name)
+    assert same_or_declined(text, 3)
+
+
+def test_pieces_read_the_bundled_registry_as_the_whole_text_does():
+    from projreg.load import BUNDLED
+
+    assert same_or_declined(BUNDLED.read_text(encoding="utf-8"), 2)
+
+
+# --- a file cached in pieces --------------------------------------------------------------
+
+
+def test_a_file_cached_in_pieces_loads_as_one_cached_whole(tmp_path, monkeypatch):
+    """And the parser never sees the whole file: only pieces of it."""
+    path = tmp_path / "real.yaml"
+    path.write_text(imported("dfid-al-2.01.xml"), encoding="utf-8")
+    whole = load_registry(path, use_cache=False)
+    assert len(whole.projects) > 3
+    seen = []
+    loads = yaml_rs.loads
+    monkeypatch.setattr(yaml_rs, "loads", lambda text, **kw: seen.append(text) or loads(text, **kw))
+    monkeypatch.setattr(yamlsafe, "PIECE", 2)
+    monkeypatch.setattr(yamlsafe.load_fast_in_pieces, "__defaults__", (2,))
+    assert _cache_in_pieces(str(path)) is True
+    assert len(seen) > 2 and max(map(len, seen)) < len(path.read_text(encoding="utf-8")) / 2
+    monkeypatch.setattr(yaml_rs, "loads", lambda *a, **kw: pytest.fail("read, not cached"))
+    assert load_registry(path) == whole
+
+
+def test_a_file_the_pieces_decline_is_still_validated_and_cached(tmp_path):
+    path = tmp_path / "odd.yaml"
+    path.write_text(textwrap.dedent(DECLINED["a quoted text running over a dash at the margin"]))
+    assert _cache_in_pieces(str(path)) is None
+    assert _validate_and_cache(str(path)) is True
+    assert load_registry(path) == load_registry(path, use_cache=False)
+
+
+def test_a_file_with_an_error_is_not_cached_in_pieces(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("projects:\n- {id: A-1, title: One}\n- {id: A-2, title: Two, start: 2019-13}\n")
+    assert _cache_in_pieces(str(path)) is None
+    assert _validate_and_cache(str(path)) is False
+    assert not list(cache.folder().glob("*.json"))
+
+
+def test_an_entry_is_read_a_slice_at_a_time_as_it_is_read_whole(tmp_path):
+    path = tmp_path / "real.yaml"
+    path.write_text(imported("dfid-al-2.01.xml"), encoding="utf-8")
+    registry = load_registry(path)
+    (entry,) = [p.stem for p in cache.folder().glob("*.json")]
+    parts, *_ = cache.load_in_parts(entry, 2)
+    parts = list(parts)
+    assert {len(part) for part in parts[:-1]} == {2}
+    assert [p for part in parts for p in part] == list(registry.projects)
+    assert cache.load(entry)[0] == list(registry.projects)
+
+
+def test_an_entry_not_one_row_a_line_is_not_believed(tmp_path):
+    import json
+
+    path = tmp_path / "real.yaml"
+    path.write_text("projects:\n- {id: A-1, title: One}\n- {id: A-2, title: Two}\n")
+    load_registry(path)
+    (entry,) = cache.folder().glob("*.json")
+    secret = (cache.folder() / ".key").read_bytes()
+    body = json.dumps(json.loads(entry.read_bytes().partition(b"\n")[2])).encode()  # one line
+    entry.write_bytes(cache._MAGIC + cache._mac(secret, body) + b"\n" + body)
+    assert cache.load(entry.stem) is None
+    assert cache.load_in_parts(entry.stem) is None
+    assert [p.id for p in load_registry(path).projects] == ["A-1", "A-2"]
+
+
+def test_a_damaged_row_stops_the_slices(tmp_path):
+    path = tmp_path / "real.yaml"
+    path.write_text("projects:\n- {id: A-1, title: One}\n- {id: A-2, title: Two}\n")
+    load_registry(path)
+    (entry,) = cache.folder().glob("*.json")
+    secret = (cache.folder() / ".key").read_bytes()
+    body = entry.read_bytes().partition(b"\n")[2]
+    body = re.sub(rb'\n\["A-2"', b'\n["A-2",', body)  # sealed, but not JSON
+    entry.write_bytes(cache._MAGIC + cache._mac(secret, body) + b"\n" + body)
+    parts, *_ = cache.load_in_parts(entry.stem, 1)
+    assert [p.id for p in next(parts)] == ["A-1"]
+    with pytest.raises(cache.UNREADABLE):
+        next(parts)
+    assert cache.load(entry.stem) is None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registries)
+def test_an_entry_written_in_parts_reads_back_as_written(generated):
+    from dataclasses import replace
+
+    from projreg.load import FileContents
+    from projreg.model import Origin
+
+    projects = [replace(p, origin=Origin("x.yaml", n)) for n, p in enumerate(generated, 1)]
+    entry = "0" * 16 + "-" + "1" * 40
+    cache.store(entry, FileContents(projects, [], ["a note"], (), ()))
+    parts, organisations, notes, warnings = cache.load_in_parts(entry, 1)
+    assert [p for part in parts for p in part] == projects
+    assert (organisations, notes, warnings) == ([], ["a note"], ())
