@@ -10,7 +10,9 @@ repeated runs (warm cache: answered from the SQLite store), peak memory, and the
 same question asked of peers in the same run where they are installed: jq and
 DuckDB on the registry as JSON, the sqlite3 shell on `projreg export -f sqlite`,
 yq on the YAML. The question: projects in a country, including through a region
-that contains it (`projreg list --country C -f tsv`).
+that contains it (`projreg list --country C -f tsv`). The sqlite3 shell is asked twice:
+for the same lines projreg prints (checked byte for byte; the target is judged on
+this one) and for the ids alone (the least the shell can do: shown, not judged).
 
 import-iati of 20,000 activities (105 MB, cycled from tests/iati/real/ by iati_input.py),
 2-core machine, load average 2.5, 28 November 2026: before (main at c99d634) 27.0 s and
@@ -188,6 +190,42 @@ def as_json(registry: Path, out: Path, env: dict) -> None:
         subprocess.run(command, stdout=handle, env=env, check=True)
 
 
+def same_lines_sql(code: str) -> str:
+    """`projreg list --country C -f tsv` as one query of the sqlite3 shell on `projreg export
+    -f sqlite`: the same lines, byte for byte (checked where it runs), for ASCII ids."""
+    inside = f"SELECT region FROM region_countries WHERE code = '{code}'"
+    return f"""
+WITH chosen(key) AS (
+  SELECT project FROM countries WHERE code = '{code}'
+  UNION SELECT project FROM regions WHERE name IN ({inside})),
+coverage(project, text) AS (
+  SELECT project, group_concat(x, '; ') FROM (
+    SELECT project, name AS x, 0 AS k, position FROM regions WHERE project IN chosen
+    UNION ALL
+    SELECT c.project, coalesce(n.name, c.code), 1, c.position FROM countries c
+      LEFT JOIN country_names n ON n.code = c.code WHERE c.project IN chosen
+    ORDER BY 1, 3, 4) GROUP BY project),
+via(project, text) AS (
+  SELECT project, group_concat(name, ', ') FROM (
+    SELECT project, name FROM regions WHERE project IN chosen AND name IN ({inside})
+    ORDER BY project, position) GROUP BY project)
+SELECT p.id || char(9) || p.title || char(9) || coalesce(coverage.text, '') || char(9)
+  || coalesce(p.start, p.planned_start || ' (planned)', '') || char(9)
+  || coalesce(p.end, p.planned_end || ' (planned)', '') || char(9)
+  || CASE WHEN p.activity_status IN ('cancelled', 'suspended', 'finalisation')
+       THEN p.activity_status
+     WHEN p.last_day < date('now', 'localtime') THEN 'completed'
+     WHEN p.first_day > date('now', 'localtime') THEN 'planned'
+     WHEN p.first_day IS NOT NULL THEN 'ongoing'
+     ELSE coalesce(p.activity_status, 'unknown') END || char(9)
+  || CASE WHEN p.key IN (SELECT project FROM countries WHERE code = '{code}') THEN 'direct'
+     ELSE 'via ' || via.text END
+FROM chosen JOIN projects p ON p.key = chosen.key
+  LEFT JOIN coverage ON coverage.project = p.key LEFT JOIN via ON via.project = p.key
+ORDER BY lower(p.id), p.key;
+"""
+
+
 def peers(scenario, shape, registry, workdir, env, runs, ours, count) -> None:
     country, region = QUESTIONS[shape]
     json_path, db = workdir / f"{registry.stem}.json", workdir / f"{registry.stem}.db"
@@ -203,11 +241,21 @@ def peers(scenario, shape, registry, workdir, env, runs, ours, count) -> None:
     code = geo.country_code(country)
     commands = {}
     if shutil.which("sqlite3"):
+        same = [shutil.which("sqlite3"), str(db), same_lines_sql(code)]
+        printed = [subprocess.run(c, env=env, capture_output=True).stdout for c in (same, ours)]
+        identical = printed[0] == printed[1] and bool(printed[0])
+        scenario.report(
+            "  the sqlite3 shell's lines are projreg's, byte for byte",
+            "yes" if identical else "no",
+            "yes",
+            identical,
+        )
+        commands["sqlite3, the same lines, on export -f sqlite"] = same
         sql = (
             "SELECT id FROM projects WHERE key IN (SELECT project FROM countries WHERE code = "
             f"'{code}') OR key IN (SELECT project FROM regions WHERE name = '{region}') ORDER BY id;"
         )
-        commands["sqlite3 on export -f sqlite"] = [shutil.which("sqlite3"), str(db), sql]
+        commands["sqlite3, the ids only (1 column of 7)"] = [shutil.which("sqlite3"), str(db), sql]
     if shutil.which("jq"):
         query = (
             f'.[] | select((.countries | index("{country}")) or (.regions | index("{region}")))'
@@ -235,9 +283,11 @@ def peers(scenario, shape, registry, workdir, env, runs, ours, count) -> None:
     mine = results[0][0]
     for (name, _), (theirs, _) in zip(commands.items(), results[1:], strict=True):
         ratio = mine / theirs
-        # The target is for 100,000 projects: below, Python's own start-up (about 20 ms,
-        # before typer) is already several times the sqlite3 shell's whole run.
-        target = "<= 5x" if name.startswith("sqlite3") and count >= 100_000 else ""
+        # Judged: the bare SQLite query that prints what projreg prints, byte for byte, at
+        # 100,000 projects (below, Python's own start-up is several times the shell's run).
+        # The ids alone are shown beside it: the shell's least work, not the same answer.
+        judged = "same lines" in name and count >= 100_000
+        target = "<= 5x" if judged else ""
         scenario.report(
             f"  {name}: {theirs:.3f} s; projreg warm / it",
             f"{ratio:.2f}x",

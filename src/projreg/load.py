@@ -10,7 +10,8 @@ the fast parser when it can be trusted with the text, and by the careful,
 position-keeping one when not or when anything is wrong. Registry-wide checks
 (unique ids) come last; a file only then goes into the cache. (read_each, for a
 registry too large to hold, caches each file that has no problem of its own as
-it goes, a helper process reading ahead; ids used twice still stop it.)
+it goes, helper processes reading ahead a few hundred projects at a time; ids used
+twice still stop it.)
 """
 
 from __future__ import annotations

@@ -560,18 +560,18 @@ class Store:
                 params[names[-1][1:]] = item
             return ", ".join(names)
 
+        def keys(table: str, column: str, values: list) -> list[str]:
+            # Nothing for no values: SQLite reads `IN ()` by scanning the whole index.
+            if not values:
+                return []
+            return [f"SELECT project FROM {table} WHERE {column} IN ({bind(values)})"]
+
         if codes or regions:
-            names = [r.name for r in regions]
-            direct = [
-                f"SELECT project FROM countries WHERE code IN ({bind(codes)})",
-                f"SELECT project FROM regions WHERE name IN ({bind(names)})",
-            ]
+            direct = keys("countries", "code", codes)
+            direct += keys("regions", "name", [r.name for r in regions])
             around = [r.name for r in geo.REGIONS if any(c in r.countries for c in codes)]
             members = list(dict.fromkeys(c for r in regions for c in r.countries))
-            via = [
-                f"SELECT project FROM regions WHERE name IN ({bind(around)})",
-                f"SELECT project FROM countries WHERE code IN ({bind(members)})",
-            ]
+            via = keys("regions", "name", around) + keys("countries", "code", members)
             # One set of keys (a UNION): SQLite then looks the projects up by key instead of
             # testing every project against each subquery (half the time at 100,000).
             where.append(f"p.key IN ({' UNION '.join(direct if filters.direct else direct + via)})")
@@ -670,14 +670,19 @@ class Store:
         if tsv and names in (LIST_FIELDS, (*LIST_FIELDS, "match")):
             # The lines are ready but for status and how it matched: most rows come whole
             # from SQL, and Python writes only those that matched through another place.
+            # Whole lines from SQL for the projects that name a place asked about (or all,
+            # when the match is not asked): Python finishes only those matched otherwise.
             line = f"p.tsv || char(9) || ({_status_sql()})"
+            if matched:
+                plan.params["direct"] = "\t" + flat(match_text(())) + "\n"
+                line = f"CASE WHEN {plan.direct} THEN {line} || :direct ELSE {line} END"
+            else:
+                line, places = f"{line} || char(10)", "NULL"
             rows, total = self._chosen(plan, f"{line}, {places}", False, limit)
-            out = []
-            for line, where in rows:
-                if matched:
-                    via = () if where is None else self._via(where, plan)
-                    line += "\t" + flat(match_text(via))
-                out.append(line + "\n")
+            out = [
+                line if where is None else f"{line}\t{flat(match_text(self._via(where, plan)))}\n"
+                for line, where in rows
+            ]
             return Listing(out, total, undetermined)
         from . import cache
 
