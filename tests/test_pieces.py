@@ -282,8 +282,8 @@ def test_an_entry_is_read_a_slice_at_a_time_as_it_is_read_whole(tmp_path):
     (entry,) = [p.stem for p in cache.folder().glob("*.json")]
     parts, *_ = cache.load_in_parts(entry, 2)
     parts = list(parts)
-    assert {len(part) for part in parts[:-1]} == {2}
-    assert [p for part in parts for p in part] == list(registry.projects)
+    assert {len(projects) for projects, _ in parts[:-1]} == {2}
+    assert [p for projects, _ in parts for p in projects] == list(registry.projects)
     assert cache.load(entry)[0] == list(registry.projects)
 
 
@@ -312,7 +312,7 @@ def test_a_damaged_row_stops_the_slices(tmp_path):
     body = re.sub(rb'\n\["A-2"', b'\n["A-2",', body)  # sealed, but not JSON
     entry.write_bytes(cache._MAGIC + cache._mac(secret, body) + b"\n" + body)
     parts, *_ = cache.load_in_parts(entry.stem, 1)
-    assert [p.id for p in next(parts)] == ["A-1"]
+    assert [p.id for p in next(parts)[0]] == ["A-1"]
     with pytest.raises(cache.UNREADABLE):
         next(parts)
     assert cache.load(entry.stem) is None
@@ -330,5 +330,10 @@ def test_an_entry_written_in_parts_reads_back_as_written(generated):
     entry = "0" * 16 + "-" + "1" * 40
     cache.store(entry, FileContents(projects, [], ["a note"], (), ()))
     parts, organisations, notes, warnings = cache.load_in_parts(entry, 1)
-    assert [p for part in parts for p in part] == projects
+    parts = list(parts)
+    assert [p for read, _ in parts for p in read] == projects
+    # The rows as the entry holds them are what the database keeps (store._add_private).
+    assert [row for _, rows in parts for row in rows] == [
+        cache.dumps(cache.plain(p)).decode() for p in projects
+    ]
     assert (organisations, notes, warnings) == ([], ["a note"], ())

@@ -250,22 +250,26 @@ class _Stored:
         geo.remember_names(names)
         self._raw, self._start, self._end = raw, start, end
 
-    def rows(self, size: int):
+    def rows(self, size: int, encoded: bool = False):
+        """Lists of `size` projects; with encoded, (projects, each one's row as text)."""
         raw, file, written = self._raw, self.file, self.written
         view = memoryview(raw)
         position, end = self._start, self._end
-        part = []
+        part, texts = [], []
         while position < end:
             stop = raw.find(b"\n", position, end)
             stop = end if stop < 0 else stop
             last = stop - 1 if raw[stop - 1] == 44 else stop  # the comma between rows
-            part.append(_project(_json_loads(view[position:last]), file, written))
+            row = view[position:last]
+            part.append(_project(_json_loads(row), file, written))
+            if encoded:
+                texts.append(str(row, "utf-8"))
             position = stop + 1
             if len(part) == size:
-                yield part
-                part = []
+                yield (part, texts) if encoded else part
+                part, texts = [], []
         if part:
-            yield part
+            yield (part, texts) if encoded else part
 
 
 def _open(entry: str) -> _Stored | None:
@@ -312,16 +316,16 @@ def load(entry: str):
 
 
 def load_in_parts(entry: str, size: int = 5000):
-    """(an iterator of lists of `size` projects, organisations, notes, warnings) stored under
-    entry, or None as load; the iterator raises Damaged (a ValueError), or another error
-    load catches, at a damaged row."""
+    """(an iterator of (`size` projects, each one's row as the entry holds it), organisations,
+    notes, warnings) stored under entry, or None as load; the iterator raises Damaged (a
+    ValueError), or another error load catches, at a damaged row."""
     try:
         stored = _open(entry)
     except UNREADABLE:
         return None
     if stored is None:
         return None
-    return stored.rows(size), stored.organisations, stored.notes, stored.warnings
+    return stored.rows(size, encoded=True), stored.organisations, stored.notes, stored.warnings
 
 
 class EntryWriter:

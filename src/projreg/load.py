@@ -71,6 +71,9 @@ class FileContents(NamedTuple):
     warnings: tuple = ()  # Problems of severity "warning": suspicious, but not errors
     # Ids of projects left out for errors: their ids still count for uniqueness.
     rejected: tuple = ()
+    # Each project's row as its cache entry holds it, when read from there (read_each):
+    # the database keeps the same row, so it is not encoded again.
+    encoded: list[str] | None = None
 
 
 _NOTHING = FileContents([], [], [])
@@ -124,11 +127,15 @@ def read_each(path=None, use_cache: bool = True):
     those done (a machine has more than one core), so this one mostly reads the cache.
     Raises Unclean at the first file with an error, or an id used before."""
     files = [str(file) for file in registry_paths(path)]
-    ahead = _ahead(files) if use_cache and len(files) > 1 else None
+    # The helpers take the files after the first, which this process validates and caches
+    # itself meanwhile (as a helper would), instead of waiting for a helper's first file.
+    ahead = [None, *_ahead(files[1:])] if use_cache and len(files) > 1 else None
     seen: set[str] = set()
     try:
         for number, file in enumerate(files):
-            if ahead and _result(ahead[number]) is False:
+            if ahead and number == 0 and not _validate_and_cache(file):
+                raise Unclean(file)
+            if ahead and number > 0 and _result(ahead[number]) is False:
                 raise Unclean(file)
             for contents in _parts(file, use_cache):
                 for project in (*contents.projects, *contents.rejected):
@@ -140,7 +147,7 @@ def read_each(path=None, use_cache: bool = True):
                 del contents  # before the next part is read
     finally:
         if ahead:
-            ahead[0][0].shutdown(wait=True, cancel_futures=True)
+            ahead[1][0].shutdown(wait=True, cancel_futures=True)
 
 
 def _parts(file: str, use_cache: bool):
@@ -164,7 +171,7 @@ def _parts(file: str, use_cache: bool):
     first = True
     while True:
         try:
-            projects = next(parts)
+            projects, encoded = next(parts)
         except StopIteration:
             break
         except cache.UNREADABLE as error:  # a damaged row: load_registry reads the file
@@ -175,6 +182,7 @@ def _parts(file: str, use_cache: bool):
             notes if first else [],
             warnings if first else (),
             (),
+            encoded,
         )
         first = False
     if first:  # no projects: still its organisations

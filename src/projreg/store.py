@@ -251,9 +251,9 @@ class _Writer:
             number = self.numbers[name] = len(self.numbers) + 1
         return number
 
-    def add(self, projects, organisations=()) -> None:
+    def add(self, projects, organisations=(), encoded=None) -> None:
         """Add projects (keys follow those added before) and the organisations declared
-        beside them."""
+        beside them. encoded: each project's cache row, when read from its entry."""
         db = self.db
         for org in organisations:
             self._organisation(org.name)
@@ -271,7 +271,7 @@ class _Writer:
             for field in _LIST_TABLES:
                 if field.name in _KEPT:
                     self._add_list(field, numbered)
-            self._add_private(numbered)
+            self._add_private(numbered, encoded)
             return
         # Generators, table by table: the rows of many projects are never held at once.
         width = 1 + sum(2 if f.kind == schema.DATE else 1 for f in _SCALARS) + 4
@@ -312,18 +312,16 @@ class _Writer:
             ),
         )
 
-    def _add_private(self, numbered) -> None:
+    def _add_private(self, numbered, encoded=None) -> None:
         from . import cache
         from .query import searchable_text
 
         # Made here one at a time, not kept: many small byte strings would fragment the
         # heap (hundreds of megabytes at 100,000 projects).
+        rows = encoded or (cache.dumps(cache.plain(p)).decode() for _, p in numbered)
         self.db.executemany(
             "INSERT INTO projreg_rows VALUES (?, ?, ?)",
-            (
-                (key, cache.dumps(cache.plain(p)).decode(), searchable_text(p))
-                for key, p in numbered
-            ),
+            ((key, row, searchable_text(p)) for (key, p), row in zip(numbered, rows, strict=True)),
         )
         self.db.executemany(
             "INSERT INTO projreg_listing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -790,7 +788,7 @@ def _build(entry: _Entry) -> None:
             for file, contents in read_each(list(map(Path, entry.files))):
                 if read_as([file]) != [entry.parts[entry.files.index(file)]]:
                     raise Unclean(file)  # edited since: the name would not say what it holds
-                writer.add(contents.projects, contents.organisations)
+                writer.add(contents.projects, contents.organisations, contents.encoded)
                 del contents  # before the next part is read
 
     cache.add_database(entry.name, fill, entry.where)
