@@ -526,7 +526,10 @@ class Store:
         from urllib.parse import quote
 
         uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
-        return cls(sqlite3.connect(uri, uri=True, check_same_thread=False))
+        db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        # Sorting a large answer (320,000 lines at a million projects) on the other cores too.
+        db.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
+        return cls(db)
 
     def _country_code(self, text: str) -> str:
         found = self.db.execute(
