@@ -1,4 +1,4 @@
-"""The registry as an SQLite database: one table layout for the cache and `export -f sqlite`.
+"""The registry as an SQLite database: one table layout for `export -f sqlite` and the cache.
 
 The layout is worked out from the format's one table (schema.PROJECT), so a new
 field is still one schema row: text, count and choice fields are columns of
