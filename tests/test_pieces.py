@@ -104,6 +104,16 @@ READ = {
           donors:
             - name: European Union
         """,
+    "empty block texts, the last ones of pieces": """\
+        projects:
+        - a: |
+        - b: >+
+
+        - c: |
+        organisations:
+        - name: European Union
+        """,
+    "an empty block text at the very end": "projects:\n- title: x\n  summary: |\n",
     "an item on the line after its dash": """\
         projects:
         -
@@ -158,6 +168,16 @@ DECLINED = {
         projects:
         - {id: A-2, title: Two}
         """,
+    # (found by review) a quoted text or a flow collection opened before the key runs over
+    # it in the whole text: the key and the list are not what they look like.
+    "a quoted text over the key, the key again quoted": (
+        'organisations:\n- {name: "EU\nprojects:\n- id: A-1\n  title: One\n"}\n"projects":\n'
+    ),
+    "a flow mapping over the key": '{a: "x\nprojects:\n- y\n", projects: ~}\n',
+    "a flow mapping around the key, which the whole text refuses": (
+        "{source: x,\nprojects:\n- {id: A-1, title: One}\n}\n"
+    ),
+    "a flow mapping inside a value over the key": 'a: {x: "1\nprojects:\n- y\n"}\n"projects":\n',
     "a tab before an item": "projects:\n- {id: A-1, title: One}\n\t- {id: A-2, title: Two}\n",
     "CRLF line ends": "projects:\r\n- {id: A-1, title: One}\r\n\r\n- {id: A-2, title: Two}\r\n",
     "an anchor and alias": """\
@@ -337,3 +357,49 @@ def test_an_entry_written_in_parts_reads_back_as_written(generated):
         cache.dumps(cache.plain(p)).decode() for p in projects
     ]
     assert (organisations, notes, warnings) == ([], ["a note"], ())
+
+
+def test_a_full_disk_costs_the_cache_not_the_answer(tmp_path):
+    """(found by review) A write that fails (here: a file-size limit) is not an error."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "registry.yaml"
+    items = "".join(f"- {{id: A-{n}, title: Project {n} {'x' * 200}}}\n" for n in range(12))
+    # More than the limit, less than a write buffer: the failing write is the last flush.
+    path.write_text("projects:\n" + items, encoding="utf-8")
+    command = [sys.executable, "-m", "projreg", "--registry", str(path), "list", "-f", "tsv"]
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+
+    full = subprocess.run(command, capture_output=True, text=True, preexec_fn=small_files)
+    expected = load_registry(path, use_cache=False)
+    assert full.returncode == 0, full.stderr
+    assert [line.split("\t")[0] for line in full.stdout.splitlines()] == sorted(
+        (p.id for p in expected.projects), key=str.casefold
+    )
+    assert not list(cache.folder().glob(".*.tmp"))  # nothing half-written left behind
+
+
+def test_an_entry_that_cannot_be_put_in_place_leaves_nothing_behind(tmp_path):
+    """(found by review) The rename fails: the temporary file goes too."""
+    path = tmp_path / "registry.yaml"
+    path.write_text("projects:\n- {id: A-1, title: One}\n")
+    load_registry(path)
+    (entry,) = cache.folder().glob("*.json")
+    entry.unlink()
+    entry.mkdir()  # where the entry would go
+    for _ in range(3):
+        assert [p.id for p in load_registry(path).projects] == ["A-1"]
+    assert not list(cache.folder().glob(".*.tmp"))
+
+
+def test_a_cache_that_cannot_be_written_is_not_said_to_hold_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "registry.yaml"
+    path.write_text("projects:\n- {id: A-1, title: One}\n- {id: A-2, title: Two}\n")
+    monkeypatch.setattr(cache, "_trusted", lambda path: False)  # as a folder others can write
+    assert _cache_in_pieces(str(path)) is None

@@ -21,6 +21,7 @@ import stat
 
 # Constant-time comparison without importing hmac, which loads OpenSSL (3 ms of every run).
 from _operator import _compare_digest as compare_digest
+from contextlib import suppress
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
@@ -369,9 +370,10 @@ class EntryWriter:
 
     def _abandon(self) -> None:
         if self.out is not None:
-            self.out.close()
-            Path(self.temporary).unlink(missing_ok=True)
+            with suppress(OSError):  # a full disk fails the flush in close() again
+                self.out.close()
             self.out = None
+            Path(self.temporary).unlink(missing_ok=True)
 
     def add(self, projects) -> None:
         # Written a thousand rows at a time: each encoded row is a buffer of its own, and
@@ -383,26 +385,26 @@ class EntryWriter:
         if self.out is None:
             return
         names = self.names
-        lines = []
-        for project in projects:
-            lines.append(_json_dumps(_plain(project)))
-            for field in _COUNTRY_FIELDS:
-                for code in getattr(project, field):
-                    if code not in names:
-                        names[code] = geo.country_name(code)
-        if not lines:
-            return
         try:
-            self._write((b",\n" if self.rows else b"\n") + b",\n".join(lines))
+            lines = []
+            for project in projects:
+                lines.append(_json_dumps(_plain(project)))
+                for field in _COUNTRY_FIELDS:
+                    for code in getattr(project, field):
+                        if code not in names:
+                            names[code] = geo.country_name(code)
+            if lines:
+                self._write((b",\n" if self.rows else b"\n") + b",\n".join(lines))
         except (OSError, TypeError, ValueError):
-            self._abandon()
-        self.rows += len(lines)
+            self._abandon()  # a read-only or full disk costs speed, not correctness
+        self.rows += len(projects)
 
-    def finish(self, organisations, notes, warnings, written: dict) -> None:
-        """Write the rest and put the entry in place. written: the country names as the file
-        wrote them ("Turkey"), shown instead of ISO's."""
+    def finish(self, organisations, notes, warnings, written: dict) -> bool:
+        """Write the rest and put the entry in place; False when it could not be written.
+        written: the country names as the file wrote them ("Turkey"), shown instead of
+        ISO's."""
         if self.out is None:
-            return
+            return False
         rest = {
             "organisations": organisations,
             "notes": notes,
@@ -415,12 +417,15 @@ class EntryWriter:
             self.out.seek(0)
             self.out.write(_MAGIC + self.seal.hexdigest().encode() + b"\n")
             self.out.close()
-            self.out = None
             os.replace(self.temporary, self.target / f"{self.entry}.json")
+        except (OSError, TypeError, ValueError):
+            self._abandon()
+            return False
+        self.out = None
+        with suppress(OSError):
             _remember_path(self.target, self.entry, self.file)
             prune(self.entry)
-        except (OSError, TypeError, ValueError):
-            self._abandon()  # a read-only or full disk costs speed, not correctness
+        return True
 
 
 def store(entry: str, contents) -> None:

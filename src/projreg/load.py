@@ -128,14 +128,15 @@ def read_each(path=None, use_cache: bool = True):
     Raises Unclean at the first file with an error, or an id used before."""
     files = [str(file) for file in registry_paths(path)]
     # The helpers take the files after the first, which this process validates and caches
-    # itself meanwhile (as a helper would), instead of waiting for a helper's first file.
-    ahead = [None, *_ahead(files[1:])] if use_cache and len(files) > 1 else None
+    # itself meanwhile (as a helper would, a few hundred projects at a time: so a single
+    # file too), instead of waiting for a helper's first file.
+    ahead = _ahead(files[1:]) if use_cache and len(files) > 1 else None
     seen: set[str] = set()
     try:
         for number, file in enumerate(files):
-            if ahead and number == 0 and not _validate_and_cache(file):
+            if use_cache and number == 0 and not _validate_and_cache(file):
                 raise Unclean(file)
-            if ahead and number > 0 and _result(ahead[number]) is False:
+            if ahead and number > 0 and _result(ahead[number - 1]) is False:
                 raise Unclean(file)
             for contents in _parts(file, use_cache):
                 for project in (*contents.projects, *contents.rejected):
@@ -147,7 +148,7 @@ def read_each(path=None, use_cache: bool = True):
                 del contents  # before the next part is read
     finally:
         if ahead:
-            ahead[1][0].shutdown(wait=True, cancel_futures=True)
+            ahead[0][0].shutdown(wait=True, cancel_futures=True)
 
 
 def _parts(file: str, use_cache: bool):
@@ -241,7 +242,8 @@ def _result(ahead) -> bool | None:
 
 
 def _validate_and_cache(file: str) -> bool:
-    """In a helper process: read and validate file, and cache it; False if it has an error."""
+    """Read, validate and cache file (a helper's work; read_each does it for the first
+    file itself); False if it has an error."""
     from . import cache
 
     with collector_paused():
@@ -257,28 +259,23 @@ def _validate_and_cache(file: str) -> bool:
 
 def _cache_in_pieces(file: str) -> bool | None:
     """Validate and cache file reading a few hundred projects at a time, so that its
-    projects are never all in memory: True when cached (or found cached), None when it
-    cannot be read so (text the pieces might misread, or anything wrong: then it is read
-    whole, which says what)."""
+    projects are never all in memory: True when its entry is in the cache (written now or
+    before), None when it cannot be read so (text the pieces might misread, anything
+    wrong, a cache that cannot be written: then it is read whole, which says what)."""
     from . import cache
     from .decode import FileReader
 
     known = cache.known_key(file)
     if known and cache.has(known):
         return True
-    before = _stat(file)
-    raw = _read_bytes(file, [])
+    raw, entry = _bytes_and_entry(file, [], use_cache=True)
     if raw is None:
         return None
-    entry = cache.key(file, raw)
-    if before is not None:
-        cache.remember_key(file, before, entry)
     if cache.has(entry):
         return True
-    problems: list[Problem] = []
-    text = _decode(file, raw, problems)
+    text = _text_of(file, raw, [])
     del raw
-    if text is None or _has_line_separator(file, text, problems):
+    if text is None:
         return None
     reader = FileReader(file, [], fast=True)
     try:
@@ -289,10 +286,10 @@ def _cache_in_pieces(file: str) -> bool | None:
             for _ in steps:
                 out.add(reader.projects)
                 reader.projects.clear()
-            out.finish(reader.organisations, reader.notes, (), reader.country_names)
+            written = out.finish(reader.organisations, reader.notes, (), reader.country_names)
     except Exception:  # NeedsPositions, yamlsafe.NotInPieces...: read whole
         return None
-    return True
+    return True if written else None
 
 
 def _all_ids(read: dict) -> list:
@@ -361,22 +358,18 @@ def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
             problems.extend(cached[3])
             _read_as[file] = known
             return FileContents(*cached), None
-    before = _stat(file)
-    raw = _read_bytes(file, problems)
+    raw, key = _bytes_and_entry(file, problems, use_cache)
     if raw is None:
         return _NOTHING, None
-    key = cache.key(file, raw) if use_cache else None
     if key:
         _read_as[file] = key
-        if before is not None:
-            cache.remember_key(file, before, key)
         cached = cache.load(key)
         if cached is not None:
             problems.extend(cached[3])
             return FileContents(*cached), None
-    text = _decode(file, raw, problems)
+    text = _text_of(file, raw, problems)
     del raw  # the text is all that is read from here on
-    if text is None or _has_line_separator(file, text, problems):
+    if text is None:
         return _NOTHING, None
     from .decode import FileReader
 
@@ -397,6 +390,29 @@ def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
     return contents, key if all(p.severity == "warning" for p in own) else None
 
 
+def _bytes_and_entry(file: str, problems: list[Problem], use_cache: bool):
+    """(the file's bytes, None if unreadable; its cache entry, remembered for the next
+    run, None when not caching)."""
+    from . import cache
+
+    before = _stat(file)
+    raw = _read_bytes(file, problems)
+    if raw is None or not use_cache:
+        return raw, None
+    key = cache.key(file, raw)
+    if before is not None:
+        cache.remember_key(file, before, key)
+    return raw, key
+
+
+def _text_of(file: str, raw: bytes, problems: list[Problem]) -> str | None:
+    """The file's text; None (and the problem) when it is not UTF-8 YAML can read alike."""
+    text = _decode(file, raw, problems)
+    if text is None or _has_line_separator(file, text, problems):
+        return None
+    return text
+
+
 def _stat(file: str):
     try:
         return os.stat(file)
@@ -411,15 +427,7 @@ def entry_of(file: str) -> str | None:
     before = _stat(file)
     if before is None or not stat.S_ISREG(before.st_mode):
         return None  # a pipe or a device is read once, by load_registry
-    known = cache.known_key(file)
-    if known:
-        return known
-    raw = _read_bytes(file, [])
-    if raw is None:
-        return None
-    entry = cache.key(file, raw)
-    cache.remember_key(file, before, entry)
-    return entry
+    return cache.known_key(file) or _bytes_and_entry(file, [], use_cache=True)[1]
 
 
 # The largest registry file read: 512 MiB is five times a million-project registry. Read

@@ -527,8 +527,9 @@ class Store:
 
         uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
         db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        # Sorting a large answer (320,000 lines at a million projects) on the other cores too.
-        db.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
+        # Sorting a large answer (320,000 lines at a million projects) on another core too.
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        db.execute(f"PRAGMA threads = {min(3, cores - 1)}")
         return cls(db)
 
     def _country_code(self, text: str) -> str:

@@ -244,6 +244,7 @@ class NotInPieces(Exception):
 _PROJECTS_KEY = re.compile(r"projects:[ ]*\n")
 _FIRST_ITEM = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*( *)-(?:[ \n]|\Z)")
 PIECE = 500  # projects
+_PIECE_END = "projreg-piece-end"
 
 
 def load_fast_in_pieces(text: str, size: int = PIECE):
@@ -284,8 +285,15 @@ def load_fast_in_pieces(text: str, size: int = PIECE):
     if text[end : end + 1] in (" ", "\t", "-"):
         return NOT_FAST  # what follows the list is not at the left margin
     try:
+        # What comes before the key and after the list must each be whole documents on
+        # their own: nothing (a quoted text, a flow mapping) left open over the list.
+        alone = [
+            yaml_rs.loads(part, parse_datetime=False) for part in (text[: key.start()], text[end:])
+        ]
         head = yaml_rs.loads(text[:start] + text[end:], parse_datetime=False)
     except Exception:
+        return NOT_FAST
+    if not all(part is None or isinstance(part, dict) for part in alone):
         return NOT_FAST
     if not isinstance(head, dict) or "projects" not in head or head["projects"] is not None:
         return NOT_FAST
@@ -300,11 +308,19 @@ def _pieces(text: str, start: int, end: int, starts: list[int], size: int):
     for number in range(0, len(starts), size):
         first = start if number == 0 else starts[number]
         last = starts[number + size] if number + size < len(starts) else end
+        document = "projects:\n" + text[first:last]
+        # A piece the text goes on after ends at a line at the margin, as in the whole text:
+        # at the end of the input an empty block text (`|`) would read as "\n", not "".
+        follows = last < len(text)
+        if follows:
+            document += f"{_PIECE_END}: 0\n"
         try:
-            piece = yaml_rs.loads("projects:\n" + text[first:last], parse_datetime=False)
+            piece = yaml_rs.loads(document, parse_datetime=False)
         except Exception as error:
             raise NotInPieces from error
-        if not isinstance(piece, dict) or len(piece) != 1:
+        if not isinstance(piece, dict) or len(piece) != 1 + follows:
+            raise NotInPieces
+        if follows and piece.get(_PIECE_END) != 0:
             raise NotInPieces
         items = piece.get("projects")
         if not isinstance(items, list) or len(items) != min(size, len(starts) - number):
