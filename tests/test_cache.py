@@ -294,13 +294,22 @@ def test_both_parsers_read_the_seed_registry_alike():
     assert load_registry(use_cache=False, fast=True) == load_registry(use_cache=False, fast=False)
 
 
+def reseal(entry, change) -> None:
+    """Rewrite entry's body with change(body), sealed again with the folder's own key (as
+    its owner could)."""
+    secret = (cache.folder() / ".key").read_bytes()
+    body = change(entry.read_bytes().partition(b"\n")[2])
+    entry.write_bytes(cache._MAGIC + cache._mac(secret, body) + b"\n" + body)
+
+
 def plant(entry, title):
     """Rewrite entry with a new title, sealed with the folder's own key (as its owner could)."""
-    secret = (cache.folder() / ".key").read_bytes()
-    _, _, body = entry.read_bytes().partition(b"\n")
-    was = json.dumps(json.loads(body)["projects"][0][TITLE]).encode()  # ASCII in these tests
-    body = body.replace(was, json.dumps(title).encode(), 1)  # one row a line, as written
-    entry.write_bytes(cache._MAGIC + cache._mac(secret, body) + b"\n" + body)
+
+    def retitle(body: bytes) -> bytes:
+        was = json.dumps(json.loads(body)["projects"][0][TITLE]).encode()  # ASCII here
+        return body.replace(was, json.dumps(title).encode(), 1)  # one row a line, as written
+
+    reseal(entry, retitle)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")

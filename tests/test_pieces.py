@@ -20,6 +20,7 @@ from projreg import cache, load_registry, yamlsafe
 from projreg.encode import to_registry, to_yaml
 from projreg.load import _cache_in_pieces, _validate_and_cache
 
+from .test_cache import reseal
 from .test_roundtrip import registries
 
 REAL = Path(__file__).parent / "iati" / "real"
@@ -308,30 +309,28 @@ def test_an_entry_is_read_a_slice_at_a_time_as_it_is_read_whole(tmp_path):
     assert cache.load(entry)[0] == list(registry.projects)
 
 
-def test_an_entry_not_one_row_a_line_is_not_believed(tmp_path):
-    import json
-
-    path = tmp_path / "real.yaml"
+def two_projects_cached(tmp_path):
+    """A registry of two projects, loaded once; (its path, its cache entry)."""
+    path = tmp_path / "two.yaml"
     path.write_text("projects:\n- {id: A-1, title: One}\n- {id: A-2, title: Two}\n")
     load_registry(path)
     (entry,) = cache.folder().glob("*.json")
-    secret = (cache.folder() / ".key").read_bytes()
-    body = json.dumps(json.loads(entry.read_bytes().partition(b"\n")[2])).encode()  # one line
-    entry.write_bytes(cache._MAGIC + cache._mac(secret, body) + b"\n" + body)
+    return path, entry
+
+
+def test_an_entry_not_one_row_a_line_is_not_believed(tmp_path):
+    import json
+
+    path, entry = two_projects_cached(tmp_path)
+    reseal(entry, lambda body: json.dumps(json.loads(body)).encode())  # on one line
     assert cache.load(entry.stem) is None
     assert cache.load_in_parts(entry.stem) is None
     assert [p.id for p in load_registry(path).projects] == ["A-1", "A-2"]
 
 
 def test_a_damaged_row_stops_the_slices(tmp_path):
-    path = tmp_path / "real.yaml"
-    path.write_text("projects:\n- {id: A-1, title: One}\n- {id: A-2, title: Two}\n")
-    load_registry(path)
-    (entry,) = cache.folder().glob("*.json")
-    secret = (cache.folder() / ".key").read_bytes()
-    body = entry.read_bytes().partition(b"\n")[2]
-    body = re.sub(rb'\n\["A-2"', b'\n["A-2",', body)  # sealed, but not JSON
-    entry.write_bytes(cache._MAGIC + cache._mac(secret, body) + b"\n" + body)
+    _, entry = two_projects_cached(tmp_path)
+    reseal(entry, lambda body: re.sub(rb'\n\["A-2"', b'\n["A-2",', body))  # sealed, not JSON
     parts, *_ = cache.load_in_parts(entry.stem, 1)
     assert [p.id for p in next(parts)[0]] == ["A-1"]
     with pytest.raises(cache.UNREADABLE):

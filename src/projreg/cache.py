@@ -196,15 +196,21 @@ def _json_loads(raw: bytes):
     return orjson.loads(raw)
 
 
+@cache
+def _decimal_type() -> type[Decimal]:
+    # decimal is imported only where there are amounts, not at every start; and once: an
+    # import statement (a lock and a lookup) run for each of a million values costs more
+    # than the rest of their encoding.
+    from decimal import Decimal
+
+    return Decimal
+
+
 def _default(value):
-    # Called for every record (a million times for 100,000 real-shaped projects): the
-    # tuple test first, and the import (a lock and a lookup, costlier than the rest
-    # together) only for what is not a record.
+    # Called for every record (a million times for 100,000 real-shaped projects).
     if isinstance(value, tuple):
         return tuple(value)  # a NamedTuple subclass, which orjson does not take as a tuple
-    from decimal import Decimal  # only where there are amounts: not at every start
-
-    if isinstance(value, Decimal):
+    if isinstance(value, _decimal_type()):
         return str(value)  # exact: read back with Decimal()
     return tuple(value)
 
@@ -541,12 +547,11 @@ def prune(entry: str, keep: int = KEEP) -> None:
             path.unlink(missing_ok=True)
     # What a run killed while writing left behind (a database of gigabytes, at a million
     # projects): an hour is far longer than any write takes.
-    import contextlib
     import time
 
     stale = time.time() - 3600
     for path in target.glob(".*.tmp"):
-        with contextlib.suppress(OSError):
+        with suppress(OSError):
             if path.stat().st_mtime < stale:
                 path.unlink()
 
@@ -661,11 +666,9 @@ def _number(value):
 
 
 def _decimal(value) -> Decimal:
-    from decimal import Decimal
-
     if value.__class__ is not str:
         raise Damaged
-    amount = Decimal(value)
+    amount = _decimal_type()(value)
     if not amount.is_finite():
         raise Damaged
     return amount

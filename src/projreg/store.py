@@ -255,15 +255,11 @@ class _Writer:
         """Add projects (keys follow those added before) and the organisations declared
         beside them. encoded: each project's cache row, when read from its entry."""
         db = self.db
-        for org in organisations:
-            self._organisation(org.name)
-        self.organisations += organisations
         numbered = list(enumerate(projects, self.count + 1))
         self.count += len(numbered)
         if numbered and not self.file:
             self.file = projects[0].origin.file if projects[0].origin else ""
         self.codes.update(c for p in projects for c in (*p.countries, *p.transaction_countries))
-        self.written = {**written_country_names(projects), **self.written}  # first file first
         for project in projects:
             if project.written_names and project.origin:
                 self.written_by_file.setdefault(project.origin.file, project.written_names)
@@ -273,6 +269,11 @@ class _Writer:
                     self._add_list(field, numbered)
             self._add_private(numbered, encoded)
             return
+        # What only the shared layout's own tables need (organisations, country_names).
+        for org in organisations:
+            self._organisation(org.name)
+        self.organisations += organisations
+        self.written = {**written_country_names(projects), **self.written}  # first file first
         # Generators, table by table: the rows of many projects are never held at once.
         width = 1 + sum(2 if f.kind == schema.DATE else 1 for f in _SCALARS) + 4
         db.executemany(

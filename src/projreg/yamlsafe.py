@@ -215,6 +215,18 @@ def _needs_care(text: str) -> bool:
     return _FORBIDDEN.search(text) is not None
 
 
+def _fast_parser(text: str):
+    """yaml-rs, when it may read text (installed, and the text uses nothing it reads
+    differently: _needs_care); else None."""
+    if _needs_care(text):
+        return None
+    try:
+        import yaml_rs
+    except ImportError:
+        return None
+    return yaml_rs
+
+
 def load_fast(text: str):
     """Plain data from the Rust parser yaml-rs (YAML 1.2, duplicate keys refused), or NOT_FAST.
 
@@ -222,11 +234,8 @@ def load_fast(text: str):
     number forms outside YAML 1.2 core, or yaml-rs refuses it: then load() must
     read it, and will say what is wrong.
     """
-    if _needs_care(text):
-        return NOT_FAST
-    try:
-        import yaml_rs
-    except ImportError:
+    yaml_rs = _fast_parser(text)
+    if yaml_rs is None:
         return NOT_FAST
     try:
         return yaml_rs.loads(text, parse_datetime=False)
@@ -259,11 +268,8 @@ def load_fast_in_pieces(text: str, size: int = PIECE):
     starting `- ` at d: if not (a quoted text or a flow list running over such a line),
     the iterator raises NotInPieces and the caller reads the text whole.
     """
-    if _needs_care(text):
-        return NOT_FAST
-    try:
-        import yaml_rs
-    except ImportError:
+    yaml_rs = _fast_parser(text)
+    if yaml_rs is None:
         return NOT_FAST
     if text.startswith(("---", "...")) or "\n---" in text or "\n..." in text:
         return NOT_FAST  # document markers: more than one document, or an ending
@@ -299,12 +305,10 @@ def load_fast_in_pieces(text: str, size: int = PIECE):
         return NOT_FAST
     item = re.compile(rf"\n {{{indent}}}-(?:[ \n]|\Z)")  # a literal first: searched fast
     starts = [m.start() + 1 for m in item.finditer(text, start - 1, end)]
-    return head, _pieces(text, start, end, starts, size)
+    return head, _pieces(yaml_rs.loads, text, start, end, starts, size)
 
 
-def _pieces(text: str, start: int, end: int, starts: list[int], size: int):
-    import yaml_rs
-
+def _pieces(loads, text: str, start: int, end: int, starts: list[int], size: int):
     for number in range(0, len(starts), size):
         first = start if number == 0 else starts[number]
         last = starts[number + size] if number + size < len(starts) else end
@@ -315,7 +319,7 @@ def _pieces(text: str, start: int, end: int, starts: list[int], size: int):
         if follows:
             document += f"{_PIECE_END}: 0\n"
         try:
-            piece = yaml_rs.loads(document, parse_datetime=False)
+            piece = loads(document, parse_datetime=False)
         except Exception as error:
             raise NotInPieces from error
         if not isinstance(piece, dict) or len(piece) != 1 + follows:
