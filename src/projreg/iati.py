@@ -265,7 +265,11 @@ def sector_vocabulary(vocabulary: str | None) -> str | bool | None:
 def project_from_activity(
     activity: ElementTree.Element, default_lang: str = "en"
 ) -> tuple[Project | None, str | None]:
-    """One activity as a Project, or (None, why it was skipped)."""
+    """One activity as a Project, or (None, why it was skipped).
+
+    Each part of the activity is read by its own function below; what a part cannot
+    keep becomes a note on the project.
+    """
     lang = activity.get(XML_LANG) or default_lang
     identifier = " ".join((activity.findtext("iati-identifier") or "").split())
     if not identifier:
@@ -275,7 +279,46 @@ def project_from_activity(
     if not title:
         return None, f"{identifier}: no title"
     notes += [f"Title ({code or 'no language'}): {text}" for code, text in other_titles]
+    descriptions, labelled = _descriptions_of(activity, lang, notes)
+    general, objectives = descriptions.get("1", []), descriptions.get("2", [])
+    people = _participants_of(activity, lang, notes)
+    reporting, reporting_ref = _reporting_org_of(activity, lang)
+    start, end, planned_start, planned_end = _activity_dates(activity, lang, notes)
+    countries, transaction_countries, regions = _geography_of(activity, lang, notes)
+    project = Project(
+        id=_readable_id(identifier, reporting_ref, _other_identifiers(activity)),
+        title=title,
+        iati_id=identifier,
+        reporting_org=reporting,
+        acronym=labelled["Acronym"],
+        programme=labelled["Programme"],
+        summary="\n".join(general) or None,
+        objective=objectives[0] if objectives else None,
+        specific_objectives=tuple(objectives[1:]),
+        target_groups=tuple(descriptions.get("3", [])),
+        implementers=tuple(people["implementers"]),
+        donors=tuple(people["donors"]),
+        extending=tuple(people["extending"]),
+        accountable=tuple(people["accountable"]),
+        countries=tuple(countries),
+        transaction_countries=tuple(transaction_countries),
+        regions=tuple(dict.fromkeys(regions)),
+        start=start,
+        end=end,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        activity_status=_status_of(activity, notes),
+        sectors=tuple(_sectors_of(activity, lang, notes)),
+        budgets=tuple(_budgets_of(activity, lang, notes)),
+        manager=_manager_of(activity, lang),
+        links=tuple(_links_of(activity, lang)),
+        notes=tuple(dict.fromkeys(notes)),
+    )
+    return project, None
 
+
+def _descriptions_of(activity, lang: str, notes: list[str]):
+    """Descriptions by 2.03 type code, and the labelled ones our own export writes (type 4)."""
     descriptions: dict[str, list[str]] = {}
     for description in activity.findall("description"):
         text, others = _english(_texts(description, lang))
@@ -287,7 +330,6 @@ def project_from_activity(
         if text:
             descriptions.setdefault(kind, []).append(text)
         notes += [f"Description type {kind} ({code}): {other}" for code, other in others]
-    general, objectives = descriptions.get("1", []), descriptions.get("2", [])
     labelled = {"Acronym": None, "Programme": None}  # what our own export writes as type 4
     for text in descriptions.get("4", []):
         label, _, value = text.partition(": ")
@@ -295,7 +337,11 @@ def project_from_activity(
             labelled[label] = value
         else:
             notes.append(text)
+    return descriptions, labelled
 
+
+def _participants_of(activity, lang: str, notes: list[str]) -> dict[str, list[Participant]]:
+    """Participating organisations by our role name (donors, accountable, ...)."""
     people: dict[str, list[Participant]] = {name: [] for name in ROLES.values()}
     for org in activity.findall("participating-org"):
         role = (org.get("role") or "").strip()
@@ -315,17 +361,24 @@ def project_from_activity(
         if not name:
             notes.append(f"The organisation {ref} ({ROLES[role]}) has no name in the source.")
         people[ROLES[role]].append(Participant(name, ref=ref))
+    return people
 
-    reporting_org = ()
+
+def _reporting_org_of(activity, lang: str) -> tuple[tuple[Participant, ...], str | None]:
+    """(the reporting organisation as a one-item tuple or (), its ref)."""
     reporting = activity.find("reporting-org")
-    reporting_ref = None
-    if reporting is not None:
-        reporting_ref = (reporting.get("ref") or "").strip() or None
-        name, _ = _english(_texts(reporting, lang))
-        kind = (reporting.get("type") or "").strip() or None
-        if name or reporting_ref:
-            reporting_org = (Participant(name, ref=reporting_ref, type=kind),)
+    if reporting is None:
+        return (), None
+    ref = (reporting.get("ref") or "").strip() or None
+    name, _ = _english(_texts(reporting, lang))
+    kind = (reporting.get("type") or "").strip() or None
+    if name or ref:
+        return (Participant(name, ref=ref, type=kind),), ref
+    return (), ref
 
+
+def _activity_dates(activity, lang: str, notes: list[str]):
+    """(actual start, actual end, planned start, planned end): planned stays planned."""
     dates: dict[str, PartialDate] = {}
     for element in activity.findall("activity-date"):
         kind = (element.get("type") or "").strip()
@@ -346,15 +399,22 @@ def project_from_activity(
             f"({planned_start}); the planned end is left out."
         )
         planned_end = None
+    return start, end, planned_start, planned_end
 
+
+def _status_of(activity, notes: list[str]) -> str | None:
     status_element = activity.find("activity-status")
-    status = None
-    if status_element is not None:
-        code = (status_element.get("code") or "").strip()
-        status = STATUS_FROM_CODE.get(code)
-        if code and not status:
-            notes.append(f"Unknown activity-status code {code!r} left out.")
+    if status_element is None:
+        return None
+    code = (status_element.get("code") or "").strip()
+    status = STATUS_FROM_CODE.get(code)
+    if code and not status:
+        notes.append(f"Unknown activity-status code {code!r} left out.")
+    return status
 
+
+def _geography_of(activity, lang: str, notes: list[str]):
+    """(countries, countries only transactions name, regions) of an activity."""
     countries = _country_codes(activity.findall("recipient-country"), notes)
     transaction_countries = [
         code
@@ -373,7 +433,10 @@ def project_from_activity(
         )
         if r not in regions
     ]
+    return countries, transaction_countries, regions
 
+
+def _sectors_of(activity, lang: str, notes: list[str]) -> list[Sector]:
     sectors = []
     for element in activity.findall("sector"):
         code = (element.get("code") or "").strip()
@@ -400,7 +463,10 @@ def project_from_activity(
         sectors.append(
             Sector(code, vocabulary, name, None if value is None else _percentage(value))
         )
+    return sectors
 
+
+def _budgets_of(activity, lang: str, notes: list[str]) -> list[Budget]:
     budgets = []
     for element in activity.findall("budget"):
         value_element = element.find("value")
@@ -431,7 +497,10 @@ def project_from_activity(
                 kind,
             )
         )
+    return budgets
 
+
+def _links_of(activity, lang: str) -> list[Link]:
     links = []
     for element in activity.findall("document-link"):
         url = (element.get("url") or "").strip() or None
@@ -444,48 +513,24 @@ def project_from_activity(
         url = (element.text or "").strip()
         if url:
             links.append(Link(None, url, "website"))
+    return links
 
-    manager = None
+
+def _manager_of(activity, lang: str) -> str | None:
     for contact in activity.findall("contact-info"):
         manager, _ = _english(_texts(contact.find("person-name"), lang))
         if manager:
-            break
+            return manager
+    return None
 
-    others = [
+
+def _other_identifiers(activity) -> list[str]:
+    """The reporting organisation's own identifiers (other-identifier type A1)."""
+    return [
         o.get("ref").strip()
         for o in activity.findall("other-identifier")
         if o.get("type") == "A1" and (o.get("ref") or "").strip()
     ]
-    project = Project(
-        id=_readable_id(identifier, reporting_ref, others),
-        title=title,
-        iati_id=identifier,
-        reporting_org=reporting_org,
-        acronym=labelled["Acronym"],
-        programme=labelled["Programme"],
-        summary="\n".join(general) or None,
-        objective=objectives[0] if objectives else None,
-        specific_objectives=tuple(objectives[1:]),
-        target_groups=tuple(descriptions.get("3", [])),
-        implementers=tuple(people["implementers"]),
-        donors=tuple(people["donors"]),
-        extending=tuple(people["extending"]),
-        accountable=tuple(people["accountable"]),
-        countries=tuple(countries),
-        transaction_countries=tuple(transaction_countries),
-        regions=tuple(dict.fromkeys(regions)),
-        start=start,
-        end=end,
-        planned_start=planned_start,
-        planned_end=planned_end,
-        activity_status=status,
-        sectors=tuple(sectors),
-        budgets=tuple(budgets),
-        manager=manager,
-        links=tuple(links),
-        notes=tuple(dict.fromkeys(notes)),
-    )
-    return project, None
 
 
 def _regions(elements, lang: str, notes: list[str], what: str, keep: bool = True) -> list[str]:
