@@ -50,7 +50,6 @@ EXPLAINED = {
     ("iati-standard-example-1.04.xml", "sectors", "import"): "the 1.0x vocabulary word DAC is 2.03 code 1",
     ("iati-standard-example-1.04.xml", "sectors", "export"): "the 1.0x vocabulary word DAC is written as 2.03 code 1",
     ("iati-standard-example-2.03.xml", "titles", "export"): "lost as titles: projreg holds one title; the French and Spanish ones are kept in notes (Title (fr): ...) and exported as description type 4",
-    ("iati-standard-example-2.03.xml", "recipient_regions", "export"): "lost as a region: the publisher's own region vocabulary (99, code A1) is kept in notes and exported as description type 4",
     ("iati-standard-example-2.03.xml", "transaction_recipient_countries", "export"): "lost: projreg exports no transactions; the transaction's country (TM) is kept in transaction_countries but has no transaction to go on",
     ("iati-standard-example-2.03.xml", "transaction_recipient_regions", "export"): "lost: projreg exports no transactions; the transaction's region (616) is kept in notes",
     ("iati-standard-example-2.03.xml", "descriptions", "export"): "notes (the other-language titles and descriptions, the publisher's own region, the transaction's region) are exported as description type 4",
@@ -102,9 +101,9 @@ def counts_of_projects(projects, skipped: int = 0) -> dict:
     for p in projects:
         for name in p.regions:
             regions["1" if name.endswith((", regional", "unspecified")) else "99"] += 1
-        for note in p.notes:
-            if note.startswith("Recipient region "):
-                regions[note.split("(vocabulary ")[1].split(")")[0]] += 1
+        for kept in p.published:  # regions in other vocabularies, kept as published
+            if kept.field == "regions":
+                regions[kept.vocabulary or "1"] += 1
     out["recipient_regions"] = regions
     out["region_only_activities"] = sum(bool(p.regions) and not p.countries for p in projects)
     out["transaction_recipient_countries"] = sum(len(p.transaction_countries) for p in projects)

@@ -39,7 +39,11 @@ def test_import_2_03(run, tmp_path):
     out, result = imported(run, tmp_path, "activities-2.03.xml")
     assert check(out) == [] or all(p.severity == "warning" for p in check(out))
     registry = load_registry(out)
-    assert [p.id for p in registry.projects] == ["PRJ-001", "PRJ-002"]
+    # An activity without a title is kept (its identifier stands in, and a warning says so).
+    assert [p.id for p in registry.projects] == ["PRJ-001", "PRJ-002", "XM-EXAMPLE-1-PRJ-004"]
+    untitled = registry.get("XM-EXAMPLE-1-PRJ-004")
+    assert untitled.title == "XM-EXAMPLE-1-PRJ-004"
+    assert [(k.field, k.value) for k in untitled.published] == [("title", None)]
     project = registry.get("PRJ-001")
     assert project.iati_id == "XM-EXAMPLE-1-PRJ-001"
     assert project.title == "Border Cooperation in the Caucasus"
@@ -84,10 +88,13 @@ def test_import_2_03(run, tmp_path):
         ("https://example.org/prj-001", "website"),
     ]
     # Skipped activities are counted and explained.
-    assert "Imported 2 activities from 1 file" in result.stderr
-    assert "skipped 2" in result.stderr
+    # Only the activity without an identifier is skipped, and said; the untitled one is a warning.
+    assert "Imported 3 activities from 1 file" in result.stderr
+    assert "skipped 1." in result.stderr
     assert "activity 3: no iati-identifier" in result.stderr
-    assert "XM-EXAMPLE-1-PRJ-004: no title" in result.stderr
+    assert "1 warning: values kept as published in 1 activity (--warnings lists them)" in (
+        result.stderr
+    )
 
 
 def test_import_2_01_prefers_english(run, tmp_path):
@@ -126,12 +133,16 @@ def test_import_1_04_forms(run, tmp_path):
 
 def test_the_same_file_twice_is_not_imported_twice(run, tmp_path):
     out, result = imported(run, tmp_path, "activities-2.03.xml", "activities-2.03.xml")
-    assert [p.id for p in load_registry(out).projects] == ["PRJ-001", "PRJ-002"]
+    assert [p.id for p in load_registry(out).projects] == [
+        "PRJ-001",
+        "PRJ-002",
+        "XM-EXAMPLE-1-PRJ-004",
+    ]
     assert "from 2 files" in result.stderr
     source = FIXTURES / "activities-2.03.xml"
     assert (
-        f"skipped {source}: activity 1: duplicate iati-identifier XM-EXAMPLE-1-PRJ-001, "
-        f"first in {source}"
+        f"skipped {source}: activity 1: iati-identifier XM-EXAMPLE-1-PRJ-001 again; "
+        f"kept the one read first ({source}: activity 1)"
     ) in result.stderr
 
 

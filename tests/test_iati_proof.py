@@ -45,9 +45,8 @@ def test_money_geography_and_dates_are_held_everywhere(rows):
         "activity_dates",
         "budgets",
     )
-    # One known loss: a region in a publisher's own vocabulary (99) is kept in notes on
-    # import and is not exported as a region (EXPLAINED says so; the closing note of #12 too).
-    own_vocabulary = {("iati-standard-example-2.03.xml", "recipient_regions")}
+    # A region in a publisher's own vocabulary (99) is kept as published and exported back.
+    own_vocabulary: set = set()
     for name, file_rows in rows.items():
         for row in file_rows:
             if row.fact in held:

@@ -97,7 +97,7 @@ def test_export_writes_amounts_digit_for_digit(schema):
     ]
 
 
-def test_comma_decimals_and_bad_percentages_become_notes(tmp_path):
+def test_comma_decimals_and_bad_percentages_are_kept_as_published(tmp_path):
     source = write_xml(
         tmp_path,
         activity(
@@ -111,9 +111,11 @@ def test_comma_decimals_and_bad_percentages_become_notes(tmp_path):
     )
     (imported,) = import_files([source]).projects
     assert [b.value for b in imported.budgets] == [Decimal("1500.25")]  # spaces dropped
-    assert "A budget with the value '1,5' (not a decimal) left out." in imported.notes
-    assert "Sector 15210: percentage '1,5' is not a decimal; left out." in imported.notes
-    assert "Sector 15110: percentage 'half' is not a decimal; left out." in imported.notes
+    assert [(k.field, k.value) for k in imported.published] == [
+        ("sectors[0].percentage", "1,5"),
+        ("sectors[1].percentage", "half"),
+        ("budgets", "1,5"),
+    ]
     assert [(s.code, s.percentage) for s in imported.sectors] == [("15210", None), ("15110", None)]
 
 
@@ -270,7 +272,7 @@ def test_dac_regions_are_regions(run, tmp_path, imports, schema):
     assert all(p.regions == ("North of Sahara, regional",) for p in region_only)
 
 
-def test_other_region_vocabularies_are_notes_and_our_regions_are_vocabulary_99(tmp_path):
+def test_other_region_vocabularies_are_kept_as_published_and_ours_are_vocabulary_99(tmp_path):
     source = write_xml(
         tmp_path,
         activity(
@@ -280,7 +282,8 @@ def test_other_region_vocabularies_are_notes_and_our_regions_are_vocabulary_99(t
     )
     (imported,) = import_files([source]).projects
     assert imported.regions == ("Central Asia",)
-    assert "Recipient region ABC (vocabulary 2): A UN region." in imported.notes
+    (kept,) = imported.published
+    assert (kept.field, kept.value, kept.vocabulary) == ("regions", "ABC", "2")
 
 
 # --- 6. codes across versions ------------------------------------------------------------------
@@ -379,7 +382,10 @@ def test_a_repeated_identifier_is_reported_not_imported_twice(tmp_path):
     result = import_files([a])
     assert len(result.projects) == 1
     assert result.skipped == [
-        (f"{a}: activity 2", f"duplicate iati-identifier XM-A-1, first in {a}")
+        (
+            f"{a}: activity 2",
+            f"iati-identifier XM-A-1 again; kept the one read first ({a}: activity 1)",
+        )
     ]
 
 
@@ -433,6 +439,7 @@ def test_list_says_which_dates_answer_for_imported_activities(run, tmp_path):
     assert result.stdout.splitlines() == [
         "PRJ-001\t2019-03-15\t\t15 March 2019 – 31 December 2021 (34 months) (planned end)\tmixed",
         "PRJ-002\t\t\tfrom 1 January 2030, no end given (planned)\tplanned",
+        "XM-EXAMPLE-1-PRJ-004\t\t\tdates unknown\t",
     ]
 
 

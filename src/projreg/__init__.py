@@ -23,6 +23,7 @@ _EXPORTS = {
     "Organisation": "schema",
     "Budget": "schema",
     "Sector": "schema",
+    "Published": "schema",
     "Link": "schema",
     "Component": "schema",
     "PartialDate": "dates",

@@ -39,11 +39,21 @@ def days_in_month(year: int, month: int) -> int:
 
 
 class DateError(ValueError):
-    """Text that does not name a year, a month or a day; .hint says how to write it."""
+    """Text that does not name a year, a month or a day; .hint says how to write it.
 
-    def __init__(self, message: str, hint: str = ""):
+    The hint may be given as a function: it is then worked out only when someone
+    reads it (a person shown the error), never for dates an import just sets aside.
+    """
+
+    def __init__(self, message: str, hint=""):
         super().__init__(message)
-        self.hint = hint
+        self._hint = hint
+
+    @property
+    def hint(self) -> str:
+        if callable(self._hint):
+            self._hint = self._hint()
+        return self._hint
 
 
 class _DateFields(NamedTuple):
@@ -147,7 +157,7 @@ def parse_date(text: str) -> PartialDate:
         message = f"{text!r} has no four-digit year"
     else:
         message = f"{text!r} is not a date"
-    raise DateError(message, _refusal_hint(text, readings))
+    raise DateError(message, lambda: _refusal_hint(text, readings))
 
 
 _HINT = "write a year (2018), a month (2018-06 or June 2018) or a day (2018-06-01 or 1 June 2018)"

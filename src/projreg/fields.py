@@ -200,6 +200,10 @@ def key_values(record: dict) -> list[tuple[str, str]]:
 
 def describe(item: dict) -> str:
     """One record (organisation, sector, budget, link, component) as a line of text."""
+    if "field" in item:  # a value kept as published
+        return f"{item['field']}: {item.get('value', '')}" + (
+            f" ({item['problem']})" if item.get("problem") else ""
+        )
     if "code" in item:  # a sector
         return " ".join(str(x) for x in (item.get("name") or item["code"], _percent(item)) if x)
     if "value" in item:  # a budget

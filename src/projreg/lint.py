@@ -47,6 +47,7 @@ def warnings(registry: Registry, today: dt.date) -> list[Problem]:
                     "set activity_status to completed, or correct the end",
                 )
             )
+    found += _published(registry.projects)
     found += _invisible(registry.projects)
     found += _same_titles(registry.projects)
     found += _organisation_spellings(registry)
@@ -56,6 +57,26 @@ def warnings(registry: Registry, today: dt.date) -> list[Problem]:
 def _warning(project: Project, field: str, message: str, hint: str, place=None) -> Problem:
     line, column = project.origin.of(place or field)
     return Problem(project.origin.file, line, column, message, hint, project.id, field, "warning")
+
+
+def _published(projects) -> list[Problem]:
+    """Values a publisher wrote that the rules reject, kept as published: warnings, not errors."""
+    found = []
+    for project in projects:
+        for index, kept in enumerate(project.published):
+            found.append(
+                _warning(
+                    project,
+                    "published",
+                    f"{kept.field}: "
+                    + ("nothing" if kept.value is None else repr(kept.value))
+                    + " kept as published"
+                    + (f" ({kept.problem})" if kept.problem else ""),
+                    "a publisher's value: correct it at the source, or remove the entry",
+                    f"published[{index}]",
+                )
+            )
+    return found
 
 
 _PEOPLE = ("donors", "implementers", "programme_partners", "extending", "accountable")

@@ -25,6 +25,7 @@ from .schema import (  # noqa: F401  (the small records are part of the model's 
     Link,
     Organisation,
     Participant,
+    Published,
     Sector,
 )
 

@@ -91,6 +91,20 @@ class Budget(NamedTuple):
     type: str | None = None  # "original" or "revised" (IATI BudgetType 1/2); None: not said
 
 
+class Published(NamedTuple):
+    """A value a publisher wrote that the registry's rules reject, kept verbatim (IATI import).
+
+    field says where it belongs (`sectors[0].percentage`, `countries`, `end`); for a
+    region, the vocabulary (and its URI) the publisher used.
+    """
+
+    field: str
+    value: str | None = None  # None: the publisher wrote nothing where the registry needs a value
+    problem: str | None = None
+    vocabulary: str | None = None
+    vocabulary_uri: str | None = None
+
+
 class Component(NamedTuple):
     title: str | None = None
     description: str | None = None
@@ -229,6 +243,18 @@ PROJECT: tuple[Field, ...] = (
         shorthand="text", needs_one_of=("text", "url"),
     ),
     Field("notes", TEXTS, "what fits no field, in the source's words where it is vague", "`description` type 4 (Other)"),
+    Field(
+        "published", RECORDS, "values an IATI publisher wrote that the registry's rules reject (out of range, out of a codelist, an impossible date), kept verbatim: `field` says where it belongs, `problem` why it is odd. `check` warns about each instead of refusing; a date named here may contradict the other (an end before the start)",
+        "the activity's own element or attribute", "- {field: countries, value: XX, problem: not an ISO 3166 country code}", record=Published,
+        parts=(
+            Field("field", TEXT, "where the value belongs: a field, or a field and item (`sectors[0].percentage`)", required=True),
+            Field("value", TEXT, "the value exactly as published (absent: nothing was)"),
+            Field("problem", TEXT, "why the registry's rules reject it"),
+            Field("vocabulary", TEXT, "the code's vocabulary as published (a region's RegionVocabulary)"),
+            Field("vocabulary_uri", TEXT, "the vocabulary's URI as published"),
+        ),
+    ),
+    Field("dataset", TEXT, "the IATI dataset the activity was read from, where the source names it (d-portal's `dstore:dataset`)", "the IATI Registry dataset name", "gb-1-af"),
 )  # fmt: skip
 
 ORGANISATION: tuple[Field, ...] = (

@@ -22,37 +22,67 @@ def import_iati(
     files: Annotated[
         list[Path],
         typer.Argument(
-            metavar="FILE.xml...", readable=False, help="IATI activity files (2.0x or 1.0x)."
+            metavar="FILE.xml...",
+            readable=False,
+            help="IATI activity files (2.0x or 1.0x); - reads standard input.",
         ),
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="OUT.yaml", help="The registry file to write.")
     ],
     force: Force = False,
+    warnings: Annotated[
+        bool,
+        typer.Option("--warnings", help="List every value kept as published, one a line."),
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Write nothing if any value breaks the registry's rules (exit 1)."
+        ),
+    ] = False,
 ) -> None:
     """Import IATI activities into a new registry file.
 
-    Reads IATI activity XML of versions 2.01 to 2.03 and the 1.0x forms, and
-    writes a registry that `projreg check` accepts. What a file leaves empty
-    stays unknown, with a note; nothing is guessed. The output is written
-    atomically and never over an existing file without --force.
+    Reads IATI activity XML of versions 2.01 to 2.03 and the 1.0x forms (also a
+    Datastore <result> or a d-portal page), and writes a registry that `projreg
+    check` accepts. Every activity with an iati-identifier is kept; the same one
+    twice is kept once (the later last-updated-datetime). A value the registry's
+    rules reject (out of range, out of a codelist, an impossible date) is kept as
+    published in the project's `published` list and counted as a warning
+    (--warnings lists them; --strict refuses instead). Only XML that is not well
+    formed refuses a file. What a file leaves empty stays unknown, with a note;
+    nothing is guessed. The output is written atomically and never over an
+    existing file without --force.
 
     Examples:
 
     \b
       projreg import-iati activities.xml -o imported.yaml
-      projreg import-iati a.xml b.xml -o both.yaml --force
+      projreg import-iati a.xml b.xml -o both.yaml --force --warnings
+      curl -s URL | projreg import-iati - -o page.yaml
     """
     from .. import iati
     from ..render import Output
 
-    refuse_inputs(output, files)
+    refuse_inputs(output, [f for f in files if str(f) != "-"])
     if os.path.exists(output) and not force:
         raise WriteError(f"{output} exists; use --force to overwrite it")
     result = _with_progress(files, iati.import_files, terminal(ctx).stderr_tty)
+    found = result.warnings
+    if strict and found:
+        lines = "\n".join(w.line() for w in found)
+        raise iati.IatiError(
+            f"refused (--strict): {len(found)} value{'' if len(found) == 1 else 's'} "
+            f"the registry's rules reject; nothing written:\n{lines}"
+        )
     text = iati.registry_text(result, files)
-    write_file(output, text, force, inputs=files)
-    note = Output(terminal=terminal(ctx)).note
+    write_file(output, text, force, inputs=[f for f in files if str(f) != "-"])
+    _report(Output(terminal=terminal(ctx)).note, result, found, output, warnings)
+
+
+def _report(note, result, found, output, listed: bool) -> None:
+    """What import did: a count line, what was skipped, and the warnings (all, or a count)."""
     count = len(result.projects)
     note(
         f"Imported {count} activit{'y' if count == 1 else 'ies'} "
@@ -61,6 +91,16 @@ def import_iati(
     )
     for where, why in result.skipped:
         note(f"  skipped {where}: {why}")
+    if listed:
+        for warning in found:
+            note(f"  warning: {warning.line()}")
+    if found:
+        activities = len({w.activity for w in found})
+        note(
+            f"{len(found)} warning{'' if len(found) == 1 else 's'}: values kept as published "
+            f"in {activities} activit{'y' if activities == 1 else 'ies'}"
+            + ("" if listed else " (--warnings lists them)")
+        )
 
 
 def _with_progress(files, work, on_terminal: bool):
