@@ -48,6 +48,7 @@ _EXPORTS = {
     "NotFound": "errors",
     "RegistryError": "problems",
     "UnknownProject": "model",
+    "AmbiguousProject": "model",
     "DateError": "dates",
     "IatiError": "iati",
 }

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from . import geo, schema
-from .model import Project
+from .model import CONTRADICTS, Project
 from .schema import Component, Link, Participant
 from .text import flat
 
@@ -140,6 +140,8 @@ def period_text(project: Project) -> str:
     planned = " (planned)" if basis == "planned" else ""
     if basis == "mixed":  # say which of the two is the plan
         planned = " (planned start)" if project.start is None else " (planned end)"
+    if start and end and project.dates_contradict():
+        return f"{start.human()} – {end.human()} {CONTRADICTS}{planned}"
     if start and end:
         return f"{start.human()} – {end.human()} ({project.months()} months){planned}"
     if start:

@@ -90,8 +90,16 @@ class ImportWarning:
 
     def line(self) -> str:
         why = f" ({self.problem})" if self.problem else ""
-        value = "nothing" if self.value is None else repr(self.value)
-        return f"{self.activity}: {self.field}: {value} kept as published{why}"
+        return f"{self.activity}: {self.field}: {shown(self.value)} kept as published{why}"
+
+
+def shown(value: str | None, limit: int = 60) -> str:
+    """A published value for a message: quoted, and cut (saying its length) when long."""
+    if value is None:
+        return "nothing"
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}… ({len(value):,} characters)"
 
 
 @dataclass
@@ -133,7 +141,8 @@ def _source(source, name: str):
         return io.BytesIO(data), _declares(data[:4], data)
     try:
         if str(source) == "-":
-            handle = sys.stdin.buffer
+            data = sys.stdin.buffer.read(MAX_UNSEEKABLE + 1)  # read, never closed: not ours
+            handle = None
         else:
             handle = open(source, "rb")  # noqa: SIM115 (the caller closes it)
             info = os.fstat(handle.fileno())
@@ -141,8 +150,9 @@ def _source(source, name: str):
                 raise IsADirectoryError(21, "is a folder")
             if stat.S_ISREG(info.st_mode) and info.st_size > 0:
                 return handle, _may_declare_entities(handle)
-        with handle:
-            data = handle.read(MAX_UNSEEKABLE + 1)
+        if handle is not None:
+            with handle:
+                data = handle.read(MAX_UNSEEKABLE + 1)
     except OSError as error:
         raise IatiError(f"{name}: cannot read: {error.strerror or error}") from None
     if len(data) > MAX_UNSEEKABLE:

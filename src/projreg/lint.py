@@ -68,15 +68,19 @@ def _published(projects) -> list[Problem]:
                 _warning(
                     project,
                     "published",
-                    f"{kept.field}: "
-                    + ("nothing" if kept.value is None else repr(kept.value))
-                    + " kept as published"
+                    f"{kept.field}: {_shown(kept.value)} kept as published"
                     + (f" ({kept.problem})" if kept.problem else ""),
                     "a publisher's value: correct it at the source, or remove the entry",
                     f"published[{index}]",
                 )
             )
     return found
+
+
+def _shown(value: str | None, limit: int = 60) -> str:
+    if value is None:
+        return "nothing"
+    return repr(value) if len(value) <= limit else f"{value[:limit]!r}… ({len(value):,} characters)"
 
 
 _PEOPLE = ("donors", "implementers", "programme_partners", "extending", "accountable")

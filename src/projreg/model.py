@@ -36,6 +36,12 @@ STATUSES = ("ongoing", "completed", "planned", "unknown", "cancelled", "suspende
 # Recorded statuses that the dates cannot tell, so they answer as recorded (finalisation: done,
 # accounts still open).
 STATUSES_NOT_FROM_DATES = ("cancelled", "suspended", "finalisation")
+# The marker of dates that contradict (an end before the start, as a publisher wrote them).
+CONTRADICTS = "(!)"
+CONTRADICTS_NOTE = (
+    "(!) the end is before the start, as published: the end answers date questions "
+    "and the start is set aside"
+)
 
 
 class Origin(NamedTuple):
@@ -67,9 +73,20 @@ class _ProjectMeaning:
     __slots__ = ()
 
     def first_day(self) -> dt.date | None:
-        """The first day it runs: the actual start, else the planned one; None if unknown."""
+        """The first day it runs: the actual start, else the planned one; None if unknown.
+
+        When the dates contradict (an end before the start, kept as a publisher wrote
+        them), the end answers and the start is set aside: None.
+        """
         start = self.start or self.planned_start
-        return start.first_day() if start else None
+        if start is None or self.dates_contradict():
+            return None
+        return start.first_day()
+
+    def dates_contradict(self) -> bool:
+        """Does the end that answers come before the start that answers (as published)?"""
+        start, end = self.start or self.planned_start, self.end or self.planned_end
+        return bool(start and end and end.last_day() < start.first_day())
 
     def last_day(self) -> dt.date | None:
         """The last day it runs: the actual end, else the planned one; None if open or unknown."""
@@ -82,8 +99,10 @@ class _ProjectMeaning:
         return _answering(self.start, self.planned_start)
 
     def ends(self) -> str | None:
-        """The end that answers date questions, as text (see starts)."""
-        return _answering(self.end, self.planned_end)
+        """The end that answers date questions, as text (see starts); marked (!) when it is
+        before the start."""
+        text = _answering(self.end, self.planned_end)
+        return f"{text} {CONTRADICTS}" if text and self.dates_contradict() else text
 
     def dates_basis(self) -> str | None:
         """Which dates answer date questions: "actual", "planned", "mixed", or None."""
@@ -127,6 +146,8 @@ class _ProjectMeaning:
 
     def months(self) -> int | None:
         """Whole calendar months from start to end, counting both; None without both."""
+        if self.dates_contradict():
+            return None
         first, last = self.first_day(), self.last_day()
         if first is None or last is None:
             return None
@@ -163,8 +184,25 @@ def written_country_names(projects) -> dict[str, str]:
 
 
 def id_key(text: str) -> str:
-    """Ids and acronyms compare without case, spaces or punctuation: 'bomca 9' == 'BOMCA-9'."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    """Ids and acronyms compare without case, spaces or punctuation: 'bomca 9' == 'BOMCA-9'.
+
+    The text is NFKC-normalised first, as dates are read: fullwidth `ＥＮＩＧＭＭＡ２` is ENIGMMA2.
+    """
+    import unicodedata
+
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+class AmbiguousProject(NotFound):
+    """A loose query (case, spaces, punctuation aside) that matches several projects."""
+
+    def __init__(self, text: str, projects):
+        self.text, self.ids = text, [p.id for p in projects]
+        shown = "; ".join(f"{p.id} ({p.title})" for p in projects[:10])
+        more = f"; and {len(projects) - 10} more" if len(projects) > 10 else ""
+        super().__init__(
+            f"{text!r} matches {len(projects)} projects: {shown}{more}; give one of these ids"
+        )
 
 
 class UnknownProject(NotFound):
@@ -182,20 +220,25 @@ class Registry(NamedTuple):
     warnings: tuple = ()  # Problems found on loading: suspicious, but not errors
 
     def get(self, text: str) -> Project:
-        """The project whose id, IATI identifier or acronym matches text (see id_key).
+        """The project whose id, IATI identifier or acronym matches text.
 
-        Raises UnknownProject.
+        An exact id or IATI identifier first; then loosely (see id_key): id, then IATI
+        identifier, then acronym. Raises AmbiguousProject when a loose match finds
+        several projects, UnknownProject when it finds none.
         """
+        exact = text.strip()
+        for attribute in ("id", "iati_id"):  # identity is exact: an exact id answers first
+            for project in self.projects:
+                if getattr(project, attribute) == exact:
+                    return project
         key = id_key(text)
-        for project in self.projects:
-            if id_key(project.id) == key:
-                return project
-        for project in self.projects:
-            if project.iati_id and id_key(project.iati_id) == key:
-                return project
-        for project in self.projects:
-            if project.acronym and id_key(project.acronym) == key:
-                return project
+        for attribute in ("id", "iati_id", "acronym"):
+            found = [p for p in self.projects if (getattr(p, attribute) or None) is not None]
+            found = [p for p in found if id_key(getattr(p, attribute)) == key]
+            if len(found) > 1:  # two published identifiers are two projects: ask which
+                raise AmbiguousProject(text, found)
+            if found:
+                return found[0]
         import difflib
 
         names = {id_key(p.id): p.id for p in self.projects}

@@ -718,14 +718,17 @@ class Store:
         key = id_key(text)
         self.db.create_function("projreg_id_key", 1, id_key, deterministic=True)
         for column in ("id", "acronym"):
-            row = self.db.execute(
-                f"SELECT r.row, p.file FROM projreg_listing p JOIN projreg_rows r ON r.project = p.key"
+            rows = self.db.execute(
+                "SELECT r.row, p.file FROM projreg_listing p"
+                " JOIN projreg_rows r ON r.project = p.key"
                 f" WHERE p.{column} IS NOT NULL AND projreg_id_key(p.{column}) = ?"
-                " ORDER BY p.key LIMIT 1",
+                " ORDER BY p.key LIMIT 2",
                 (key,),
-            ).fetchone()
-            if row:
-                return self._project(*row)
+            ).fetchall()
+            if len(rows) > 1:  # several loose matches (or an exact iati_id): Registry.get decides
+                return None
+            if rows:
+                return self._project(*rows[0])
         return None
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..dates import PartialDate
-from ..model import SORT_KEYS
+from ..model import CONTRADICTS, CONTRADICTS_NOTE, SORT_KEYS
 from ..options import (
     OutputChoice,
     Source,
@@ -85,7 +85,7 @@ def print_selection(
         answer, registry = source.select(filters, sort, limit, reverse, names=names, tsv=tsv)
     if isinstance(answer, Listing):  # from the cache's database, no project made
         rows, count, notes, undetermined = answer.rows, answer.total, (), answer.undetermined
-        shown = len(rows)
+        shown, flagged = len(rows), False
     else:
         if whole:
             document = registry_document(registry, answer.projects)  # loads back as one
@@ -94,6 +94,7 @@ def print_selection(
         rows = [record(m.project, names, context._replace(via=m.via)) for m in matches]
         count, notes, shown = answer.count, answer.notes, len(answer.matches)
         undetermined = [p.id for p in answer.undetermined]
+        flagged = any(p.dates_contradict() for p in answer.undetermined)
     if title and out.format == "table":
         title = title.format(count=count, s="" if count == 1 else "s")
     if isinstance(answer, Listing) and tsv:
@@ -104,6 +105,7 @@ def print_selection(
         )
     if shown < count:
         out.remark(f"Showing {shown} of {count} projects (--limit).")
+    _contradictions(out, rows, flagged)
     for note in notes:
         out.note(note)
     if undetermined:
@@ -113,6 +115,19 @@ def print_selection(
         out.remark((unknown_line or "Not shown, dates unknown: {ids}").format(ids=ids))
     sys.stdout.flush()  # the answer first; then the database for the next run
     source.remember(registry)
+
+
+def _contradictions(out, rows, flagged: bool) -> None:
+    """The footnote of the (!) marker, when a project shown (or undetermined) has dates that
+    contradict: it says which date answered."""
+    if flagged:
+        out.remark(CONTRADICTS_NOTE)
+        return
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else (row,)
+        if any(isinstance(v, str) and CONTRADICTS in v for v in values):
+            out.remark(CONTRADICTS_NOTE)
+            return
 
 
 @app.command("list")
@@ -175,6 +190,8 @@ def show(
     project = source.get(project_id)
     names = output.names(PAGE_FIELDS if out.format == "table" else SHOW_FIELDS)
     emit_project(out, record(project, names, Context(today_of(today))))
+    if project.dates_contradict():
+        out.remark(CONTRADICTS_NOTE)
 
 
 @app.command()
