@@ -229,9 +229,9 @@ def _activities(handle, declares: bool, name: str, progress):
             "projreg does not expand XML entities or follow external references"
         ) from None
     except ParseError as error:
-        line, column = getattr(error, "position", (0, 0))
+        line, column = getattr(error, "position", (0, 0))  # expat counts columns from 0
         reason = str(error).partition(":")[0]
-        raise IatiError(f"{name}:{line}:{column}: not well-formed XML: {reason}") from None
+        raise IatiError(f"{name}:{line}:{column + 1}: not well-formed XML: {reason}") from None
     except LookupError as error:  # an encoding Python does not know
         raise IatiError(
             f"{name}: the file declares an encoding projreg cannot read ({error})"
