@@ -178,3 +178,123 @@ def _float_text(value: float) -> str:
     if "." not in text and "e" in text:
         text = text.replace("e", ".0e", 1)
     return text
+
+
+# --- a plain writer for data it knows --------------------------------------------------------
+
+_RESOLVER = None  # PyYAML's (YAML 1.1) resolver, made on first use
+_PLAIN = None  # compiled on first use: text that may be written unquoted in block context
+
+
+def to_yaml_direct(data: dict) -> str:
+    """YAML for a registry document (mappings, lists, text, numbers, amounts), written
+    directly, without PyYAML's node tree or emitter: import-iati's writer.
+
+    Text is plain only where both YAML 1.2 (our reader) and YAML 1.1 (PyYAML, yaml-rs
+    agree with it there) read it as the same text; else single-quoted, or double-quoted
+    with escapes when it holds line breaks or characters escape_unsafe makes visible.
+    tests/test_iati_published.py holds both readers equal to the data on real files, and
+    tests/test_roundtrip.py on generated text.
+    """
+    lines: list[str] = []
+    _block(data, "", lines, {})
+    return "".join(lines)
+
+
+def _block(value, indent: str, lines: list[str], memo: dict) -> None:
+    """Lines of a mapping (each key at indent) or a list (each item at indent)."""
+    if value.__class__ is dict:
+        for key, item in value.items():
+            _entry(f"{indent}{key}:", item, indent, lines, memo)
+        return
+    for item in value:
+        if item.__class__ is dict and item:
+            first = True
+            for key, part in item.items():
+                _entry(
+                    f"{indent}- {key}:" if first else f"{indent}  {key}:",
+                    part,
+                    indent + "  ",
+                    lines,
+                    memo,
+                )
+                first = False
+        else:
+            _entry(f"{indent}-", item, indent, lines, memo)
+
+
+def _entry(head: str, value, indent: str, lines: list[str], memo: dict) -> None:
+    if value.__class__ is dict and value:
+        lines.append(head + "\n")
+        _block(value, indent + "  ", lines, memo)
+    elif value.__class__ is list and value:
+        lines.append(head + "\n")
+        _block(value, indent, lines, memo)  # a list in a mapping: indentless, as PyYAML writes
+    else:
+        lines.append(f"{head} {_scalar(value, memo)}\n")
+
+
+def _scalar(value, memo: dict) -> str:
+    kind = value.__class__
+    if kind is str:
+        written = memo.get(value)
+        if written is None:
+            written = _text(value)
+            if len(memo) < 100_000:
+                memo[value] = written
+        return written
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is float:
+        return _float_text(value)
+    if kind in (list, dict):
+        return "[]" if kind is list else "{}"
+    from decimal import Decimal
+
+    if kind is Decimal:
+        written = str(value)
+        if (written.lstrip("-").isdigit() and len(written) < 16) or repr(float(written)) == written:
+            return written
+        return f"'{written}'"
+    raise TypeError(f"cannot write {kind.__name__} as YAML")
+
+
+def _text(value: str) -> str:
+    import json
+    import re
+
+    global _PLAIN
+    if _PLAIN is None:
+        # A first character that is no indicator, and no ": ", " #", tab or edge space.
+        _PLAIN = re.compile(r"(?![-?:,\[\]{}#&*!|>'\"%@`])[^\t\n\r]*(?<![ :])")
+    if "\n" in value or "\r" in value or UNSAFE.search(value):
+        return escape_unsafe(json.dumps(value, ensure_ascii=False))
+    if (
+        value
+        and value[0] != " "
+        and _PLAIN.fullmatch(value)
+        and ": " not in value
+        and " #" not in value
+        and _plain_everywhere(value)
+    ):
+        return value
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _plain_everywhere(value: str) -> bool:
+    """Is value text, unquoted, to our YAML 1.2 reader and to PyYAML's YAML 1.1 resolver?"""
+    import yaml
+
+    from .yamlsafe import plain_is_text
+
+    global _RESOLVER
+    if not plain_is_text(value):
+        return False
+    if _RESOLVER is None:
+        _RESOLVER = yaml.resolver.Resolver()
+    resolved = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    return resolved == "tag:yaml.org,2002:str"

@@ -204,18 +204,19 @@ def _activities(handle, declares: bool, name: str, progress):
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, iterparse
 
-    if declares:
-        events = iterparse(
-            handle,
-            events=("start", "end"),
-            forbid_dtd=False,
-            forbid_entities=True,
-            forbid_external=True,
-        )
-    else:  # no DTD, so no entity can be declared: the C parser is safe, and 3x faster
-        events = ElementTree.iterparse(handle, events=("start", "end"))
     try:
-        yield from _walk(events, name, handle, progress)
+        lang = _root_language(handle, name, declares)
+        if declares:
+            events = iterparse(
+                handle,
+                events=("end",),
+                forbid_dtd=False,
+                forbid_entities=True,
+                forbid_external=True,
+            )
+        else:  # no DTD, so no entity can be declared: the C parser is safe, and 3x faster
+            events = ElementTree.iterparse(handle, events=("end",))
+        yield from _walk(events, lang, handle, progress)
     except DefusedXmlException as error:
         entity = getattr(error, "name", None)
         source = getattr(error, "sysid", None)
@@ -238,32 +239,57 @@ def _activities(handle, declares: bool, name: str, progress):
         ) from None
 
 
-def _walk(events, name: str, handle, progress):
-    stack: list = []  # the open elements above the current one
-    lang = "en"
-    inside = 0  # how many iati-activity elements are open
-    for event, element in events:
-        if event == "start":
-            if not stack and element.tag not in ACTIVITY_ROOTS:
-                raise IatiError(
-                    f"{name}: not an IATI activities file (the root element is <{element.tag}>)"
-                )
+def _root_language(handle, name: str, declares: bool) -> str:
+    """The default language, after checking the root is IATI's (or the Datastore's wrapper).
+
+    Reads the start of the file with a parser of its own (defusedxml's when the file has
+    a DTD), up to the first activity, then rewinds.
+    """
+    if declares:  # a DTD: the probe too is the parser that refuses entities
+        from defusedxml.ElementTree import DefusedXMLParser
+
+        parser = ElementTree.XMLPullParser(
+            events=("start",),
+            _parser=DefusedXMLParser(
+                target=ElementTree.TreeBuilder(),
+                forbid_dtd=False,
+                forbid_entities=True,
+                forbid_external=True,
+            ),
+        )
+    else:
+        parser = ElementTree.XMLPullParser(events=("start",))
+    lang, root = "en", None
+    while True:
+        chunk = handle.read(1 << 16)
+        if chunk:
+            parser.feed(chunk)
+        for _event, element in parser.read_events():
+            if root is None:
+                root = element.tag
+                if root not in ACTIVITY_ROOTS:
+                    raise IatiError(
+                        f"{name}: not an IATI activities file (the root element is <{root}>)"
+                    )
             if element.tag == "iati-activities":
                 lang = element.get(XML_LANG) or lang
-            if element.tag == "iati-activity":
-                inside += 1
-            stack.append(element)
-            continue
-        stack.pop()
+            if element.tag in ("iati-activity", "iati-activities"):
+                handle.seek(0)
+                return lang
+        if not chunk:
+            handle.seek(0)
+            return lang
+
+
+def _walk(events, lang: str, handle, progress):
+    """Each iati-activity, emptied once the caller has it (its shell stays in the tree)."""
+    for _event, element in events:
         if element.tag != "iati-activity":
             continue
-        inside -= 1
-        if inside == 0:
-            yield lang, element
-            if progress and handle.seekable():
-                progress(handle.tell())
-            if stack:
-                stack[-1].remove(element)
+        yield lang, element
+        if progress:
+            progress(handle.tell())
+        element.clear()
 
 
 def _may_declare_entities(handle) -> bool:
@@ -712,6 +738,27 @@ def _regions(elements, lang: str, notes: list[str], kept: list | None) -> list[s
     return regions
 
 
+_COUNTRIES: dict[str, str | None] = {}  # a published code -> its ISO 3166 code, or None
+
+
+def _iso_country(code: str) -> str | None:
+    """The ISO 3166 alpha-2 code a published two-letter code names; None for any other text.
+
+    Looked up once per code (without the suggestions a person would be shown).
+    """
+    if code not in _COUNTRIES:
+        found = None
+        if len(code) == 2 and code.isascii():
+            try:
+                found = geo.country_code(code)
+            except geo.UnknownPlace:
+                found = None
+        if len(_COUNTRIES) < 10_000:
+            _COUNTRIES[code] = found
+        return found
+    return _COUNTRIES[code]
+
+
 def _country_codes(elements, kept: list | None, notes: list[str] | None = None) -> list[str]:
     """ISO 3166 codes of recipient-country elements; any other code kept as published."""
     codes = []
@@ -719,11 +766,8 @@ def _country_codes(elements, kept: list | None, notes: list[str] | None = None) 
         code = (element.get("code") or "").strip()
         if not code:
             continue
-        try:
-            found = geo.country_code(code) if code.isascii() else None
-        except geo.UnknownPlace:
-            found = None
-        if found is None or len(code) != 2:
+        found = _iso_country(code)
+        if found is None:
             if kept is not None:
                 kept.append(Published("countries", code, "not an ISO 3166 country code"))
             else:
@@ -851,18 +895,18 @@ def _unique_ids(projects: list[Project]) -> list[Project]:
 def registry_text(result: ImportResult, files) -> str:
     """The registry file of an import, as YAML.
 
-    It is not read back: encode.to_yaml writes only what decode reads back as the same
-    projects (tests/test_iati_real.py loads what import writes with both readers and
+    It is not read back: encode.to_yaml_direct writes only what decode reads back as the
+    same projects (tests/test_iati_real.py loads what import writes with both readers and
     compares), and every value the rules reject is in `published`, not in its field.
     """
     from pathlib import Path
 
-    from .encode import registry_document, to_yaml
+    from .encode import registry_document, to_yaml_direct
 
     document = registry_document(None, result.projects)
     names = ", ".join("standard input" if str(f) == "-" else Path(f).name for f in files)
     document = {"source": "Imported from IATI activity files: " + names, **document}
-    return to_yaml(document)
+    return to_yaml_direct(document)
 
 
 # --- writing --------------------------------------------------------------------------------
