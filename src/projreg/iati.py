@@ -363,7 +363,8 @@ def _date_of(element: ElementTree.Element, end: bool, lang: str, kept: list, fie
         return None
     # Our own export writes the date as people say it ("July 2014") beside the day
     # IATI requires; when that text names the period the day belongs to, keep its precision.
-    for _lang, text in _texts(element, lang):
+    words = _texts(element, lang) if len(element) or (element.text or "").strip() else ()
+    for _lang, text in words:
         if text.startswith(match.group(0)[:10]) or len(text) > 40:
             break  # the day itself (1.0x writes it as the text), or prose: day precision
         try:
