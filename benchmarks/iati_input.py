@@ -27,8 +27,8 @@ CORPUS = TESTS / "corpus"
 
 
 def sources() -> list[Path]:
-    """The real files: tests/iati/real and tests/iati/corpus."""
-    return sorted(REAL.glob("*.xml")) + sorted(CORPUS.glob("*.xml"))
+    """The real files: tests/iati/real and tests/iati/corpus (gzipped; lxml reads gzip)."""
+    return sorted(REAL.glob("*.xml")) + sorted(CORPUS.glob("*.xml.gz"))
 
 
 def _pool(paths):
@@ -79,7 +79,7 @@ def build(count: int, folder: Path, paths=None, one: bool = False) -> list[Path]
             else etree.Element(root.tag, dict(root.attrib), nsmap=root.nsmap)
         )
         out.extend(activities)
-        target = folder / f"cycled-{path.name}"
+        target = folder / f"cycled-{path.name.removesuffix('.gz')}"
         etree.ElementTree(out).write(str(target), encoding="utf-8", xml_declaration=True)
         written.append(target)
     return written
