@@ -112,6 +112,14 @@ def global_options(
             "($PROJREG_CACHE_DIR, default ~/.cache/projreg).",
         ),
     ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page long output (list, report, timeline). Default on a terminal: "
+            "through $PROJREG_PAGER, else $PAGER, else `less -FRX`.",
+        ),
+    ] = False,
 ) -> None:
     """Query a registry of migration and border-management projects.
 
@@ -141,6 +149,12 @@ def global_options(
     """
     base = ctx.obj if isinstance(ctx.obj, Source) else Source()
     ctx.obj = base._replace(path=registry or base.path, use_cache=base.use_cache and not no_cache)
+    if no_pager:
+        from ..terminal import Terminal
+
+        ctx.obj = ctx.obj._replace(
+            terminal=(base.terminal or Terminal.detect())._replace(pager=None)
+        )
 
 
 def load_commands(names=None) -> None:
