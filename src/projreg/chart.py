@@ -468,7 +468,7 @@ def overview_svg(
         amounts = [(max(row[index], 0),) for row in view.money]
         shown = [a[0] for a in amounts]
         body.append(f'<text x="8" y="{_n(y + 14)}" font-weight="700">{_text(currency)}</text>')
-        columns, y = _columns(view, amounts, shown, [ACTUAL], y + 20, _MONEY_H, on, _money)
+        columns, y = _columns(view, amounts, shown, [ACTUAL], y + 30, _MONEY_H, on, _money)
         body += columns
     notes, y = _money_notes(view, y + 8)
     body += notes
@@ -575,8 +575,8 @@ def _parts_legend(view, fills, y: float) -> tuple[list[str], float]:
     """Each part's colour and name (long names cut), then the projects with unknown dates."""
     out, x = [], 8.0
     for index, group in enumerate(view.groups):
-        name = truncate(group, WIDTH / 3)
-        width = 22 + _CHAR * len(name) + 18
+        name = truncate(group, WIDTH / 3, 7.5)
+        width = 22 + 7.5 * len(name) + 18  # capitals are wider than _CHAR
         if x + width > WIDTH:
             x, y = 8.0, y + 20
         out.append(

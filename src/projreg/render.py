@@ -505,7 +505,7 @@ def emit_overview(out: Output, view, hint: str = "") -> None:
         return
     console = out.console()
     for line in overview_lines(view, console.width):
-        console.print(line, no_wrap=True, overflow="crop")
+        console.print(line)  # bars are cropped (no_wrap), sentences wrap
     if hint:
         out.note(hint)
 
@@ -518,11 +518,12 @@ def overview_lines(view, width: int) -> list:
     unit = "quarter" if view.quarterly else "year"
     split = f"status on {view.today.isoformat()}" if view.by == "status" else "donor"
     lines = [
+        Text(f"Projects running in each {unit}, by {split}", style="bold"),
         Text(
-            f"Projects running in each {unit}, by {split} "
-            f"({view.dated:,} with known dates, counted as `active --on` counts them)",
-            style="bold",
-        )
+            f"{view.dated:,} projects with known dates; each {unit} counts what "
+            f"`projreg active --on {unit.upper()}` lists",
+            style="dim",
+        ),
     ]
     totals = [view.total(i) for i in range(len(view.periods))]
     labels = [p.label for p in view.periods]
@@ -549,7 +550,8 @@ def _stacked_rows(labels, parts, totals, numbers, width: int) -> list:
     most = max([*totals, 0]) or 1
     lines = []
     for label_text, counts, number in zip(labels, parts, numbers, strict=True):
-        text = Text(cap(label_text, name_width) + " ", style="bold")
+        text = Text(cap(label_text, name_width) + " ", no_wrap=True, overflow="crop")
+        text.stylize("bold", 0, name_width)
         done, running = 0, 0
         for index, count in enumerate(counts):
             running += count
@@ -601,10 +603,18 @@ def _money_lines(view, width: int) -> list:
     labels = [p.label for p in view.periods]
     for index, currency in enumerate(view.currencies[:MONEY_BLOCKS]):
         amounts = [row[index] for row in view.money]
-        lines.append(Text(visible(currency), style="bold"))
-        shown = [max(a, 0) for a in amounts]  # a negative sum (a revision) has no bar
+        held = [i for i, a in enumerate(amounts) if a]
+        if not held:
+            continue
+        within = range(held[0], held[-1] + 1)  # the periods its budgets cover, not the others
+        lines.append(Text(f"{visible(currency)}, {labels[held[0]]} to {labels[held[-1]]}"))
+        shown = [max(amounts[i], 0) for i in within]  # a negative sum (a revision): no bar
         lines += _stacked_rows(
-            labels, [(a,) for a in shown], shown, [money(a) for a in amounts], width
+            [labels[i] for i in within],
+            [(a,) for a in shown],
+            shown,
+            [money(amounts[i]) for i in within],
+            width,
         )
     rest = view.currencies[MONEY_BLOCKS:]
     if rest:
