@@ -475,7 +475,7 @@ def overview_svg(
     if on_label:
         body.append(f'<text x="8" y="{_n(y + 16)}" fill="{MARKER}">{_text(on_label)}</text>')
         y += 22
-    desc = _overview_description(view, totals)
+    desc = overview_description(view)
     return document(title, desc, body, round(y + 12))
 
 
@@ -616,7 +616,9 @@ def _money_notes(view, y: float) -> tuple[list[str], float]:
     return out, y
 
 
-def _overview_description(view, totals) -> str:
+def overview_description(view) -> str:
+    """The overview in a sentence, for the SVG's description and an image's alt text."""
+    totals = [view.total(i) for i in range(len(view.periods))]
     if not view.periods or not view.dated:
         return f"No project with known dates; {len(view.undated)} with unknown dates."
     busiest = max(range(len(totals)), key=totals.__getitem__)

@@ -12,7 +12,8 @@ under "others". So the parts of a period add up to its total.
 
 Money: a budget's amount is spread over its period in proportion to days (a budget of
 365 for 2019-07-01 to 2020-06-30 puts 184 in 2019 and 181 in 2020); a revised budget
-replaces the original ones whose periods overlap it (IATI's BudgetType 2 supersedes 1).
+replaces the original ones whose periods overlap it (IATI's BudgetType 2 supersedes 1;
+a budget whose type is not said is an original one, IATI's default).
 Budgets without a whole period are counted apart, per currency, never spread.
 Plain data, no formatting: render.py and chart.py draw it.
 """

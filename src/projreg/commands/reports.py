@@ -110,6 +110,45 @@ Shape = Annotated[  # True: the overview, False: the Gantt, None: by the number 
 ]
 
 
+MarkOn = Annotated[
+    PartialDate | None,
+    typer.Option(
+        "--on", parser=date_value, metavar="DATE", help="Mark this day (or month, or year)."
+    ),
+]
+ChartFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Draw the chart into FILE.svg, or FILE.html (a page around the SVG).",
+    ),
+]
+TimelineBy = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        "-b",
+        metavar="GROUPING",
+        help="The overview's parts: status (default) or donor (the top donors, the rest as "
+        "others). A chart file's Gantt: one swim lane per country, region, donor, agency "
+        "or status (with --gantt, by donor unless given).",
+        autocompletion=lambda: list(CHART_GROUPINGS),
+    ),
+]
+Rows = Annotated[
+    int | None,
+    typer.Option(
+        "--rows",
+        metavar="N",
+        min=1,
+        help="The most projects drawn one row each before the overview is drawn instead. "
+        f"Default: what fits the terminal's height; {FILE_ROWS} in a chart file.",
+    ),
+]
+
+
 @app.command()
 @registry_options
 @output_options
@@ -118,44 +157,11 @@ def timeline(
     filters: Filters,
     output: OutputChoice,
     source: Source,
-    on: Annotated[
-        PartialDate | None,
-        typer.Option(
-            "--on", parser=date_value, metavar="DATE", help="Mark this day (or month, or year)."
-        ),
-    ] = None,
-    path: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Draw the chart into FILE.svg, or FILE.html (a page around the SVG).",
-        ),
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            "-b",
-            metavar="GROUPING",
-            help="The overview's parts: status (default) or donor (the top donors, the rest as "
-            "others). A chart file's Gantt: one swim lane per country, region, donor, agency "
-            "or status (with --gantt, by donor unless given).",
-            autocompletion=lambda: list(CHART_GROUPINGS),
-        ),
-    ] = None,
+    on: MarkOn = None,
+    path: ChartFile = None,
+    by: TimelineBy = None,
     shape: Shape = None,
-    rows: Annotated[
-        int | None,
-        typer.Option(
-            "--rows",
-            metavar="N",
-            min=1,
-            help="The most projects drawn one row each before the overview is drawn instead. "
-            f"Default: what fits the terminal's height; {FILE_ROWS} in a chart file.",
-        ),
-    ] = None,
+    rows: Rows = None,
     sort: Sort = "start",
     force: Force = False,
     no_pager: NoPager = False,

@@ -1,0 +1,425 @@
+"""The timeline of many projects (issue 25): labels that never take the chart's room, the
+overview (projects per year split by status or donor, budgets per year per currency) on a
+terminal, in a pipe and as SVG, the grouped Gantt, the site's timeline page, and long output
+through the user's pager. Checked on a registry imported from real IATI files."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from projreg.terminal import Terminal, pager_command
+
+from .conftest import TODAY
+
+REAL = Path(__file__).parent / "iati" / "real"
+REAL_FILES = sorted(REAL.glob("*.xml"))
+WIDTHS = (60, 80, 120, 200)
+LONG_ID = (
+    "This activity identifier is a whole sentence, as one publisher writes it, far longer "
+    "than any terminal could give a label column without losing the chart"
+)
+
+
+@pytest.fixture(scope="module")
+def real_registry(tmp_path_factory):
+    """A registry imported from the real IATI files (origins in tests/iati/real/README.md)."""
+    folder = tmp_path_factory.mktemp("real")
+    path = folder / "real.yaml"
+    result = subprocess.run(
+        [sys.executable, "-m", "projreg", "import-iati", *map(str, REAL_FILES), "-o", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PROJREG_CACHE_DIR": str(folder / "cache")},
+    )
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def tty(width: int, height: int = 24, pager: str | None = None) -> Terminal:
+    return Terminal(stdout_tty=True, width=width, height=height, no_color=True, pager=pager)
+
+
+def records(run, registry, *args) -> list[list[str]]:
+    result = run("--registry", str(registry), *args, "--today", TODAY.isoformat())
+    assert result.exit_code == 0, result.stderr
+    return [line.split("\t") for line in result.stdout.splitlines()]
+
+
+# --- labels never take the chart's room ---------------------------------------------------
+
+
+@pytest.fixture
+def long_ids(write):
+    return write(
+        f"""
+        projects:
+          - id: {LONG_ID}
+            title: Long id
+            start: 2015-03
+            end: 2019-06
+          - id: SHORT-1
+            title: Short id
+            start: 2017-01-01
+            end: 2021-12-31
+        """
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_long_id_is_cut_and_the_chart_keeps_its_room(run, long_ids, width):
+    result = run("--registry", str(long_ids), "timeline", "--gantt", terminal=tty(width))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    bar_lines = [line for line in lines if "██" in line]
+    assert len(bar_lines) == 2
+    long_line = next(line for line in bar_lines if line.startswith(LONG_ID[:5]))
+    label = long_line[: long_line.index("…") + 1]  # cut, with an ellipsis
+    assert len(label) <= width // 3 and LONG_ID.startswith(label[:-1])
+    # The chart has two thirds of the width: the bars are not squeezed to the right.
+    assert long_line.index("█") < width * 2 // 3
+
+
+def test_the_whole_id_stays_in_records_and_show(run, long_ids):
+    tsv = run("--registry", str(long_ids), "timeline").stdout.splitlines()
+    assert tsv[0].split("\t")[0] == LONG_ID
+    json_text = run("--registry", str(long_ids), "timeline", "-f", "json").stdout
+    assert f'"id": "{LONG_ID}"' in json_text
+    shown = run("--registry", str(long_ids), "show", "SHORT-1", terminal=tty(80)).stdout
+    assert "SHORT-1" in shown
+    page = run("--registry", str(long_ids), "show", LONG_ID, terminal=tty(80)).stdout
+    assert LONG_ID.split()[-1] in page  # folded over lines, never cut
+
+
+# --- the overview: what it counts --------------------------------------------------------
+
+
+def test_overview_counts_what_active_on_lists_for_each_year(run, real_registry):
+    rows = records(run, real_registry, "timeline", "--overview")
+    counts = {row[0]: int(row[1]) for row in rows}
+    years = [y for y in counts if y.isdigit()]
+    assert len(years) > 10
+    busiest = max(years, key=counts.get)
+    for year in sorted({years[0], busiest, years[len(years) // 2], years[-1], "2010"}):
+        active = records(run, real_registry, "active", "--on", year)
+        assert counts[year] == len(active), year
+
+
+def test_overview_counts_unknown_dates_apart(run, real_registry):
+    rows = records(run, real_registry, "timeline", "--overview")
+    undated = [int(row[1]) for row in rows if row[0] == "dates unknown"]
+    listed = records(run, real_registry, "list", "--fields", "id,start,planned_start")
+    without_start = [row for row in listed if not row[1] and not row[2]]
+    assert sum(undated) == len(without_start)
+    # Read independently: activities of the real files with no start date of any kind.
+    assert len(without_start) == _activities_without_start(REAL_FILES)
+    dated = sum(int(row[1]) for row in rows if row[0] != "dates unknown" and row[0] < "2100")
+    assert dated >= len(listed) - len(without_start)  # each dated project in a year at least
+
+
+def test_a_project_without_a_start_is_counted_apart_never_dropped(run, write, tmp_path):
+    path = write(
+        """
+        projects:
+          - {id: A, title: a, start: 2018-02, end: 2020-05}
+          - {id: NO-START, title: b, end: 2019-12}
+          - {id: NO-DATES, title: c}
+        """
+    )
+    rows = records(run, path, "timeline", "--overview")
+    assert rows[-1][:2] == ["dates unknown", "2"]
+    shown = run("--registry", str(path), "timeline", "--overview", terminal=tty(80)).stdout
+    assert "Dates unknown, not in the bars: 2" in shown
+    svg = tmp_path / "o.svg"
+    assert run("--registry", str(path), "timeline", "--overview", "-o", str(svg)).exit_code == 0
+    assert "Dates unknown, not in the columns: 2 projects" in svg.read_text(encoding="utf-8")
+
+
+def _activities_without_start(files) -> int:
+    """With lxml, not projreg: activities with no planned or actual start date, counted
+    once per identifier (the import keeps the first of a duplicated identifier)."""
+    seen, count = set(), 0
+    for path in files:
+        root = etree.parse(str(path)).getroot()
+        activities = [root] if root.tag == "iati-activity" else root.iter("iati-activity")
+        for activity in activities:
+            ident = (activity.findtext("iati-identifier") or "").strip()
+            if ident in seen:
+                continue
+            seen.add(ident)
+            starts = [
+                d
+                for d in activity.iter("activity-date")
+                if d.get("type") in ("1", "2", "start-planned", "start-actual")
+                and (d.get("iso-date") or (d.text or "").strip())
+            ]
+            count += not starts
+    return count
+
+
+def test_overview_parts_add_up_and_donors_beyond_the_top_are_others(run, real_registry):
+    rows = run(
+        "--registry", str(real_registry), "timeline", "--overview", "--by", "donor",
+        "-f", "csv", "--today", TODAY.isoformat(),
+    ).stdout.splitlines()  # fmt: skip
+    header = rows[0].split(",")
+    groups = [h for h in header[2:] if not h.startswith("budget_")]
+    assert len(groups) <= 7  # five donors, others, no donor named
+    for line in rows[1:]:
+        cells = line.split(",")
+        assert int(cells[1]) == sum(int(c) for c in cells[2 : 2 + len(groups)])
+
+
+def test_budgets_are_spread_over_their_periods_by_days(write):
+    from projreg import load_registry
+    from projreg.overview import overview
+
+    path = write(
+        """
+        projects:
+          - id: A
+            title: a
+            start: 2017-01
+            end: 2021-12
+            budgets:
+              - {value: 365, currency: EUR, start: 2019-07-01, end: 2020-06-30}
+          - id: B
+            title: b
+            start: 2019
+            budgets:
+              - {value: 1000, currency: EUR, start: 2019-07-01, end: 2020-06-30, type: original}
+              - {value: 2000, currency: EUR, start: 2019-07-01, end: 2019-12-31, type: revised}
+              - {value: 50, currency: USD}
+        """
+    )
+    view = overview(load_registry(path).projects, TODAY)
+    years = {p.label: i for i, p in enumerate(view.periods)}
+    eur = view.currencies.index("EUR")
+    # 184 of the 366 days of 2019-07-01..2020-06-30 fall in 2019 (a leap 2020): 365 * 184/366.
+    first = Decimal(365) * 184 / 366
+    assert view.money[years["2019"]][eur] == first + 2000  # the revised one replaced 1000
+    assert view.money[years["2020"]][eur] == 365 - first
+    assert sum(row[eur] for row in view.money) == 2365  # not a cent lost
+    assert view.unplaced == (("USD", Decimal(50), 1),)
+
+
+def test_short_spans_are_drawn_per_quarter(write, run):
+    path = write(
+        """
+        projects:
+          - {id: A, title: a, start: 2024-02-10, end: 2024-05-01}
+          - {id: B, title: b, start: 2024-05-01, end: 2025-01-15}
+        """
+    )
+    rows = records(run, path, "timeline", "--overview")
+    counts = {row[0]: int(row[1]) for row in rows}
+    assert counts["2024-Q1"] == 1 and counts["2024-Q2"] == 2 and counts["2025-Q1"] == 1
+    between = records(run, path, "list", "--between", "2024-04", "2024-06")
+    assert counts["2024-Q2"] == len(between)
+
+
+# --- the overview on a terminal ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_many_projects_get_the_overview_on_a_terminal(run, real_registry, width):
+    result = run(
+        "--registry", str(real_registry), "timeline", "--today", TODAY.isoformat(),
+        terminal=tty(width, height=24),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Projects running in each year, by status")
+    assert max(len(line) for line in lines) <= width
+    assert "--gantt draws one row for each" in result.stderr
+    assert any(line.startswith("GBP, ") for line in lines)  # the budget per year
+    # The number at the end of each year's line is what the records say.
+    counts = {r[0]: r[1] for r in records(run, real_registry, "timeline", "--overview")}
+    legend = next(i for i, line in enumerate(lines) if re.match(r"[█▓▒░] [a-z]", line))
+    years = [
+        re.fullmatch(r"(\d{4}) .*?([\d,]+)", x)
+        for x in lines[:legend]
+        if re.match(r"\d{4} [^a-z]", x)
+    ]
+    assert all(years) and len(years) == len([y for y in counts if y.isdigit()])
+    for year in years:
+        assert counts[year.group(1)] == year.group(2).replace(",", ""), year.group(0)
+
+
+def test_gantt_and_rows_choose_what_is_drawn(run, real_registry):
+    def first_line(*args, height=24):
+        result = run(
+            "--registry", str(real_registry), "timeline", *args, "--today", TODAY.isoformat(),
+            terminal=tty(120, height=height),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        return result.stdout.splitlines()[0]
+
+    assert first_line().startswith("Projects running")
+    assert not first_line("--gantt").startswith("Projects running")  # the year axis
+    assert not first_line("--rows", "500").startswith("Projects running")
+    assert not first_line(height=200).startswith("Projects running")  # fits a tall terminal
+    assert first_line("--by", "donor", "--rows", "500").startswith(
+        "Projects running in each year, by donor"
+    )
+
+
+def test_in_a_pipe_records_stay_one_per_project(run, real_registry):
+    rows = records(run, real_registry, "timeline")
+    listed = records(run, real_registry, "list", "-f", "tsv", "--fields", "id")
+    assert len(rows) == len(listed) and {r[0] for r in rows} == {r[0] for r in listed}
+    assert run("--registry", str(real_registry), "timeline", "--by", "donor").exit_code == 2
+
+
+# --- the overview and the Gantt as SVG ---------------------------------------------------
+
+
+def test_the_svg_overview_shows_the_counts(run, real_registry, tmp_path):
+    path = tmp_path / "overview.svg"
+    result = run(
+        "--registry", str(real_registry), "timeline", "-o", str(path), "--rows", "5",
+        "--on", "2012", "--today", TODAY.isoformat(),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    root = ET.fromstring(path.read_text(encoding="utf-8"))
+    ns = "{http://www.w3.org/2000/svg}"
+    titles = [g.find(f"{ns}title").text for g in root.iter(f"{ns}g") if g.get("class") == "period"]
+    counts = {r[0]: r[1] for r in records(run, real_registry, "timeline", "--overview")}
+    years = [t for t in titles if re.fullmatch(r"\d{4}: \d+.*", t)]
+    assert len(years) >= len([y for y in counts if y.isdigit()])
+    for title in years[: len([y for y in counts if y.isdigit()])]:
+        year, count = re.match(r"(\d{4}): (\d+)", title).groups()
+        assert counts[year] == count
+    text = "".join(root.itertext())
+    assert "spread over its period in proportion to days" in text
+
+
+def test_a_forced_gantt_file_groups_rows_under_donors(run, real_registry, tmp_path):
+    path = tmp_path / "gantt.svg"
+    args = ["--registry", str(real_registry), "timeline", "-o", str(path), "--gantt"]
+    assert run(*args, "--rows", "5").exit_code == 0
+    root = ET.fromstring(path.read_text(encoding="utf-8"))
+    ns = "{http://www.w3.org/2000/svg}"
+    lanes = [g for g in root.iter(f"{ns}g") if g.get("class") == "lane"]
+    bars = [g for g in root.iter(f"{ns}g") if g.get("class") == "bar"]
+    assert len(lanes) >= 3 and len(bars) >= 20
+    assert run(*args, "--by", "country", "--force").exit_code == 0
+    lanes = re.findall(r'<g class="lane">.*?font-weight="700">([^<]*) \(', path.read_text())
+    assert "United Kingdom" in lanes or "Zimbabwe" in lanes  # countries named in the files
+
+
+def test_the_site_timeline_page_shows_the_overview_then_the_grouped_gantt(real_registry):
+    from projreg import load_registry
+    from projreg.site import build
+
+    files = build(load_registry(real_registry), TODAY)
+    page = files["timeline.html"]
+    assert page.index('src="overview.svg"') < page.index('src="timeline.svg"')
+    assert 'src="overview.svg"' in files["index.html"]
+    assert 'href="timeline.html"' in files["index.html"]
+    ET.fromstring(files["overview.svg"])
+    assert 'class="lane"' in files["timeline.svg"]  # under a heading per donor
+
+
+# --- the pager --------------------------------------------------------------------------
+
+
+def test_the_pager_is_chosen_as_git_and_gh_choose_it():
+    assert pager_command({}) == "less -FRX"
+    assert pager_command({"PAGER": "most"}) == "most"
+    assert pager_command({"PAGER": "most", "PROJREG_PAGER": "less -S"}) == "less -S"
+    assert pager_command({"PROJREG_PAGER": ""}) is None
+    assert pager_command({"PAGER": "cat"}) is None
+
+
+@pytest.mark.parametrize("command", [["list"], ["report", "--by", "donor"], ["timeline"]])
+def test_long_output_goes_through_the_pager_on_a_terminal(run, real_registry, tmp_path, command):
+    paged = tmp_path / "paged.txt"
+    pager = f"cat > {paged}"
+    args = ["--registry", str(real_registry), *command, "--today", TODAY.isoformat()]
+    result = run(*args, terminal=tty(100, pager=pager))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "" and paged.read_text(encoding="utf-8").count("\n") > 3
+    direct = run(*args, "--no-pager", terminal=tty(100, pager=pager))
+    assert direct.stdout == paged.read_text(encoding="utf-8")
+    paged.unlink()
+    assert run("--no-pager", *args, terminal=tty(100, pager=pager)).stdout == direct.stdout
+    assert not paged.exists()
+
+
+def _projreg(args, env, stdout):
+    return subprocess.run(
+        [sys.executable, "-m", "projreg", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+        timeout=60,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_the_real_terminal_pages_and_a_pipe_never_does(real_registry, tmp_path):
+    paged = tmp_path / "paged.txt"
+    env = {"PROJREG_PAGER": f"cat > {paged}", "COLUMNS": "80", "LINES": "24"}
+    args = ["--registry", str(real_registry), "list", "--today", TODAY.isoformat()]
+    piped = _projreg(args, env, subprocess.PIPE)
+    assert piped.returncode == 0 and not paged.exists()
+    assert piped.stdout.count(b"\n") == len(piped.stdout.splitlines()) > 10
+    leader, follower = os.openpty()
+    try:
+        on_tty = _projreg(args, env, follower)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert on_tty.returncode == 0, on_tty.stderr
+    table = re.sub(r"\x1b\[[0-9;]*m", "", paged.read_text(encoding="utf-8"))
+    assert table.startswith("ID ")  # the table, in colour, through the pager
+    paged.unlink()
+    leader, follower = os.openpty()
+    try:
+        _projreg(["--no-pager", *args], env, follower)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert not paged.exists()
+
+
+def test_quitting_the_pager_early_is_not_an_error(run, real_registry):
+    result = run(
+        "--registry", str(real_registry), "list", terminal=tty(100, pager="head -n 1 >/dev/null")
+    )
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_a_pager_that_does_not_exist_leaves_the_output_as_it_was(run, real_registry):
+    result = run(
+        "--registry", str(real_registry), "list", terminal=tty(100, pager="no-such-pager-x")
+    )
+    assert result.exit_code == 0
+    assert "pager not found: no-such-pager-x" in result.stderr
+
+
+# --- short functions ---------------------------------------------------------------------
+
+
+def test_the_timeline_code_keeps_its_functions_short():
+    import ast
+
+    import projreg
+
+    folder = Path(projreg.__file__).parent
+    for name in ("chart.py", "overview.py", "pager.py", "commands/reports.py"):
+        tree = ast.parse((folder / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                assert length <= 60, f"{name}: {node.name} is {length} lines"
