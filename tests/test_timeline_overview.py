@@ -5,6 +5,8 @@ through the user's pager. Checked on a registry imported from real IATI files.""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import os
 import re
 import subprocess
@@ -21,7 +23,7 @@ from projreg.terminal import Terminal, pager_command
 from .conftest import TODAY
 
 REAL = Path(__file__).parent / "iati" / "real"
-REAL_FILES = sorted(REAL.glob("*.xml"))
+CORPUS = Path(__file__).parent / "iati" / "corpus"
 WIDTHS = (60, 80, 120, 200)
 LONG_ID = (
     "This activity identifier is a whole sentence, as one publisher writes it, far longer "
@@ -30,18 +32,54 @@ LONG_ID = (
 
 
 @pytest.fixture(scope="module")
-def real_registry(tmp_path_factory):
-    """A registry imported from the real IATI files (origins in tests/iati/real/README.md)."""
+def real_files(tmp_path_factory) -> list[Path]:
+    """The real IATI files (origins: tests/iati/corpus/README.md, tests/iati/real/README.md),
+    the compressed ones unpacked and checked against the hashes their README records."""
+    folder = tmp_path_factory.mktemp("corpus")
+    sums = dict(re.findall(r"\| `([^`]+)\.gz` \|.*\| `([0-9a-f]{64})` \|", _readme()))
+    files = []
+    for packed in sorted(CORPUS.glob("*.xml.gz")):
+        data = gzip.decompress(packed.read_bytes())
+        assert hashlib.sha256(data).hexdigest() == sums[packed.name[:-3]], packed.name
+        (folder / packed.name[:-3]).write_bytes(data)
+        files.append(folder / packed.name[:-3])
+    assert len(files) == len(sums) == 34
+    return files + sorted(REAL.glob("*.xml"))
+
+
+def _readme() -> str:
+    return (CORPUS / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def real_registry(tmp_path_factory, real_files):
+    """A registry imported from every real IATI file: 1,758 activities of about 30 publishers."""
     folder = tmp_path_factory.mktemp("real")
     path = folder / "real.yaml"
     result = subprocess.run(
-        [sys.executable, "-m", "projreg", "import-iati", *map(str, REAL_FILES), "-o", str(path)],
+        [sys.executable, "-m", "projreg", "import-iati", *map(str, real_files), "-o", str(path)],
         capture_output=True,
         text=True,
         env={**os.environ, "PROJREG_CACHE_DIR": str(folder / "cache")},
     )
     assert result.returncode == 0, result.stderr
     return path
+
+
+@pytest.fixture(autouse=True)
+def _one_cache(monkeypatch, tmp_path_factory, request):
+    """The tests of this module share a cache: the large registry is validated once."""
+    if "real_registry" in request.fixturenames:
+        monkeypatch.setenv("PROJREG_CACHE_DIR", str(_shared_cache(tmp_path_factory)))
+
+
+_CACHE: list[Path] = []
+
+
+def _shared_cache(tmp_path_factory) -> Path:
+    if not _CACHE:
+        _CACHE.append(tmp_path_factory.mktemp("shared-cache"))
+    return _CACHE[0]
 
 
 def tty(width: int, height: int = 24, pager: str | None = None) -> Terminal:
@@ -114,14 +152,14 @@ def test_overview_counts_what_active_on_lists_for_each_year(run, real_registry):
         assert counts[year] == len(active), year
 
 
-def test_overview_counts_unknown_dates_apart(run, real_registry):
+def test_overview_counts_unknown_dates_apart(run, real_registry, real_files):
     rows = records(run, real_registry, "timeline", "--overview")
     undated = [int(row[1]) for row in rows if row[0] == "dates unknown"]
     listed = records(run, real_registry, "list", "--fields", "id,start,planned_start")
     without_start = [row for row in listed if not row[1] and not row[2]]
     assert sum(undated) == len(without_start)
     # Read independently: activities of the real files with no start date of any kind.
-    assert len(without_start) == _activities_without_start(REAL_FILES)
+    assert len(without_start) == _activities_without_start(real_files)  # none in these files
     dated = sum(int(row[1]) for row in rows if row[0] != "dates unknown" and row[0] < "2100")
     assert dated >= len(listed) - len(without_start)  # each dated project in a year at least
 
@@ -266,9 +304,11 @@ def test_gantt_and_rows_choose_what_is_drawn(run, real_registry):
 
     assert first_line().startswith("Projects running")
     assert not first_line("--gantt").startswith("Projects running")  # the year axis
-    assert not first_line("--rows", "500").startswith("Projects running")
-    assert not first_line(height=200).startswith("Projects running")  # fits a tall terminal
-    assert first_line("--by", "donor", "--rows", "500").startswith(
+    assert not first_line("--rows", "5000").startswith("Projects running")
+    indonesia = ("--country", "Indonesia")  # 98 projects: the height of the terminal decides
+    assert first_line(*indonesia, height=60).startswith("Projects running")
+    assert not first_line(*indonesia, height=110).startswith("Projects running")
+    assert first_line("--by", "donor", "--rows", "5000").startswith(
         "Projects running in each year, by donor"
     )
 
@@ -356,14 +396,38 @@ def test_long_output_goes_through_the_pager_on_a_terminal(run, real_registry, tm
     assert not paged.exists()
 
 
-def _projreg(args, env, stdout):
-    return subprocess.run(
-        [sys.executable, "-m", "projreg", *args],
-        stdout=stdout,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **env},
-        timeout=60,
-    )
+def _on_a_terminal(args, env) -> tuple[int, bytes]:
+    """projreg run with its stdout on a pseudo-terminal (read as it writes); exit code, output."""
+    import threading
+
+    leader, follower = os.openpty()
+    shown = bytearray()
+
+    def read():
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the other end closed
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "projreg", *args],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **env},
+            timeout=120,
+        )
+    finally:
+        os.close(follower)
+    reader.join(10)
+    os.close(leader)
+    return result.returncode, bytes(shown)
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
@@ -371,26 +435,21 @@ def test_the_real_terminal_pages_and_a_pipe_never_does(real_registry, tmp_path):
     paged = tmp_path / "paged.txt"
     env = {"PROJREG_PAGER": f"cat > {paged}", "COLUMNS": "80", "LINES": "24"}
     args = ["--registry", str(real_registry), "list", "--today", TODAY.isoformat()]
-    piped = _projreg(args, env, subprocess.PIPE)
-    assert piped.returncode == 0 and not paged.exists()
-    assert piped.stdout.count(b"\n") == len(piped.stdout.splitlines()) > 10
-    leader, follower = os.openpty()
-    try:
-        on_tty = _projreg(args, env, follower)
-    finally:
-        os.close(follower)
-        os.close(leader)
-    assert on_tty.returncode == 0, on_tty.stderr
-    table = re.sub(r"\x1b\[[0-9;]*m", "", paged.read_text(encoding="utf-8"))
-    assert table.startswith("ID ")  # the table, in colour, through the pager
+    piped = subprocess.run(
+        [sys.executable, "-m", "projreg", *args],
+        capture_output=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert piped.returncode == 0 and not paged.exists()  # a pipe: never the pager
+    assert len(piped.stdout.splitlines()) > 1000 and b"\x1b[" not in piped.stdout
+    code, shown = _on_a_terminal(args, env)
+    assert code == 0 and shown == b""  # all of it went to the pager
+    assert paged.read_text(encoding="utf-8").startswith("\x1b[1mID")  # the table, in colour
     paged.unlink()
-    leader, follower = os.openpty()
-    try:
-        _projreg(["--no-pager", *args], env, follower)
-    finally:
-        os.close(follower)
-        os.close(leader)
-    assert not paged.exists()
+    code, shown = _on_a_terminal(["--no-pager", *args], env)
+    assert code == 0 and not paged.exists()
+    assert shown.startswith(b"\x1b[1mID") and shown.count(b"\n") > 1000
 
 
 def test_quitting_the_pager_early_is_not_an_error(run, real_registry):
