@@ -185,7 +185,9 @@ def overview(projects: Iterable[Project], today: dt.date, by: str = "status") ->
     periods = periods_for(first, last)
     top, groups = _groups(projects, by, today)
     column = {g: i for i, g in enumerate(groups)}
-    counts = [[0] * len(groups) for _ in periods]
+    # Each project adds one where it starts and takes it back after it ends: the running
+    # sums are the counts, in one pass over the projects and one over the periods.
+    changes = [[0] * len(groups) for _ in range(len(periods) + 1)]
     undated: list[str] = []
     undated_groups = [0] * len(groups)
     for project in projects:
@@ -198,8 +200,13 @@ def overview(projects: Iterable[Project], today: dt.date, by: str = "status") ->
         end = project.last_day()
         lo = _index(periods, start)
         hi = len(periods) - 1 if end is None else min(_index(periods, end), len(periods) - 1)
-        for i in range(max(lo, 0), hi + 1):
-            counts[i][g] += 1
+        if lo <= hi:
+            changes[lo][g] += 1
+            changes[hi + 1][g] -= 1
+    counts, running = [], [0] * len(groups)
+    for change in changes[:-1]:
+        running = [a + b for a, b in zip(running, change, strict=True)]
+        counts.append(running)
     currencies, money = _money(periods, spread)
     return Overview(
         by,

@@ -544,6 +544,7 @@ def _stacked_rows(labels, parts, totals, numbers, width: int) -> list:
     """One line per period: its label, a bar made of its parts (PART_MARKS), its number."""
     from rich.text import Text
 
+    labels, parts, totals, numbers = _runs(labels, parts, totals, numbers)
     name_width = label_width(labels, width)
     number_width = max([len(n) for n in numbers] + [1])
     bar_width = max(width - name_width - number_width - 3, 10)
@@ -563,6 +564,29 @@ def _stacked_rows(labels, parts, totals, numbers, width: int) -> list:
         text.append(" " * (bar_width - done + 1) + number.rjust(number_width))
         lines.append(text)
     return lines
+
+
+def _runs(labels, parts, totals, numbers, least: int = 3):
+    """Runs of `least` or more periods with the same parts as one line, "1900–1969": a few
+    placeholder dates (1900-01-01) then fill a screen with a dozen lines, not a century."""
+    out: tuple[list, list, list, list] = ([], [], [], [])
+    start = 0
+    for end in range(1, len(labels) + 1):
+        if end < len(labels) and parts[end] == parts[start]:
+            continue
+        if end - start >= least:
+            label_text = f"{labels[start]}–{labels[end - 1]}"
+            row = (label_text, parts[start], totals[start], numbers[start])
+            for column, value in zip(out, row, strict=True):
+                column.append(value)
+        else:
+            for i in range(start, end):
+                for column, value in zip(
+                    out, (labels[i], parts[i], totals[i], numbers[i]), strict=True
+                ):
+                    column.append(value)
+        start = end
+    return out
 
 
 def _legend_lines(groups, width: int) -> list:
