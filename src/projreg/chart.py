@@ -445,6 +445,7 @@ def overview_svg(
     chart of the budget per period for each of the largest currencies."""
     from .overview import SPREAD
 
+    view = view.collapsed()
     unit = "quarter" if view.quarterly else "year"
     split = f"status on {view.today.isoformat()}" if view.by == "status" else "donor"
     body = [
@@ -555,7 +556,8 @@ def _column(period, parts, total, fills, groups, x, slot, base, scale, number) -
     said = ", ".join(
         f"{g} {number(v)}" for g, v in zip(groups, parts, strict=False) if v and len(parts) > 1
     )
-    title = f"{period.label}: {number(total)}" + (f" ({said})" if said else "")
+    each = f" each {'quarter' if 'Q' in period.label else 'year'}" if "–" in period.label else ""
+    title = f"{period.label}: {number(total)}{each}" + (f" ({said})" if said else "")
     return f'<g class="period"><title>{_text(title)}</title>{"".join(shapes)}</g>'
 
 

@@ -83,6 +83,43 @@ class Overview:
     def total(self, index: int) -> int:
         return sum(self.counts[index])
 
+    def collapsed(self, least: int = 3) -> Overview:
+        """The same overview with each run of `least` or more periods that hold the same
+        counts and the same money as one period ("1900–1989"): a few placeholder dates
+        (1900-01-01) then leave the chart its room. Each period of a run holds what it says."""
+        from dataclasses import replace
+
+        keep: list[tuple[int, int]] = []
+        start = 0
+        for end in range(1, len(self.periods) + 1):
+            same = end < len(self.periods) and (self.counts[end], self.money[end]) == (
+                self.counts[start],
+                self.money[start],
+            )
+            if same:
+                continue
+            keep += (
+                [(start, end - 1)] if end - start >= least else [(i, i) for i in range(start, end)]
+            )
+            start = end
+        periods = tuple(
+            self.periods[a]
+            if a == b
+            else Period(
+                f"{self.periods[a].label}–{self.periods[b].label}",
+                self.periods[a].first,
+                self.periods[b].last,
+            )
+            for a, b in keep
+        )
+        pick = [a for a, _ in keep]
+        return replace(
+            self,
+            periods=periods,
+            counts=tuple(self.counts[i] for i in pick),
+            money=tuple(self.money[i] for i in pick),
+        )
+
     def records(self) -> list[dict]:
         """One record per period (and one for unknown dates): the count, its parts, the money."""
         rows = []
