@@ -429,22 +429,11 @@ def timeline_lines(chart, width: int, today_month: int, marker: int | None, on=N
     chart_width = max(width - name_width - 2, 12)
     pad = " " * (name_width + 1)
     if chart.bars:
-        axis = [" "] * chart_width
-        ticks = [" "] * chart_width
-        for year in range(chart.first // 12, chart.last // 12 + 1):
-            column = chart.column(year * 12, chart_width)
-            label_text = str(year)
-            if column + len(label_text) <= chart_width and all(
-                c == " " for c in axis[max(column - 1, 0) : column + len(label_text)]
-            ):
-                axis[column : column + len(label_text)] = label_text
-                ticks[column] = "╷"
         marker_column = chart.column(marker, chart_width) if marker is not None else None
-        if marker_column is not None:
-            ticks[marker_column] = "┃"
+        axis, ticks = _year_axis(chart, chart_width, marker_column)
         # The pad is a segment of its own: Rich's SVG export drops leading spaces of a styled one.
-        lines.append(Text(pad).append("".join(axis), style="bold"))
-        lines.append(Text(pad).append("".join(ticks), style="dim"))
+        lines.append(Text(pad).append(axis, style="bold"))
+        lines.append(Text(pad).append(ticks, style="dim"))
         for bar in chart.bars:
             first, last = chart.cells(bar, chart_width)
             text = Text(cap(visible(bar.id), name_width) + " ", style="cyan")
@@ -483,6 +472,24 @@ def timeline_lines(chart, width: int, today_month: int, marker: int | None, on=N
             Text(f"Dates unknown: {', '.join(visible(i) for i in chart.undated)}", style="yellow")
         )
     return lines
+
+
+def _year_axis(chart, chart_width: int, marker_column: int | None) -> tuple[str, str]:
+    """The years over the bars and their ticks, each where its January begins; a year
+    whose label would touch the previous one is left unlabelled."""
+    axis = [" "] * chart_width
+    ticks = [" "] * chart_width
+    for year in range(chart.first // 12, chart.last // 12 + 1):
+        column = chart.column(year * 12, chart_width)
+        label_text = str(year)
+        if column + len(label_text) <= chart_width and all(
+            c == " " for c in axis[max(column - 1, 0) : column + len(label_text)]
+        ):
+            axis[column : column + len(label_text)] = label_text
+            ticks[column] = "╷"
+    if marker_column is not None:
+        ticks[marker_column] = "┃"
+    return "".join(axis), "".join(ticks)
 
 
 # --- the timeline's overview ---------------------------------------------------------

@@ -110,12 +110,16 @@ def print_selection(
         if shown < count:
             out.remark(f"Showing {shown} of {count} projects (--limit).")
         if undetermined:
-            ids = ", ".join(undetermined[:_NAMED])  # a line, not a page, at a million projects
-            if len(undetermined) > _NAMED:
-                ids += f" and {len(undetermined) - _NAMED:,} more"
-            out.remark((unknown_line or "Not shown, dates unknown: {ids}").format(ids=ids))
+            line = unknown_line or "Not shown, dates unknown: {ids}"
+            out.remark(line.format(ids=_ids(undetermined)))
     sys.stdout.flush()  # the answer first; then the database for the next run
     source.remember(registry)
+
+
+def _ids(ids: list[str]) -> str:
+    """Ids for a line, not a page, at a million projects."""
+    text = ", ".join(ids[:_NAMED])
+    return text + (f" and {len(ids) - _NAMED:,} more" if len(ids) > _NAMED else "")
 
 
 @app.command("list")
