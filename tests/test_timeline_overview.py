@@ -280,17 +280,19 @@ def test_many_projects_get_the_overview_on_a_terminal(run, real_registry, width)
     assert max(len(line) for line in lines) <= width
     assert "--gantt draws one row for each" in result.stderr
     assert any(line.startswith("GBP, ") for line in lines)  # the budget per year
-    # The number at the end of each year's line is what the records say.
+    # The number at the end of each year's line (or a run of years' line) is what the
+    # records say for each of its years.
     counts = {r[0]: r[1] for r in records(run, real_registry, "timeline", "--overview")}
     legend = next(i for i, line in enumerate(lines) if re.match(r"[█▓▒░] [a-z]", line))
-    years = [
-        re.fullmatch(r"(\d{4}) .*?([\d,]+)", x)
-        for x in lines[:legend]
-        if re.match(r"\d{4} [^a-z]", x)
-    ]
-    assert all(years) and len(years) == len([y for y in counts if y.isdigit()])
-    for year in years:
-        assert counts[year.group(1)] == year.group(2).replace(",", ""), year.group(0)
+    shown = {}
+    for line in lines[:legend]:
+        found = re.fullmatch(r"(\d{4})(?:–(\d{4}))? +[^a-z]*?([\d,]+)", line)
+        if found:
+            first, last, count = found.groups()
+            for year in range(int(first), int(last or first) + 1):
+                shown[str(year)] = count.replace(",", "")
+    assert shown == {y: n for y, n in counts.items() if y.isdigit()}
+    assert "1900–1985" in "".join(lines)  # the placeholder years share a line
 
 
 def test_gantt_and_rows_choose_what_is_drawn(run, real_registry):
