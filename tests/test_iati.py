@@ -291,10 +291,10 @@ def test_many_activities_show_progress_on_a_terminal(run, tmp_path, monkeypatch)
     calls = []
     import projreg.iati
 
-    original = projreg.iati.import_files
+    original = projreg.iati.import_spooled  # what import-iati runs (a spool of projects)
     monkeypatch.setattr(
         projreg.iati,
-        "import_files",
+        "import_spooled",
         lambda paths, progress=None: calls.append(progress) or original(paths, progress),
     )
     run.terminal = Terminal(stderr_tty=True)

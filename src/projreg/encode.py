@@ -201,6 +201,18 @@ def to_yaml_direct(data: dict) -> str:
     return "".join(lines)
 
 
+def project_yaml(project: Project, memo: dict) -> str:
+    """One project as an item of the projects list, as to_yaml_direct writes it."""
+    lines: list[str] = []
+    _block([to_registry(project)], "", lines, memo)
+    return "".join(lines)
+
+
+def scalar_yaml(value) -> str:
+    """One value as to_yaml_direct writes it."""
+    return _scalar(value, {})
+
+
 def _block(value, indent: str, lines: list[str], memo: dict) -> None:
     """Lines of a mapping (each key at indent) or a list (each item at indent)."""
     if value.__class__ is dict:

@@ -28,7 +28,8 @@ def owned(path: Path) -> bool:
 def write_text_atomically(
     path: str | os.PathLike, text: str, force: bool = False, mode: int | None = None
 ) -> None:
-    """Write text to path through a temporary file in the same folder and a rename.
+    """Write text (a str, or an iterable of str) to path through a temporary file in the
+    same folder and a rename.
 
     A reader never sees a half-written file, and a failed write leaves the old
     file as it was. Raises FileExistsError if path exists and force is false.
@@ -52,7 +53,10 @@ def write_text_atomically(
     )
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+            if isinstance(text, str):
+                file.write(text)
+            else:  # pieces of text, written as they come (a large import)
+                file.writelines(text)
             file.flush()
             _set_mode(file.fileno(), path)
             os.fsync(file.fileno())

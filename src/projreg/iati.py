@@ -779,7 +779,7 @@ def _country_codes(elements, kept: list | None, notes: list[str] | None = None) 
     return codes
 
 
-def import_files(paths: Iterable[str], progress=None) -> ImportResult:
+def import_files(paths: Iterable[str], progress=None, importer=None) -> ImportResult:
     """Every activity of every file, as projects with unique ids; skipped ones with a reason.
 
     Each file is parsed once, one activity at a time; `-` is standard input. Only an
@@ -792,7 +792,8 @@ def import_files(paths: Iterable[str], progress=None) -> ImportResult:
     import os
 
     paths = [str(p) for p in paths]
-    importer = _Importer()
+    spool = importer is not None
+    importer = importer or _Importer()
     sizes = []
     for path in paths:
         try:
@@ -804,7 +805,7 @@ def import_files(paths: Iterable[str], progress=None) -> ImportResult:
         advance = (lambda done, before=before: progress(before + done, total)) if progress else None
         importer.read(iter_activities(path, advance), "standard input" if path == "-" else path)
         before += size
-    return importer.result()
+    return importer if spool else importer.result()
 
 
 def import_page(data: bytes, name: str = "page") -> ImportResult:
@@ -842,9 +843,9 @@ class _Importer:
             updated = (activity.get("last-updated-datetime") or "").strip()
             earlier = self.projects.get(project.iati_id)
             if earlier is None:
-                self.projects[project.iati_id] = (project, updated, where)
+                self.projects[project.iati_id] = (self.hold(project), updated, where)
                 continue
-            kept, dropped = (earlier, (project, updated, where))
+            kept, dropped = (earlier, (self.hold(project), updated, where))
             if updated > earlier[1]:
                 kept, dropped = dropped, kept
                 self.projects[project.iati_id] = kept
@@ -856,26 +857,108 @@ class _Importer:
                 )
             )
 
+    def hold(self, project: Project):
+        """What is kept of a project until the end: here, the project itself."""
+        return project
+
     def result(self) -> ImportResult:
         projects = _unique_ids([p for p, _updated, _where in self.projects.values()])
         return ImportResult(projects, self.skipped, self.files, self.activities)
 
 
+@dataclass(frozen=True)
+class _Spooled:
+    """A project written to the spool: where its YAML is, and what import must remember."""
+
+    id: str
+    iati_id: str
+    offset: int
+    length: int
+    warnings: tuple[ImportWarning, ...]
+
+
+class Spool(_Importer):
+    """An import whose projects are written as YAML to a temporary file as they are read,
+    so memory grows with the largest activity, not with the input (import-iati's path).
+
+    .chunks(files) gives the registry's text a project at a time, the same text
+    registry_text writes for the same input.
+    """
+
+    def __init__(self):
+        import tempfile
+
+        super().__init__()
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.memo: dict = {}
+
+    def hold(self, project: Project) -> _Spooled:
+        from .encode import project_yaml
+
+        data = project_yaml(project, self.memo).encode("utf-8")
+        offset = self.file.seek(0, 2)
+        self.file.write(data)
+        found = tuple(
+            ImportWarning(project.iati_id, k.field, k.value, k.problem) for k in project.published
+        )
+        return _Spooled(project.id, project.iati_id, offset, len(data), found)
+
+    @property
+    def count(self) -> int:
+        return len(self.projects)
+
+    @property
+    def warnings(self) -> list[ImportWarning]:
+        return [w for held, _u, _w in self.projects.values() for w in held.warnings]
+
+    def chunks(self, files):
+        """The registry's text, a project at a time (ids made unique as _unique_ids does)."""
+        from .encode import scalar_yaml
+
+        held = [h for h, _updated, _where in self.projects.values()]
+        renamed = _renames(held)
+        yield f"source: {scalar_yaml(_source_line(files))}\n"
+        yield "projects:\n" if held else "projects: []\n"
+        for item in held:
+            self.file.seek(item.offset)
+            text = self.file.read(item.length).decode("utf-8")
+            if item.iati_id in renamed:
+                text = f"- id: {scalar_yaml(renamed[item.iati_id])}\n" + text.partition("\n")[2]
+            yield text
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def import_spooled(paths: Iterable[str], progress=None) -> Spool:
+    """import_files, with each project written to a spool as it is read (see Spool)."""
+    return import_files(paths, progress, Spool())
+
+
 def _unique_ids(projects: list[Project]) -> list[Project]:
-    """The projects with unique ids, whatever the order they came in.
+    """The projects with unique ids, whatever the order they came in (see _renames)."""
+    from dataclasses import replace
+
+    renamed = _renames(projects)
+    if not renamed:
+        return projects
+    return [replace(p, id=renamed[p.iati_id]) if p.iati_id in renamed else p for p in projects]
+
+
+def _renames(projects) -> dict[str, str]:
+    """iati_id -> a new id, for the projects (anything with .id and .iati_id) whose ids clash.
 
     Ids are compared as the registry compares them (model.id_key: case, spaces and
     punctuation aside), so `2020-42237-0` and `2020-422-370` are told apart here; each
-    project keeps its exact iati_id. An id that only one project has stays. Projects sharing one (several activities
-    with the same other-identifier) each take their whole iati-identifier instead,
-    and if that is taken too, the shared id with a suffix made from a hash of the
-    iati-identifier: the same activity gets the same id in any order of files.
+    project keeps its exact iati_id. An id that only one project has stays. Projects
+    sharing one (several activities with the same other-identifier) each take their
+    whole iati-identifier instead, and if that is taken too, the shared id with a suffix
+    made from a hash of the iati-identifier: the same activity gets the same id in any
+    order of files.
     """
-    from dataclasses import replace
-
     from .model import id_key
 
-    groups: dict[str, list[Project]] = {}
+    groups: dict[str, list] = {}
     for project in projects:
         groups.setdefault(id_key(project.id), []).append(project)
     taken = {key for key, group in groups.items() if len(group) == 1}
@@ -888,9 +971,7 @@ def _unique_ids(projects: list[Project]) -> list[Project]:
                 candidate = f"{project.id}-{digest}"
             taken.add(id_key(candidate))
             renamed[project.iati_id] = candidate
-    if not renamed:
-        return projects
-    return [replace(p, id=renamed[p.iati_id]) if p.iati_id in renamed else p for p in projects]
+    return renamed
 
 
 def registry_text(result: ImportResult, files) -> str:
@@ -900,14 +981,18 @@ def registry_text(result: ImportResult, files) -> str:
     same projects (tests/test_iati_real.py loads what import writes with both readers and
     compares), and every value the rules reject is in `published`, not in its field.
     """
-    from pathlib import Path
-
     from .encode import registry_document, to_yaml_direct
 
     document = registry_document(None, result.projects)
-    names = ", ".join("standard input" if str(f) == "-" else Path(f).name for f in files)
-    document = {"source": "Imported from IATI activity files: " + names, **document}
+    document = {"source": _source_line(files), **document}
     return to_yaml_direct(document)
+
+
+def _source_line(files) -> str:
+    from pathlib import Path
+
+    names = ", ".join("standard input" if str(f) == "-" else Path(f).name for f in files)
+    return "Imported from IATI activity files: " + names
 
 
 # --- writing --------------------------------------------------------------------------------

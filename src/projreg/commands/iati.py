@@ -68,22 +68,25 @@ def import_iati(
     refuse_inputs(output, [f for f in files if str(f) != "-"])
     if os.path.exists(output) and not force:
         raise WriteError(f"{output} exists; use --force to overwrite it")
-    result = _with_progress(files, iati.import_files, terminal(ctx).stderr_tty)
-    found = result.warnings
-    if strict and found:
-        lines = "\n".join(w.line() for w in found)
-        raise iati.IatiError(
-            f"refused (--strict): {len(found)} value{'' if len(found) == 1 else 's'} "
-            f"the registry's rules reject; nothing written:\n{lines}"
-        )
-    text = iati.registry_text(result, files)
-    write_file(output, text, force, inputs=[f for f in files if str(f) != "-"])
-    _report(Output(terminal=terminal(ctx)).note, result, found, output, warnings)
+    spool = _with_progress(files, iati.import_spooled, terminal(ctx).stderr_tty)
+    try:
+        found = spool.warnings
+        if strict and found:
+            lines = "\n".join(w.line() for w in found)
+            raise iati.IatiError(
+                f"refused (--strict): {len(found)} value{'' if len(found) == 1 else 's'} "
+                f"the registry's rules reject; nothing written:\n{lines}"
+            )
+        inputs = [f for f in files if str(f) != "-"]
+        write_file(output, spool.chunks(files), force, inputs=inputs)
+    finally:
+        spool.close()
+    _report(Output(terminal=terminal(ctx)).note, spool, found, output, warnings)
 
 
 def _report(note, result, found, output, listed: bool) -> None:
     """What import did: a count line, what was skipped, and the warnings (all, or a count)."""
-    count = len(result.projects)
+    count = result.count
     note(
         f"Imported {count} activit{'y' if count == 1 else 'ies'} "
         f"from {result.files} file{'' if result.files == 1 else 's'} into {output}; "
