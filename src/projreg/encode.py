@@ -252,7 +252,7 @@ def _scalar(value, memo: dict) -> str:
         written = memo.get(value)
         if written is None:
             written = _text(value)
-            if len(memo) < 100_000:
+            if len(value) <= 80 and len(memo) < 100_000:  # codes and names repeat; prose not
                 memo[value] = written
         return written
     if value is None:

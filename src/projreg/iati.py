@@ -298,16 +298,22 @@ def _may_declare_entities(handle) -> bool:
     A file in an encoding where that text may not appear as ASCII bytes (UTF-16,
     UTF-32) counts as may. Such files are read by defusedxml, which refuses entities.
     """
-    import mmap
-
     start = handle.read(4)
     handle.seek(0)
     if not start:
         return True
     if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
         return True
-    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as whole:
-        return whole.find(b"<!DOCTYPE") >= 0
+    # Read a megabyte at a time (a map of the whole file would count it all as memory).
+    tail = b""
+    try:
+        while chunk := handle.read(1 << 20):
+            if (tail + chunk).find(b"<!DOCTYPE") >= 0:
+                return True
+            tail = chunk[-8:]
+        return False
+    finally:
+        handle.seek(0)
 
 
 def _texts(element: ElementTree.Element | None, default_lang: str) -> list[tuple[str, str]]:
