@@ -176,7 +176,10 @@ def _reason(error) -> str:
 
     exceptions = urllib3.exceptions
     if isinstance(error, exceptions.NewConnectionError):
-        cause = str(error).rsplit(":", 1)[-1].strip() or "refused"
+        import re
+
+        cause = str(error).rsplit(":", 1)[-1].strip()
+        cause = re.sub(r"^\[Errno -?\d+\]\s*", "", cause) or "refused"
         return f"cannot connect ({cause})"
     if isinstance(error, exceptions.ConnectTimeoutError):
         return "connecting timed out"

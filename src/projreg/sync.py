@@ -19,7 +19,6 @@ comments, key order and layout stay wherever nothing changed.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from dataclasses import dataclass, field
 
@@ -170,13 +169,13 @@ def plan(ours: Registry, fetched: dict, theirs: list[Project], prefer_source=Fal
                 result.changes.append(Change(ADDED, project.id, new=project.title))
             continue
         _merge_fields(here, project, base.get(project.iati_id), result)
-    for identifier, line in base.items():
+    for identifier, values in base.items():
         if identifier in result.base:
             continue
         here = mine.get(identifier)
         if here is None:
             continue  # deleted here and upstream
-        _unpublished(here, line, result)
+        _unpublished(here, values, result)
     return result
 
 
@@ -187,7 +186,7 @@ def _merge_fields(ours: Project, theirs: Project, base: dict | None, result: Pla
         mine = _value(ours, f.name, ours_entry)
         new = _value(theirs, f.name, theirs_entry)
         d_ours, d_theirs = digest(mine), digest(new)
-        d_base = base.get(f.name) if base is not None else d_ours if d_ours == d_theirs else "?"
+        d_base = base.get(f.name) if base is not None else "no base"  # by hand: all conflicts
         if d_theirs == d_base or d_ours == d_theirs:
             continue
         old_text = value_text(f, getattr(ours, f.name))
@@ -203,14 +202,14 @@ def _merge_fields(ours: Project, theirs: Project, base: dict | None, result: Pla
         result.writes[theirs.iati_id] = writes
 
 
-def _unpublished(here: Project, line: str, result: Plan) -> None:
+def _unpublished(here: Project, values: dict, result: Plan) -> None:
     notes = list(here.notes or ())
     marked = any(n.startswith(MARK.split(" (")[0]) for n in notes)
     if result.prune:
         result.unpublished.append(here.iati_id)
         result.changes.append(Change(UNPUBLISHED, here.id, old=here.title + " (pruned)"))
         return
-    result.base[here.iati_id] = line
+    result.base[here.iati_id] = base_line(values)
     if marked:
         return
     result.unpublished.append(here.iati_id)
@@ -221,62 +220,124 @@ def _unpublished(here: Project, line: str, result: Plan) -> None:
 
 
 def apply(text: str, result: Plan, record: dict, today: str) -> str:
-    """The registry's text with the plan written in; comments and layout kept elsewhere."""
-    from .newproject import _yaml
+    """The registry's text with the plan written in. Only the lines of what changed are
+    rewritten (by the house writer, encode.to_yaml): every other line, comment and fold
+    stays byte for byte. ruamel.yaml's round trip finds where each item and key is."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
-    yaml = _yaml(text)
-    data = yaml.load(text)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    try:
+        data = YAML().load(text)
+    except YAMLError as error:
+        raise SyncError(f"cannot edit the registry: {error}") from None
     if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
         raise SyncError("cannot edit the registry: it is not a mapping with a 'projects' list")
+    lines = text.replace("\r\n", "\n").splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    edits: list[tuple[int, int, str]] = []  # (first line, end line, new text), no overlaps
     items = data["projects"]
-    by_id = {str(item.get("iati_id")): item for item in items if isinstance(item, dict)}
-    for identifier, writes in result.writes.items():
-        for name, value in writes.items():
-            _set(yaml, by_id[identifier], name, value)
+    ends = _item_ends(data, items, len(lines))
+    by_id = {str(item.get("iati_id")): i for i, item in enumerate(items) if isinstance(item, dict)}
     mark = MARK.format(date=today)
     for identifier in result.unpublished:
-        item = by_id[identifier]
+        index = by_id[identifier]
         if result.prune:
-            items.remove(item)
+            edits.append((items[index].lc.line, ends[index], ""))
             continue
-        notes = list(item.get("notes") or [])
-        notes = [notes] if isinstance(notes, str) else notes
-        _set(yaml, item, "notes", [*notes, mark])
-        result.base[identifier] = _marked_base(result.base[identifier], [*notes, mark])
-    for project in result.added:
-        items.append(_node(yaml, "item", to_registry(project)))
-    data["fetched"] = _node(yaml, "fetched", {**record, "base": result.base})
-    out = io.StringIO()
-    yaml.dump(data, out)
-    new_text = out.getvalue()
-    if "\r\n" in text:
-        new_text = new_text.replace("\r\n", "\n").replace("\n", "\r\n")
+        notes = items[index].get("notes") or []
+        notes = [str(n) for n in ([notes] if isinstance(notes, str) else notes)] + [mark]
+        result.writes.setdefault(identifier, {})["notes"] = notes
+        result.base[identifier] = _marked_base(result.base[identifier], notes)
+    for identifier, writes in result.writes.items():
+        index = by_id[identifier]
+        edits += _field_edits(items[index], writes, ends[index], lines)
+    added = "".join(_indented(to_yaml([to_registry(p)]), _column(items)) for p in result.added)
+    if added:
+        end = ends[-1] if items else _key_end(data, "projects", len(lines))
+        edits.append((end, end, added))
+    fetched = to_yaml({"fetched": {**record, "base": result.base}})
+    if "fetched" in data:
+        edits.append((data.lc.key("fetched")[0], _key_end(data, "fetched", len(lines)), fetched))
+    for first, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        lines[first:end] = [new] if new else []
+    new_text = "".join(lines) + ("" if "fetched" in data else fetched)
+    if newline != "\n":
+        new_text = new_text.replace("\n", newline)
     _check_loads(new_text)
     return new_text
+
+
+def _column(items) -> int:
+    """The column of the projects list's dashes."""
+    first = next((item for item in items if hasattr(item, "lc")), None)
+    return max(first.lc.col - 2, 0) if first is not None else 0
+
+
+def _key_end(data, key: str, total: int) -> int:
+    """The line after a top-level key's value: the next top-level key's line, or the end."""
+    line = data.lc.key(key)[0]
+    later = [data.lc.key(k)[0] for k in data if data.lc.key(k)[0] > line]
+    return min(later, default=total)
+
+
+def _item_ends(data, items, total: int) -> list[int]:
+    starts = [item.lc.line for item in items]
+    last_end = _key_end(data, "projects", total)
+    return [starts[i + 1] if i + 1 < len(starts) else last_end for i in range(len(starts))]
+
+
+def _field_edits(item, writes: dict, item_end: int, lines: list[str]) -> list:
+    """Edits that replace, delete or insert the written fields of one item."""
+    keys = list(item.keys())
+    starts = {key: item.lc.key(key)[0] for key in keys}
+    if len(set(starts.values())) < len(keys) or not keys:
+        raise SyncError(
+            f"cannot edit {item.get('id')!r}: write it in block style (one key a line) "
+            "so that sync can change its fields"
+        )
+    column = item.lc.key(keys[0])[1]
+    first_line = item.lc.line
+    edits = []
+    order = [f.name for f in schema.PROJECT]
+    for name, value in writes.items():
+        new = _indented(to_yaml({name: value}), column) if value is not None else ""
+        if name in starts:
+            position = keys.index(name)
+            end = starts[keys[position + 1]] if position + 1 < len(keys) else item_end
+            end = _trim(lines, starts[name] + 1, end)
+            begin = starts[name]
+            if begin == first_line:  # the item's first key shares its line with the dash
+                dash = lines[begin][:column]
+                new = dash + new[column:] if new else dash + "{}\n"
+            edits.append((begin, end, new))
+            continue
+        if value is None:
+            continue
+        later = [k for k in keys if k in order and order.index(k) > order.index(name)]
+        at = starts[later[0]] if later and starts[later[0]] != first_line else None
+        if at is None:
+            at = _trim(lines, starts[keys[-1]] + 1, item_end)
+        edits.append((at, at, new))
+    return edits
+
+
+def _trim(lines: list[str], floor: int, end: int) -> int:
+    """end moved back over blank lines and comments, which belong to what follows."""
+    while end > floor and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    return end
+
+
+def _indented(text: str, column: int) -> str:
+    if not column:
+        return text
+    pad = " " * column
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
 
 
 def _marked_base(line: str, notes: list) -> str:
     values = {name: value for name, _, value in (p.partition(":") for p in line.split())}
     values["notes"] = digest([str(n) for n in notes])
     return base_line(values)
-
-
-def _node(yaml, name: str, value):
-    """value as ruamel's round-trip nodes, written as the house writer writes it."""
-    return yaml.load(to_yaml({name: value}))[name]
-
-
-def _set(yaml, item, name: str, value) -> None:
-    """Set (or, for None, delete) a field, a new one at its place in the schema's order."""
-    if value is None:
-        item.pop(name, None)
-        return
-    node = _node(yaml, name, value)
-    if name in item:
-        item[name] = node
-        return
-    order = [f.name for f in schema.PROJECT]
-    later = order[order.index(name) + 1 :]
-    keys = list(item.keys())
-    position = next((i for i, key in enumerate(keys) if key in later), len(keys))
-    item.insert(position, name, node)
