@@ -372,6 +372,14 @@ def _say(ctx, fetched, last: str) -> None:
     note(f"{last}\n")
 
 
+def _counts(plan) -> str:
+    changes, conflicts = len(plan.changes), len(plan.conflicts)
+    return (
+        f"{changes} change{'' if changes == 1 else 's'}, "
+        f"{conflicts} conflict{'' if conflicts == 1 else 's'}"
+    )
+
+
 def _fetched_record(path: Path) -> dict:
     """The registry's `fetched` record (read plainly: sync's check of the file comes later)."""
     from .. import yamlsafe
@@ -417,8 +425,7 @@ def _merge(ctx, path: Path, query, fetched, prefer_source, prune, write) -> bool
         _say(
             ctx,
             fetched,
-            f"{len(plan.changes)} changes, {len(plan.conflicts)} conflicts"
-            + ("; sync --write takes them in" if changed else ""),
+            _counts(plan) + ("; sync --write takes them in" if changed else ""),
         )
         return changed
     if not changed and not base_moved and not plan.conflicts:
@@ -434,6 +441,6 @@ def _merge(ctx, path: Path, query, fetched, prefer_source, prune, write) -> bool
     _say(
         ctx,
         fetched,
-        f"wrote {path}: {len(plan.changes)} changes, {len(plan.conflicts)} conflicts",
+        f"wrote {path}: {_counts(plan)}",
     )
     return changed
