@@ -52,6 +52,8 @@ class PageServer:
         self.agents: list[str] = []
         self.extra: dict[int, list[bytes]] = {}  # offset -> activities added to that page
         self.json_end = False  # past the end: {"result":[],...} instead of an empty XML page
+        self.solr = False  # answer as the IATI Datastore v3 does: Solr JSON, iati_xml per doc
+        self.keys: list[str | None] = []  # the Datastore key header of each request
         self._server = None
 
     @property
@@ -90,13 +92,17 @@ class PageServer:
         query = dict(urllib.parse.parse_qsl(parsed.query))
         self.requests.append((parsed.path, query))
         self.agents.append(handler.headers.get("User-Agent", ""))
-        offset = int(query.get("offset", 0))
-        limit = int(query.get("limit", self.page_size))
+        self.keys.append(handler.headers.get("Ocp-Apim-Subscription-Key"))
+        offset = int(query.get("offset", query.get("start", 0)))
+        limit = int(query.get("limit", query.get("rows", self.page_size)))
         pending = self.faults.get(offset)
         if pending and "redirected" not in query:
             fault = pending.pop(0)
             if _fault(handler, fault, self.page(offset, limit) or b""):
                 return
+        if self.solr:
+            _send(handler, 200, self._solr(offset, limit), "application/json")
+            return
         body = self.page(offset, limit)
         if body is None:
             if self.json_end:
@@ -110,6 +116,24 @@ class PageServer:
             )
             return
         _send(handler, 200, body, "application/xml")
+
+    def _solr_page(self, offset: int, limit: int) -> list[dict]:
+        docs = []
+        for item in self.activities[offset : offset + limit]:
+            element = etree.fromstring(item)
+            identifier = " ".join(element.findtext("iati-identifier").split())
+            docs.append({"iati_identifier": identifier, "iati_xml": item.decode("utf-8")})
+        return docs
+
+    def _solr(self, offset: int, limit: int) -> bytes:
+        import json
+
+        docs = self._solr_page(offset, limit)
+        answer = {
+            "responseHeader": {"zkConnected": True, "status": 0, "QTime": 3},
+            "response": {"numFound": len(self.activities), "start": offset, "docs": docs},
+        }
+        return json.dumps(answer).encode()
 
 
 def _send(handler, status: int, body: bytes, kind: str, headers=None, length=None) -> None:

@@ -342,6 +342,75 @@ def test_the_datastore_needs_its_key_from_the_environment(server, tmp_path):
     assert "IATI_DATASTORE_KEY" in projreg("fetch", "--help").stdout
 
 
+def test_fetch_from_the_datastore(server, tmp_path):
+    server.solr = True
+    out = tmp_path / "d.yaml"
+    key = "a-secret-key-0123"
+    result = fetch(
+        server, "--source", "datastore", "--country", "AZ", "-o", out,
+        env={"IATI_DATASTORE_KEY": key},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert sorted(fetched_ids(out)) == sorted(set(identifiers(ACTIVITIES)))
+    assert set(server.keys) == {key}
+    query = server.requests[0][1]
+    assert query["q"] == "recipient_country_code:AZ" and query["wt"] == "json"
+    assert "iati_xml" in query["fl"] and query["start"] == "0" and query["rows"] == str(PAGE)
+    assert key not in out.read_text() and key not in result.stderr + result.stdout
+    import yaml
+
+    assert yaml.safe_load(out.read_text())["fetched"]["source"] == "datastore"
+
+
+def test_the_datastore_page_count_is_in_the_message(server, target):
+    server.solr = True
+    server.faults[50] = ["503"] * 3
+    result = fetch(
+        server, "--source", "datastore", "-o", target, "--force", env={"IATI_DATASTORE_KEY": "k"}
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "projreg: page 3 of ~4 (offset 50): HTTP 503 Service Unavailable after 3 tries; "
+        f"{target} unchanged\n"
+    )
+    assert target.read_bytes() == BEFORE
+
+
+# --- what a person sees ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+def test_a_progress_bar_on_a_terminal_only(server, tmp_path, width):
+    from projreg.terminal import Terminal
+    from tests.conftest import Runner
+
+    run = Runner()
+    base = ["fetch", "--endpoint", server.url, "--page-size", str(PAGE)]
+    on_tty = run(*base, "-o", str(tmp_path / "t.yaml"),
+                 terminal=Terminal(stdout_tty=True, stderr_tty=True, width=width))  # fmt: skip
+    piped = run(*base, "-o", str(tmp_path / "p.yaml"))
+    assert on_tty.exit_code == piped.exit_code == 0
+    assert "\x1b[" in on_tty.stderr and "page" in on_tty.stderr
+    assert "\x1b[" not in piped.stderr and "\r" not in piped.stderr
+    assert piped.stderr.splitlines()[-1] == f"wrote 100 activities to {tmp_path / 'p.yaml'}"
+    assert (tmp_path / "t.yaml").read_bytes() != b""
+
+
+def test_kept_pages_older_than_an_hour_are_not_used(server, target):
+    server.faults[75] = ["503"] * 3
+    failing(server, target)
+    cache = Path(os.environ["PROJREG_CACHE_DIR"])
+    pages = list(cache.rglob("page-*.xml"))
+    assert len(pages) == 3
+    old = time.time() - 2 * 3600
+    for page in pages:
+        os.utime(page, (old, old))
+    server.requests.clear()
+    result = fetch(server, "-o", target, "--force")
+    assert result.returncode == 0 and "resumed" not in result.stderr
+    assert len(server.requests) == 5
+
+
 # --- sync -----------------------------------------------------------------------------------
 
 

@@ -128,6 +128,8 @@ class Fetched:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     resumed: int = 0  # pages taken from an interrupted earlier run
+    expected: int | None = None  # pages, when the server says how many activities match
+    page_size: int = PAGE_SIZE
     repeats: int = 0  # identical copies of an activity already held (the server's joins)
     at: str = ""  # when the fetch completed, UTC, ISO 8601
 
@@ -146,11 +148,11 @@ def fetch(query: Query, session, progress: Progress | None = None, cache: Path |
     """Every page of query through session (an iati_client.Session): a Fetched, or FetchError."""
     progress = progress or Progress()
     folder = _page_folder(query, cache)
-    result, held = Fetched(), {}
+    result, held = Fetched(page_size=query.page_size), {}
     offset, page = 0, 1
     while True:
         progress.starting(page, offset)
-        path, kept = _page(query, session, folder, page, offset, progress)
+        path, kept = _page(query, session, folder, _Where(page, offset, result.expected), progress)
         result.resumed += kept
         count = _read_page(path, page, query.page_url(offset), result, held)
         result.pages = page
@@ -162,23 +164,35 @@ def fetch(query: Query, session, progress: Progress | None = None, cache: Path |
     return _finish(result, held, folder)
 
 
-def _page(query: Query, session, folder: Path | None, page: int, offset: int, progress):
+@dataclass(frozen=True)
+class _Where:
+    page: int
+    offset: int
+    pages: int | None = None  # expected, when the server says how many activities match
+
+    def __str__(self) -> str:
+        of = f" of ~{self.pages}" if self.pages else ""
+        return f"page {self.page}{of} (offset {self.offset})"
+
+
+def _page(query: Query, session, folder: Path | None, where: _Where, progress):
     """The page's file, downloaded or kept from an interrupted run; (path, 1 if kept)."""
     from .iati_client import FetchFailed
 
+    offset = where.offset
     name = f"page-{offset:09d}.xml"
     if folder is not None and (folder / name).is_file():
         return folder / name, 1
     url = query.page_url(offset)
-    where = folder if folder is not None else Path(_scratch())
-    temporary = where / f".{name}.{os.getpid()}.part"
+    keep = folder if folder is not None else Path(_scratch())
+    temporary = keep / f".{name}.{os.getpid()}.part"
     try:
         session.download(url, temporary, progress.received)
-        final = where / name
+        final = keep / name
         os.replace(temporary, final)
         return final, 0
     except FetchFailed as error:
-        raise FetchError(f"page {page} (offset {offset}): {error}") from None
+        raise FetchError(f"{where}: {error}") from None
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -238,7 +252,7 @@ def _read_page(path: Path, page: int, url: str, result: Fetched, held: dict) -> 
     """Read one page into held (iati_id -> (project, last updated)); its activity count."""
     from .iati import IatiError
 
-    problem = _not_iati(path)
+    problem = _not_iati(path, result)
     if problem == "end":
         return 0
     if problem:
@@ -253,7 +267,7 @@ def _read_page(path: Path, page: int, url: str, result: Fetched, held: dict) -> 
     return count
 
 
-def _not_iati(path: Path) -> str | None:
+def _not_iati(path: Path, result: Fetched) -> str | None:
     """What a page that is not IATI XML is instead; "end" for d-portal's empty JSON answer."""
     with open(path, "rb") as file:
         start = file.read(512)
@@ -268,6 +282,9 @@ def _not_iati(path: Path) -> str | None:
         if isinstance(answer, dict) and [] in (answer.get("result"), answer.get("rows")):
             return "end"  # d-portal's JSON answer past the last page
         if isinstance(answer, dict) and isinstance(answer.get("response"), dict):
+            found = answer["response"].get("numFound")
+            if isinstance(found, int) and found >= 0 and result.page_size:
+                result.expected = max(1, -(-found // result.page_size))
             return _from_solr(path, answer["response"])
         return "a JSON answer"
     lowered = text.lower()

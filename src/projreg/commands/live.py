@@ -272,7 +272,7 @@ def _run(ctx, query, target: Path, timeout, retries, max_page_size):
     session = Session(_settings(query, timeout, retries, max_page_size))
     unchanged = f"{target} unchanged" if target.exists() else f"{target} not written"
     cache = cache_folder() if settings(ctx).use_cache else None
-    progress = _progress(terminal(ctx).stderr_tty)
+    progress = _progress(terminal(ctx))
     try:
         with progress:
             return fetching.fetch(query, session, progress, cache)
@@ -305,6 +305,9 @@ class _Quiet:
 class _Bar(_Quiet):
     """Rich's progress on stderr: pages, activities, bytes, time taken (the total is unknown)."""
 
+    def __init__(self, term):
+        self.term = term
+
     def __enter__(self):
         from rich.console import Console
         from rich.progress import (
@@ -320,7 +323,9 @@ class _Bar(_Quiet):
             TextColumn("{task.description}"),
             DownloadColumn(),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=Console(
+                stderr=True, force_terminal=True, width=self.term.width, no_color=self.term.no_color
+            ),
             transient=True,
         )
         self._bar.__enter__()
@@ -342,8 +347,8 @@ class _Bar(_Quiet):
         self._bar.advance(self._task, size)
 
 
-def _progress(on_terminal: bool):
-    return _Bar() if on_terminal else _Quiet()
+def _progress(term):
+    return _Bar(term) if term.stderr_tty else _Quiet()
 
 
 def _record(query, fetched) -> dict:
