@@ -75,6 +75,8 @@ class PageServer:
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        # A client that hangs up mid-answer (a timeout, a refused page) is what the tests want.
+        self._server.handle_error = lambda request, address: None
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self

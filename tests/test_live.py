@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from lxml import etree
@@ -42,14 +43,18 @@ def target(tmp_path):
     return path
 
 
-def projreg(*args, timeout=60, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "projreg", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
+class Ran(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def projreg(*args, env=None) -> Ran:
+    """projreg run in this process (the Ctrl-C test runs it as a process of its own)."""
+    from tests.conftest import Runner
+
+    result = Runner()(*map(str, args), env=env)
+    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
 def fetch(server, *args, **kwargs):

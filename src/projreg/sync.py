@@ -12,7 +12,7 @@ changed the same way is no change; both changed differently is a conflict, shown
 ours kept (`prefer_source` takes theirs). Projects without a base entry were added by
 hand and are never touched (one with an IATI identifier the fetch returns is matched,
 and every difference is a conflict). An activity no longer published is marked with a
-note, or deleted with `prune`. The file is edited with ruamel.yaml's round trip, so
+note, or deleted with `prune`. Only the lines of what changed are rewritten (`apply`), so
 comments, key order and layout stay wherever nothing changed.
 """
 
@@ -222,14 +222,16 @@ def _unpublished(here: Project, values: dict, result: Plan) -> None:
 def apply(text: str, result: Plan, record: dict, today: str) -> str:
     """The registry's text with the plan written in. Only the lines of what changed are
     rewritten (by the house writer, encode.to_yaml): every other line, comment and fold
-    stays byte for byte. ruamel.yaml's round trip finds where each item and key is."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    stays byte for byte. The position-keeping reader (yamlsafe.load) says where each item
+    and key is (lines and columns from 1; below, lines from 0)."""
+    import yaml as pyyaml
+
+    from . import yamlsafe
 
     newline = "\r\n" if "\r\n" in text else "\n"
     try:
-        data = YAML().load(text)
-    except YAMLError as error:
+        data, _duplicates = yamlsafe.load(text)
+    except (pyyaml.YAMLError, yamlsafe.Refused) as error:
         raise SyncError(f"cannot edit the registry: {error}") from None
     if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
         raise SyncError("cannot edit the registry: it is not a mapping with a 'projects' list")
@@ -244,7 +246,7 @@ def apply(text: str, result: Plan, record: dict, today: str) -> str:
     for identifier in result.unpublished:
         index = by_id[identifier]
         if result.prune:
-            edits.append((items[index].lc.line, ends[index], ""))
+            edits.append((_line(items[index]), ends[index], ""))
             continue
         notes = items[index].get("notes") or []
         notes = [str(n) for n in ([notes] if isinstance(notes, str) else notes)] + [mark]
@@ -259,7 +261,7 @@ def apply(text: str, result: Plan, record: dict, today: str) -> str:
         edits.append((end, end, added))
     fetched = to_yaml({"fetched": {**record, "base": result.base}})
     if "fetched" in data:
-        edits.append((data.lc.key("fetched")[0], _key_end(data, "fetched", len(lines)), fetched))
+        edits.append((_key(data, "fetched")[0], _key_end(data, "fetched", len(lines)), fetched))
     for first, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         lines[first:end] = [new] if new else []
     new_text = "".join(lines) + ("" if "fetched" in data else fetched)
@@ -269,21 +271,31 @@ def apply(text: str, result: Plan, record: dict, today: str) -> str:
     return new_text
 
 
+def _line(node) -> int:
+    return node.position[0] - 1
+
+
+def _key(mapping, key) -> tuple[int, int]:
+    """(line, column) of a key, from 0."""
+    line, column = mapping.key_positions[key]
+    return line - 1, column - 1
+
+
 def _column(items) -> int:
     """The column of the projects list's dashes."""
-    first = next((item for item in items if hasattr(item, "lc")), None)
-    return max(first.lc.col - 2, 0) if first is not None else 0
+    first = next((item for item in items if hasattr(item, "position")), None)
+    return max(first.position[1] - 3, 0) if first is not None else 0
 
 
 def _key_end(data, key: str, total: int) -> int:
     """The line after a top-level key's value: the next top-level key's line, or the end."""
-    line = data.lc.key(key)[0]
-    later = [data.lc.key(k)[0] for k in data if data.lc.key(k)[0] > line]
+    line = _key(data, key)[0]
+    later = [_key(data, k)[0] for k in data if _key(data, k)[0] > line]
     return min(later, default=total)
 
 
 def _item_ends(data, items, total: int) -> list[int]:
-    starts = [item.lc.line for item in items]
+    starts = [_line(item) for item in items]
     last_end = _key_end(data, "projects", total)
     return [starts[i + 1] if i + 1 < len(starts) else last_end for i in range(len(starts))]
 
@@ -291,14 +303,14 @@ def _item_ends(data, items, total: int) -> list[int]:
 def _field_edits(item, writes: dict, item_end: int, lines: list[str]) -> list:
     """Edits that replace, delete or insert the written fields of one item."""
     keys = list(item.keys())
-    starts = {key: item.lc.key(key)[0] for key in keys}
+    starts = {key: _key(item, key)[0] for key in keys}
     if len(set(starts.values())) < len(keys) or not keys:
         raise SyncError(
             f"cannot edit {item.get('id')!r}: write it in block style (one key a line) "
             "so that sync can change its fields"
         )
-    column = item.lc.key(keys[0])[1]
-    first_line = item.lc.line
+    column = _key(item, keys[0])[1]
+    first_line = _line(item)
     edits = []
     order = [f.name for f in schema.PROJECT]
     for name, value in writes.items():

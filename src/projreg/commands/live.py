@@ -203,7 +203,7 @@ def sync(
     if query.source not in fetching.ENDPOINTS:
         raise SyncError(f"{registry}: fetched: unknown source {query.source!r}")
     fetched = _run(ctx, query, registry, timeout, retries, max_page_size)
-    changed = _merge(ctx, registry, query, fetched, prefer_source, prune, write)
+    changed = _merge(ctx, registry, query, fetched, prefer_source, prune, write, record)
     if exit_code and changed:
         raise typer.Exit(1)
 
@@ -386,12 +386,16 @@ def _counts(plan) -> str:
 
 
 def _fetched_record(path: Path) -> dict:
-    """The registry's `fetched` record (read plainly: sync's check of the file comes later)."""
+    """The registry's `fetched` record, read plainly (the file is checked when loaded). The
+    record is the file's last top-level key as fetch writes it: its lines alone are read."""
     from .. import yamlsafe
     from ..sync import SyncError
 
     text = path.read_bytes().decode("utf-8", errors="replace")
-    data = yamlsafe.load_fast(text)
+    at = text.find("\nfetched:")
+    data = yamlsafe.load_fast(text[at + 1 :]) if at >= 0 else None
+    if not isinstance(data, dict) or not isinstance(data.get("fetched"), dict):
+        data = yamlsafe.load_fast(text)
     if not isinstance(data, dict):
         import yaml
 
@@ -408,7 +412,7 @@ def _fetched_record(path: Path) -> dict:
     return record
 
 
-def _merge(ctx, path: Path, query, fetched, prefer_source, prune, write) -> bool:
+def _merge(ctx, path: Path, query, fetched, prefer_source, prune, write, record=None) -> bool:
     """Plan the merge; print it; write it when asked. Whether anything changed."""
     import datetime as dt
 
@@ -417,10 +421,11 @@ def _merge(ctx, path: Path, query, fetched, prefer_source, prune, write) -> bool
     from ..load import load_registry
 
     ours = load_registry(path, use_cache=settings(ctx).use_cache)
-    try:
-        record = _fetched_record(path)
-    except sync.SyncError:
-        record = {}  # fetch --into a hand-kept registry: no base yet
+    if record is None:
+        try:
+            record = _fetched_record(path)
+        except sync.SyncError:
+            record = {}  # fetch --into a hand-kept registry: no base yet
     plan = sync.plan(ours, record, fetched.projects, prefer_source, prune)
     for line in plan.lines():
         sys.stdout.write(line + "\n")
