@@ -195,6 +195,9 @@ def _fault(handler, fault: str, body: bytes) -> bool:
                 handler.wfile.write(b"<!--" + b"x" * 65536 + b"-->")
         except OSError:
             pass  # the client hung up, as it should
+    elif name == "huge-length":  # a length no page should have; nothing follows
+        _send(handler, 200, b"", "application/xml", length=10 * 1024**3)
+        handler.close_connection = True
     elif name == "404":
         _send(handler, 404, b"not found", "text/plain")
     else:

@@ -269,6 +269,25 @@ def test_an_oversized_page_is_refused_while_streaming(server, target):
     )
 
 
+def test_a_page_announced_larger_than_the_limit_is_refused_unread(server, target):
+    server.faults[0] = ["huge-length"]
+    message = failing(server, target, "--max-page-size", "1")
+    assert message == (
+        "projreg: page 1 (offset 0): the page is 10,737,418,240 bytes, more than the limit of "
+        f"1,048,576 (--max-page-size); {target} unchanged"
+    )
+
+
+def test_sync_of_a_broken_registry_asks_nothing(server, tmp_path):
+    out = tmp_path / "az.yaml"
+    assert fetch(server, "-o", out).returncode == 0
+    _edit(out, "\n  title:", "\n  title: [unclosed")
+    server.requests.clear()
+    result = projreg("sync", out, "--endpoint", server.url)
+    assert result.returncode == 1 and f"{out}:" in result.stderr
+    assert server.requests == []
+
+
 def test_too_many_redirects(server, target):
     server.faults[0] = ["redirect-loop"] * 20
     message = failing(server, target)

@@ -137,7 +137,7 @@ def fetch(
     target = output or into
     fetched = _run(ctx, query, target, timeout, retries, max_page_size)
     if into is not None:
-        _merge(ctx, into, query, fetched, prefer_source, prune=False, write=True)
+        _merge(ctx, into, query, fetched, (prefer_source, False, True))
         return
     from ..sync import registry_text
 
@@ -202,8 +202,11 @@ def sync(
         query = fetching.Query(**{**query.__dict__, "endpoint": endpoint})
     if query.source not in fetching.ENDPOINTS:
         raise SyncError(f"{registry}: fetched: unknown source {query.source!r}")
+    from ..load import load_registry
+
+    ours = load_registry(registry, use_cache=settings(ctx).use_cache)  # a broken file: before asking
     fetched = _run(ctx, query, registry, timeout, retries, max_page_size)
-    changed = _merge(ctx, registry, query, fetched, prefer_source, prune, write, record)
+    changed = _merge(ctx, registry, query, fetched, (prefer_source, prune, write), record, ours)
     if exit_code and changed:
         raise typer.Exit(1)
 
@@ -412,15 +415,18 @@ def _fetched_record(path: Path) -> dict:
     return record
 
 
-def _merge(ctx, path: Path, query, fetched, prefer_source, prune, write, record=None) -> bool:
-    """Plan the merge; print it; write it when asked. Whether anything changed."""
+def _merge(ctx, path: Path, query, fetched, how, record=None, ours=None) -> bool:
+    """Plan the merge; print it; write it when asked (how: prefer_source, prune, write).
+    Whether anything changed."""
     import datetime as dt
 
     from .. import sync
     from ..files import write_text_atomically
     from ..load import load_registry
 
-    ours = load_registry(path, use_cache=settings(ctx).use_cache)
+    prefer_source, prune, write = how
+    if ours is None:
+        ours = load_registry(path, use_cache=settings(ctx).use_cache)
     if record is None:
         try:
             record = _fetched_record(path)
