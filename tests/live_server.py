@@ -198,6 +198,10 @@ def _fault(handler, fault: str, body: bytes) -> bool:
     elif name == "huge-length":  # a length no page should have; nothing follows
         _send(handler, 200, b"", "application/xml", length=10 * 1024**3)
         handler.close_connection = True
+    elif name == "bad-gzip":
+        _send(
+            handler, 200, b"not gzip at all" * 10, "application/xml", {"Content-Encoding": "gzip"}
+        )
     elif name == "404":
         _send(handler, 404, b"not found", "text/plain")
     else:

@@ -187,6 +187,17 @@ def test_429_honours_retry_after(server, tmp_path):
     assert time.monotonic() - started >= 1.0  # the backoff alone is 0.01 s
 
 
+def test_a_retry_after_of_an_hour_is_capped(server, tmp_path, monkeypatch):
+    from projreg import iati_client
+
+    monkeypatch.setattr(iati_client, "RETRY_AFTER_MAX", 0.2)
+    server.faults[0] = ["429:3600"]
+    started = time.monotonic()
+    result = fetch(server, "-o", tmp_path / "ok.yaml")
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 60
+
+
 # --- faults: exit 1, one line, the target unchanged -----------------------------------------
 
 
@@ -286,6 +297,15 @@ def test_sync_of_a_broken_registry_asks_nothing(server, tmp_path):
     result = projreg("sync", out, "--endpoint", server.url)
     assert result.returncode == 1 and f"{out}:" in result.stderr
     assert server.requests == []
+
+
+def test_a_body_that_is_not_the_gzip_it_says(server, target):
+    server.faults[0] = ["bad-gzip"]
+    message = failing(server, target)
+    assert message == (
+        "projreg: page 1 (offset 0): the response's compressed body does not decode; "
+        f"{target} unchanged"
+    )
 
 
 def test_too_many_redirects(server, target):

@@ -23,6 +23,7 @@ USER_AGENT = f"projreg/{__version__} (+https://github.com/projreg/projreg)"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 # Tests (and impatient users) shrink the backoff: seconds before the first retry.
 BACKOFF_ENV = "PROJREG_BACKOFF"
+RETRY_AFTER_MAX = 120  # seconds: a longer Retry-After is waited for this long, then retried
 _CHUNK = 64 * 1024
 
 
@@ -64,7 +65,7 @@ class Session:
 
         self.settings = settings
         base = settings.backoff_base()
-        self._retry = urllib3.Retry(
+        self._retry = _retry_class()(
             total=settings.retries,
             connect=settings.retries,
             read=settings.retries,
@@ -104,6 +105,12 @@ class Session:
             response = self._request(url)
             try:
                 return self._save(response, url, target, progress)
+            except OSError as error:
+                raise FetchFailed(
+                    f"cannot keep the page in {target.parent}: {error.strerror or error}"
+                ) from None
+            except urllib3.exceptions.DecodeError:
+                raise FetchFailed("the response's compressed body does not decode") from None
             except (urllib3.exceptions.ProtocolError, urllib3.exceptions.ReadTimeoutError) as error:
                 if tries > self.settings.retries:
                     raise FetchFailed(
@@ -168,6 +175,17 @@ class Session:
                 if progress:
                     progress(len(chunk))
         return response.headers.get("Content-Type", "")
+
+
+def _retry_class():
+    """urllib3's Retry, with a server's Retry-After capped (a day's wait is not a retry)."""
+    import urllib3
+
+    class Retry(urllib3.Retry):
+        def parse_retry_after(self, retry_after: str) -> float:
+            return min(super().parse_retry_after(retry_after), RETRY_AFTER_MAX)
+
+    return Retry
 
 
 def _reason(error) -> str:

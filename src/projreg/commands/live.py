@@ -197,14 +197,19 @@ def sync(
     if not registry.is_file():
         raise UsageError(f"{registry}: no such file")
     record = _fetched_record(registry)
-    query = fetching.Query.from_record(record)
+    try:
+        query = fetching.Query.from_record(record)
+    except (TypeError, ValueError, AttributeError):
+        raise SyncError(f"{registry}: fetched: not the record projreg fetch wrote") from None
     if endpoint:
         query = fetching.Query(**{**query.__dict__, "endpoint": endpoint})
     if query.source not in fetching.ENDPOINTS:
         raise SyncError(f"{registry}: fetched: unknown source {query.source!r}")
     from ..load import load_registry
 
-    ours = load_registry(registry, use_cache=settings(ctx).use_cache)  # a broken file: before asking
+    ours = load_registry(
+        registry, use_cache=settings(ctx).use_cache
+    )  # a broken file: before asking
     fetched = _run(ctx, query, registry, timeout, retries, max_page_size)
     changed = _merge(ctx, registry, query, fetched, (prefer_source, prune, write), record, ours)
     if exit_code and changed:
