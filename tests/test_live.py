@@ -566,6 +566,17 @@ def test_fetch_into_a_hand_kept_registry(server, tmp_path):
     assert projreg("sync", hand, "--endpoint", server.url, "--exit-code").returncode == 0
 
 
+def test_fetch_into_a_registry_fetched_with_another_query_is_refused(server, tmp_path):
+    out = tmp_path / "all.yaml"
+    assert fetch(server, "-o", out).returncode == 0
+    before = out.read_bytes()
+    server.requests.clear()
+    result = fetch(server, "--country", "GE", "--into", out)
+    assert result.returncode == 2
+    assert f"{out} was fetched with another query" in result.stderr
+    assert out.read_bytes() == before and server.requests == []
+
+
 def _retitled(activity: bytes, titles: dict) -> bytes:
     element = etree.fromstring(activity)
     identifier = " ".join(element.findtext("iati-identifier").split())

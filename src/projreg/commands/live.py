@@ -135,6 +135,8 @@ def fetch(
         page_size=_positive("--page-size", page_size),
     )
     target = output or into
+    if into is not None:
+        _same_query(into, query)
     fetched = _run(ctx, query, target, timeout, retries, max_page_size)
     if into is not None:
         _merge(ctx, into, query, fetched, (prefer_source, False, True))
@@ -383,6 +385,28 @@ def _say(ctx, fetched, last: str) -> None:
     for where, why in fetched.skipped:
         note(f"skipped {where}: {why}\n")
     note(f"{last}\n")
+
+
+def _same_query(path: Path, query) -> None:
+    """--into a registry fetched before: only with the query it records (sync asks that one
+    again, and would take another query's activities for unpublished ones)."""
+    from .. import fetching
+    from ..sync import SyncError
+
+    try:
+        record = _fetched_record(path)
+    except SyncError:
+        return  # a hand-kept registry
+    try:
+        recorded = fetching.Query.from_record(record).record()
+    except (TypeError, ValueError, AttributeError):
+        raise SyncError(f"{path}: fetched: not the record projreg fetch wrote") from None
+    if recorded != query.record():
+        words = ", ".join(f"{k}={v}" for k, v in recorded.items() if k != "source")
+        raise UsageError(
+            f"{path} was fetched with another query ({words}); "
+            "run projreg sync on it, or fetch into a registry of its own"
+        )
 
 
 def _counts(plan) -> str:
