@@ -137,7 +137,7 @@ class Fetched:
 class Progress:
     """What a fetch reports as it goes; the command draws it (or not)."""
 
-    def starting(self, page: int, offset: int) -> None: ...
+    def starting(self, page: int, offset: int, pages: int | None = None) -> None: ...
 
     def page_done(self, page: int, activities: int) -> None: ...
 
@@ -151,7 +151,7 @@ def fetch(query: Query, session, progress: Progress | None = None, cache: Path |
     result, held = Fetched(page_size=query.page_size), {}
     offset, page = 0, 1
     while True:
-        progress.starting(page, offset)
+        progress.starting(page, offset, result.expected)
         path, kept = _page(query, session, folder, _Where(page, offset, result.expected), progress)
         result.resumed += kept
         count = _read_page(path, page, query.page_url(offset), result, held)

@@ -289,14 +289,15 @@ def _run(ctx, query, target: Path, timeout, retries, max_page_size):
     except fetching.FetchError as error:
         raise ProjregError(f"{error}; {unchanged}") from None
     except KeyboardInterrupt:
-        where = f"page {progress.page} (offset {progress.offset})"
+        of = f" of ~{progress.pages}" if progress.pages else ""
+        where = f"page {progress.page}{of} (offset {progress.offset})"
         raise ProjregError(f"interrupted at {where}; {unchanged}") from None
 
 
 class _Quiet:
     """Progress for a pipe: remembers where the fetch is, draws nothing."""
 
-    page, offset = 1, 0
+    page, offset, pages = 1, 0, None
 
     def __enter__(self):
         return self
@@ -304,8 +305,8 @@ class _Quiet:
     def __exit__(self, *exc):
         return False
 
-    def starting(self, page: int, offset: int) -> None:
-        self.page, self.offset = page, offset
+    def starting(self, page: int, offset: int, pages: int | None = None) -> None:
+        self.page, self.offset, self.pages = page, offset, pages
 
     def page_done(self, page: int, activities: int) -> None: ...
 
@@ -346,9 +347,10 @@ class _Bar(_Quiet):
     def __exit__(self, *exc):
         return self._bar.__exit__(*exc)
 
-    def starting(self, page: int, offset: int) -> None:
-        super().starting(page, offset)
-        self._bar.update(self._task, description=f"page {page}, {self._activities} activities")
+    def starting(self, page: int, offset: int, pages: int | None = None) -> None:
+        super().starting(page, offset, pages)
+        of = f" of ~{pages}" if pages else ""
+        self._bar.update(self._task, description=f"page {page}{of}, {self._activities} activities")
 
     def page_done(self, page: int, activities: int) -> None:
         self._activities = activities
