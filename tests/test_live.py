@@ -355,6 +355,24 @@ def test_a_rerun_resumes_from_the_pages_received(server, target, tmp_path):
     assert len(server.requests) == 5
 
 
+def test_pages_kept_for_one_query_never_answer_another(server, target):
+    server.faults[75] = ["503"] * 3
+    failing(server, target, "--country", "AZ")
+    server.requests.clear()
+    assert fetch(server, "-o", target, "--force").returncode == 0
+    assert [int(q["offset"]) for _p, q in server.requests] == [0, 25, 50, 75, 100]
+
+
+def test_no_cache_keeps_no_pages(server, target):
+    server.faults[75] = ["503"] * 3
+    result = projreg(
+        "--no-cache", "fetch", "--endpoint", server.url, "--page-size", PAGE, "--retries", 2,
+        "-o", target, "--force",
+    )  # fmt: skip
+    assert result.returncode == 1 and target.read_bytes() == BEFORE
+    assert not list(Path(os.environ["PROJREG_CACHE_DIR"]).rglob("page-*"))
+
+
 def test_ctrl_c_in_the_middle(server, target):
     server.faults[50] = ["stall:20"]
     command = [sys.executable, "-m", "projreg", "fetch", "--endpoint", server.url,
