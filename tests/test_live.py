@@ -103,6 +103,7 @@ def test_filters_combine_into_the_query(server, tmp_path):
         "--activity", "A-2", "-o", out,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert "not returned by the server: A-1, A-2" in result.stderr
     query = server.requests[0][1]
     assert query["country_code"] == "AZ" and query["from"] == "act,country"
     assert query["reporting_ref"] == "GB-1" and query["aid"] == "A-1|A-2"

@@ -138,6 +138,10 @@ def fetch(
     if into is not None:
         _same_query(into, query)
     fetched = _run(ctx, query, target, timeout, retries, max_page_size)
+    returned = {p.iati_id for p in fetched.projects}
+    missing = [a for a in query.activities if a not in returned]
+    if missing:
+        fetched.notes.append(f"not returned by the server: {', '.join(missing)}")
     if into is not None:
         _merge(ctx, into, query, fetched, (prefer_source, False, True))
         return
