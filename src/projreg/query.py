@@ -256,13 +256,16 @@ def _within(date: PartialDate | None, period: PartialDate) -> bool | None:
 
 
 def _ended_in(project: Project, period: PartialDate, today: dt.date) -> bool | None:
-    """Did the project end within period? A project with a start and no end is ongoing: it
-    had not ended by today, so not in a period that is over; a later one cannot be known."""
+    """Did the project end within period? A project with a start and no end cannot have
+    ended before it started; whether it ended since is known only from a stated status
+    (ongoing or planned: not by today, so not in a period that is over)."""
     end = project.end or project.planned_end
     if end is not None:
         return _within(end, period)
     start = project.first_day()
-    if start is not None and (start > period.last_day() or period.last_day() < today):
+    if start is not None and start > period.last_day():
+        return False
+    if project.activity_status in ("ongoing", "planned") and period.last_day() < today:
         return False
     return None
 

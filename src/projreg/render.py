@@ -368,8 +368,8 @@ def emit_timeline(out: Output, chart, today, on) -> None:
         rows = [
             {
                 "id": bar.id,
-                "start": _month_iso(bar.first),
-                "end": None if bar.open_end else _month_iso(bar.last),
+                "start": bar.start,
+                "end": bar.end,
                 "open_end": bar.open_end,
             }
             for bar in chart.bars

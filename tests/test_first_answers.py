@@ -1,0 +1,86 @@
+"""Issue 24: answers a new user gets from a registry of their own, in an 80-column terminal.
+
+One test (or a few) per row of the issue's table: dates at the precision they were written,
+open ends told honestly, hints by meaning, the ISO date to type, errors wrapped at word
+boundaries, periods said as periods, the map's countries by name, the UN M49 regions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from projreg.terminal import Terminal
+
+from .conftest import TODAY
+
+DATES = """
+projects:
+  - {id: DAY, title: Day start, countries: [Mali], start: 1 June 2020, end: 2022}
+  - {id: YEAR, title: Year start, countries: [Niger], start: 2022, end: 2023-06}
+  - {id: OPEN, title: No end, countries: [Senegal], start: 2019-03}
+  - {id: SAID, title: Stated, countries: [Ghana], start: 2019-03, activity_status: ongoing}
+  - {id: LATER, title: Not yet, countries: [Benin], start: 2030}
+"""
+
+
+def test_timeline_records_give_each_date_at_the_precision_it_was_written(run, write):
+    path = write(DATES)
+    rows = json.loads(run("timeline", "-f", "json", "--registry", str(path)).stdout)
+    dates = {row["id"]: (row["start"], row["end"]) for row in rows}
+    assert dates["DAY"] == ("2020-06-01", "2022")
+    assert dates["YEAR"] == ("2022", "2023-06")
+    assert dates["OPEN"] == ("2019-03", None)
+    text = run("timeline", "-f", "csv", "--registry", str(path)).stdout
+    table = {row["id"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert (table["DAY"]["start"], table["DAY"]["end"]) == ("2020-06-01", "2022")
+    assert table["YEAR"]["start"] == "2022"
+    tsv = run("timeline", "-f", "tsv", "--registry", str(path)).stdout
+    assert "DAY\t2020-06-01\t2022\tfalse" in tsv.splitlines()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "yaml"])
+def test_every_format_of_list_keeps_the_written_precision(run, write, fmt):
+    path = write(DATES)
+    args = ("list", "-f", fmt, "--fields", "id,start,end,starts,ends", "--registry", str(path))
+    out = run(*args).stdout
+    assert "2020-06-01" in out and "2022-01" not in out and "2020-06\n" not in out
+    assert "2023-06" in out and "2023-06-30" not in out
+
+
+def _statuses(run, path, *args) -> dict:
+    rows = json.loads(
+        run("list", "-f", "json", "--fields", "id,status", "--registry", str(path), *args).stdout
+    )
+    return {row["id"]: row["status"] for row in rows}
+
+
+def test_a_project_with_no_end_is_not_called_ongoing_from_its_dates(run, write):
+    path = write(DATES)
+    today = ("--today", TODAY.isoformat())
+    statuses = _statuses(run, path, *today)
+    assert statuses["OPEN"] == "no end given"  # started, no end: not known to run
+    assert statuses["SAID"] == "ongoing"  # the status the source states is kept
+    assert statuses["LATER"] == "planned"
+    assert statuses["DAY"] == statuses["YEAR"] == "completed"
+    # The status is a filter value like any other, and the summaries count it apart.
+    chosen = _statuses(run, path, "--status", "no end given", *today)
+    assert list(chosen) == ["OPEN"]
+    assert list(_statuses(run, path, "--status", "ongoing", *today)) == ["SAID"]
+    summary = json.loads(run("stats", "--json", "--registry", str(path), *today).stdout)
+    assert (summary["ongoing"], summary["no end given"]) == (1, 1)
+    assert summary["last_end"] is None  # two projects give no end: the last end is unknown
+    run.terminal = Terminal(stdout_tty=True, width=80, no_color=True)
+    table = run("list", "--registry", str(path), *today).stdout
+    (line,) = [line for line in table.splitlines() if line.startswith("OPEN ")]
+    assert line.rstrip().endswith("no end given") and "ongoing" not in line
+
+
+def test_a_project_with_no_end_is_not_said_to_have_ended_or_not(run, write):
+    path = write(DATES)
+    result = run("list", "--ended-in", "2024", "--fields", "id", "--registry", str(path))
+    assert result.stdout == ""
+    assert result.stderr == "Not shown, dates unknown: OPEN\n"  # SAID is stated ongoing
