@@ -84,3 +84,83 @@ def test_a_project_with_no_end_is_not_said_to_have_ended_or_not(run, write):
     result = run("list", "--ended-in", "2024", "--fields", "id", "--registry", str(path))
     assert result.stdout == ""
     assert result.stderr == "Not shown, dates unknown: OPEN\n"  # SAID is stated ongoing
+
+
+def test_a_field_written_by_its_meaning_gets_a_hint_by_meaning(run, write):
+    path = write(
+        """
+        projects:
+          - {id: A, title: Alpha, start: 2020, status: finished}
+          - {id: B, title: Beta, start: 2020, activity_status: active}
+          - {id: C, title: Gamma, budgets: [{amount: 5, currency: EUR}]}
+        """
+    )
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    hints = [line.strip() for line in result.stderr.splitlines() if "hint:" in line]
+    assert "'start'" not in hints[0]  # the closest spelling is not what was meant
+    assert hints[0].startswith("hint: did you mean 'activity_status'? write")
+    assert "'activity_status: completed'" in hints[0]
+    from projreg.schema import RECORDED_STATUSES
+
+    assert all(status in hints[0] for status in RECORDED_STATUSES)
+    assert hints[1].startswith("hint: did you mean 'ongoing'?")
+    assert "did you mean 'value'?" in result.stderr  # a budget's amount is its value
+
+
+def test_a_status_written_by_its_meaning_is_suggested_on_the_command_line(run):
+    result = run("list", "--status", "finished")
+    assert result.exit_code == 2
+    assert "unknown status 'finished'; did you mean 'completed'?" in result.stderr
+    assert "did you mean 'no end given'?" in run("list", "--status", "open-ended").stderr
+
+
+def test_the_readme_lists_every_status_the_code_accepts():
+    from pathlib import Path
+
+    from projreg.model import STATUSES
+
+    readme = Path(__file__).parent.parent / "README.md"
+    (sentence,) = [p for p in readme.read_text().split("\n\n") if "--status STATUS" in p]
+    assert all(f"`{s}`" in sentence or f'`"{s}"`' in sentence for s in STATUSES)
+
+
+@pytest.mark.parametrize("status", ["ongoing", "no end given", "finalisation", "unknown"])
+def test_each_status_the_readme_names_is_accepted(run, status):
+    assert run("list", "--status", status).exit_code == 0
+
+
+def test_every_synonym_means_a_field_or_a_value_the_format_takes():
+    from projreg import schema, synonyms
+    from projreg.model import STATUSES
+
+    parts = {p.name for f in (*schema.PROJECT, *schema.TOP) for p in f.parts}
+    assert set(synonyms.FIELDS.values()) <= set(schema.NAMES)
+    assert set(synonyms.PARTS.values()) <= parts
+    assert set(synonyms.STATUSES.values()) <= set(STATUSES)
+    choices = {p.name: p.choices for f in schema.PROJECT for p in (f, *f.parts) if p.choices}
+    for field, table in synonyms.VALUES.items():
+        assert set(table.values()) <= set(choices[field]) | set(STATUSES), field
+    # A synonym is never itself a field's name: a field is its own meaning.
+    assert not set(synonyms.FIELDS) & {synonyms.meant_key(n) for n in schema.NAMES}
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"), [("15/03/2019", "2019-03-15"), ("2019.03.15", "2019-03-15")]
+)
+def test_new_gives_the_exact_iso_date_to_type(run, write, written, typed):
+    path = write("projects:\n  - {id: A, title: Alpha, start: 2020}\n")
+    result = run("new", str(path), "--id", "B", "--title", "Beta", "--start", written)
+    assert result.exit_code == 2
+    assert f"write it in ISO form: {typed}" in result.stderr
+    assert "2018" not in result.stderr  # not the generic example
+
+
+def test_new_still_refuses_an_ambiguous_date_and_guesses_none(run, write):
+    path = write("projects:\n  - {id: A, title: Alpha, start: 2020}\n")
+    before = path.read_text()
+    result = run("new", str(path), "--id", "B", "--title", "Beta", "--start", "03/04/2019")
+    assert result.exit_code == 2
+    assert "could be read as more than one date" in result.stderr
+    assert "2019-04-03" in result.stderr and "2019-03-04" in result.stderr
+    assert path.read_text() == before

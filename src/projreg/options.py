@@ -33,6 +33,18 @@ def date_value(text: str) -> PartialDate:
         raise typer.BadParameter(f"{error}; {error.hint}") from None
 
 
+def _unknown_status(value: str) -> str:
+    """'unknown status', with the status it means (synonyms.py) or the closest spelling."""
+    import difflib
+
+    from .synonyms import value_meant
+
+    meant = value_meant("activity_status", value, STATUSES)
+    close = [meant] if meant else difflib.get_close_matches(value, STATUSES, 1, 0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown status {value!r}; {hint}choose one of {', '.join(STATUSES)}"
+
+
 def today_of(day: PartialDate | None) -> dt.date:
     return day.first_day() if day else dt.date.today()
 
@@ -288,7 +300,7 @@ def make_filters(
 
     for value in status or ():
         if value not in STATUSES:
-            raise UsageError(f"unknown status {value!r}; choose one of {', '.join(STATUSES)}")
+            raise UsageError(_unknown_status(value))
     span = None
     if between:
         try:
