@@ -164,3 +164,46 @@ def test_new_still_refuses_an_ambiguous_date_and_guesses_none(run, write):
     assert "could be read as more than one date" in result.stderr
     assert "2019-04-03" in result.stderr and "2019-03-04" in result.stderr
     assert path.read_text() == before
+
+
+@pytest.mark.parametrize(
+    ("on", "said"),
+    [
+        ("2023", "active in 2023"),
+        ("2023-06", "active in June 2023"),
+        ("2023-06-01", "active on 1 June 2023"),
+    ],
+)
+def test_active_on_a_year_or_a_month_speaks_of_a_period(run, write, on, said):
+    path = write("projects:\n  - {id: A, title: Alpha, start: 2022, end: 2024}\n")
+    run.terminal = Terminal(stdout_tty=True, width=80, no_color=True)
+    result = run("active", "--on", on, "--registry", str(path))
+    assert result.stdout.splitlines()[0] == f"1 project {said}"
+
+
+def test_the_maps_text_lists_countries_with_as_many_projects_by_name(run, write):
+    path = write(
+        """
+        projects:
+          - {id: A, title: Alpha, countries: [Zambia, Côte d'Ivoire, Albania, Kyrgyzstan, Kazakhstan]}
+          - {id: B, title: Beta, countries: [Zambia]}
+        """
+    )
+    rows = json.loads(run("map", "--json", "--registry", str(path)).stdout)
+    names = [row["country"] for row in rows]
+    assert names == ["Zambia", "Albania", "Côte d'Ivoire", "Kazakhstan", "Kyrgyzstan"]
+    run.terminal = Terminal(stdout_tty=True, width=80, no_color=True)
+    table = run("map", "--registry", str(path)).stdout.splitlines()
+    assert [line.split("  ")[0] for line in table[1:6]] == names
+
+
+def test_the_maps_countries_too_small_to_draw_are_named_in_order_of_name(run, write, tmp_path):
+    from lxml import etree
+
+    small = ["Tuvalu", "Monaco", "Malta", "Maldives", "Liechtenstein", "Bahrain", "Andorra"]
+    path = write(f"projects:\n  - {{id: A, title: Alpha, countries: [{', '.join(small)}]}}\n")
+    svg = tmp_path / "map.svg"
+    assert run("map", "-o", str(svg), "--registry", str(path)).exit_code == 0
+    text = " ".join(" ".join(etree.parse(str(svg)).getroot().itertext()).split())
+    listed = text.split("Not drawn (too small for this map, or unknown): ")[1].split(" Country")[0]
+    assert [name.strip() for name in listed.split(",")] == sorted(small)

@@ -218,7 +218,7 @@ def active(
         replace(filters, active_on=day),
         sort=sort,
         limit=limit,
-        title=f"{{count}} project{{s}} active on {day.human()}",
+        title=f"{{count}} project{{s}} active {day.when()}",
         unknown_line="Dates unknown: {ids}",
         reverse=reverse,
     )
