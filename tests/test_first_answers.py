@@ -207,3 +207,66 @@ def test_the_maps_countries_too_small_to_draw_are_named_in_order_of_name(run, wr
     text = " ".join(" ".join(etree.parse(str(svg)).getroot().itertext()).split())
     listed = text.split("Not drawn (too small for this map, or unknown): ")[1].split(" Country")[0]
     assert [name.strip() for name in listed.split(",")] == sorted(small)
+
+
+LONG = """
+projects:
+  - id: A-PROJECT-WITH-A-RATHER-LONG-IDENTIFIER
+    title: Alpha
+    start: 2020
+    status: finished
+    activity_status: active
+  - {id: B, title: A title long enough to take this line past eighty columns, start: 2020, finish: 2021}
+"""
+
+
+def _words(text: str) -> list[str]:
+    """The words of the messages, the quoted lines of the file (cut to fit) aside."""
+    import re
+
+    return [
+        w for line in text.splitlines() if not re.match(r" +\d* \|", line) for w in line.split()
+    ]
+
+
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+def test_errors_wrap_at_word_boundaries_to_the_terminal_keeping_the_place_first(
+    run, write, width, monkeypatch
+):
+    monkeypatch.chdir(write(LONG).parent)  # `projreg check registry.yaml`, as a user types it
+    piped = run("check", "registry.yaml").stderr
+    run.terminal = Terminal(stderr_tty=True, width=width)
+    shown = run("check", "registry.yaml").stderr
+    assert all(len(line) <= width for line in shown.splitlines()), shown
+    assert _words(shown) == _words(piped)  # the same words, none cut
+    for headline in (line for line in piped.splitlines() if ": error: " in line):
+        place = headline.split(": error: ")[0]
+        assert any(line.startswith(f"{place}: error:") for line in shown.splitlines())
+        assert place.startswith("registry.yaml:")
+    if width < 120:  # the long hint took more than one line, each a whole word apart
+        assert len(shown.splitlines()) > len(piped.splitlines())
+
+
+def test_a_pipe_gets_each_error_on_one_line(run, write):
+    path = write(LONG)
+    piped = run("check", str(path)).stderr.splitlines()
+    hints = [line for line in piped if line.startswith("  hint: ")]
+    assert len(hints) == 3 and max(len(h) for h in hints) > 100
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--active-on", "03/04/2019"),  # click's usage error
+        ("list", "--status", "finished"),  # projreg's usage error
+        ("new", "registry.yaml", "--id", "B", "--title", "Beta", "--start", "15/03/2019"),
+    ],
+)
+def test_command_line_errors_wrap_at_word_boundaries_too(run, write, args, monkeypatch):
+    monkeypatch.chdir(write("projects:\n  - {id: A, title: Alpha, start: 2020}\n").parent)
+    piped = run(*args).stderr
+    run.terminal = Terminal(stderr_tty=True, width=60)
+    shown = run(*args).stderr
+    assert max(len(line) for line in piped.splitlines()) > 60
+    assert all(len(line) <= 60 for line in shown.splitlines()), shown
+    assert _words(shown) == _words(piped)

@@ -84,8 +84,11 @@ class Output:
         return shutil.get_terminal_size((80, 24)).columns
 
     def note(self, text: str) -> None:
-        """A remark for the reader, on stderr so that pipes get only records."""
-        sys.stderr.write(visible(text) + "\n")
+        """A remark for the reader, on stderr so that pipes get only records; wrapped at word
+        boundaries when stderr is a terminal."""
+        from .text import wrapped
+
+        sys.stderr.write(wrapped(visible(text), self.terminal.error_width()) + "\n")
 
     def remark(self, text: str) -> None:
         """A line that belongs with the output: under a table, or on stderr beside records."""

@@ -29,3 +29,18 @@ class Terminal(NamedTuple):  # a NamedTuple: immutable, and cheaper to define th
             no_color=bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb",
             force_color=bool(os.environ.get("FORCE_COLOR")),
         )
+
+    def error_width(self) -> int | None:
+        """The width errors and warnings wrap to: stderr's terminal's; None for a pipe,
+        which gets one line per message (for grep and editors)."""
+        if not self.stderr_tty:
+            return None
+        if self.width:
+            return self.width
+        columns = os.environ.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 0:
+            return int(columns)
+        try:
+            return os.get_terminal_size(sys.stderr.fileno()).columns
+        except (OSError, ValueError):
+            return 80
