@@ -270,3 +270,64 @@ def test_command_line_errors_wrap_at_word_boundaries_too(run, write, args, monke
     assert max(len(line) for line in piped.splitlines()) > 60
     assert all(len(line) <= 60 for line in shown.splitlines()), shown
     assert _words(shown) == _words(piped)
+
+
+PLACES = """
+projects:
+  - {id: MALI, title: In Mali, countries: [Mali], start: 2020}
+  - {id: NIGER, title: In Niger, countries: [Niger], start: 2021}
+  - {id: CAMEROON, title: In Cameroon, countries: [Cameroon], start: 2020}
+  - {id: KYRGYZ, title: In Kyrgyzstan, countries: [Kyrgyzstan], start: 2020}
+"""
+
+
+@pytest.mark.parametrize("name", ["Western Africa", "West Africa", "western africa"])
+def test_a_standard_region_works_without_the_registry_defining_it(run, write, name):
+    path = write(PLACES)
+    result = run("list", "--region", name, "--fields", "id,match", "--registry", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "MALI\tvia Mali\nNIGER\tvia Niger\n"  # Cameroon: Middle Africa
+    assert "Western Africa, the UN M49 intermediate region 011" in result.stderr
+
+
+def test_a_standard_region_answers_every_filtering_command(run, write):
+    path = write(PLACES)
+    region = ("--region", "Sub-Saharan Africa", "--registry", str(path))
+    rows = json.loads(run("report", "--by", "country", "--json", *region).stdout)
+    assert {row["group"] for row in rows} == {"Mali", "Niger", "Cameroon"}
+    assert json.loads(run("stats", "--json", *region).stdout)["projects"] == 3
+    assert run("list", "--region", "Eastern Europe", "--registry", str(path)).stdout == ""
+
+
+def test_projregs_own_region_wins_and_the_output_says_so(run, write):
+    path = write(PLACES)
+    result = run("list", "--region", "Central Asia", "--fields", "id", "--registry", str(path))
+    assert result.stdout == "KYRGYZ\n"
+    assert "projreg's own Central Asia (5 countries), not the UN M49 sub-region 143" in (
+        result.stderr
+    )
+    unknown = run("list", "--region", "Westrn Afrika", "--registry", str(path))
+    assert unknown.exit_code == 2 and "did you mean 'Western Africa'" in unknown.stderr
+
+
+def test_the_m49_table_is_whole_and_every_country_in_it_is_known():
+    import csv as csv_module
+    from pathlib import Path
+
+    import pycountry
+
+    import projreg
+
+    table = Path(projreg.__file__).parent / "data" / "un-m49.tsv"
+    with table.open(encoding="utf-8", newline="") as handle:
+        rows = {row["code"]: row for row in csv_module.DictReader(handle, delimiter="\t")}
+    countries = [row for row in rows.values() if row["level"] == "4"]
+    assert len(countries) >= 240
+    for row in countries:  # the alpha-2 codes projreg reads are ISO's for the published alpha-3
+        assert pycountry.countries.get(alpha_3=row["iso3"]).alpha_2 == row["iso2"]
+    for row in rows.values():  # every area is part of the world
+        seen = row
+        while seen["code"] != "001":
+            seen = rows[seen["parent"]]
+    regions = {row["name"] for row in rows.values() if row["level"] in "123"}
+    assert {"Africa", "Americas", "Asia", "Europe", "Oceania", "Western Africa"} <= regions

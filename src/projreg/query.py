@@ -161,11 +161,31 @@ def searchable_text(project: Project) -> str:
     return " ".join(p for p in parts if p)
 
 
+def region_notes(filters: Filters) -> list[str]:
+    """Which region each --region value was read as, where the UN M49 geoscheme has one of
+    that name: its M49 region (the registry defines none), or projreg's own, which wins."""
+    notes = []
+    for text in filters.regions:
+        standard = geo.m49_region(text)
+        if standard is None:
+            continue
+        used = geo.region(text, m49=True)
+        count = f"{len(used.countries)} countries"
+        if used is standard:
+            notes.append(f"--region {text!r}: {used.name}, the {used.note} ({count})")
+        else:
+            notes.append(
+                f"--region {text!r}: projreg's own {used.name} ({count}), "
+                f"not the {standard.note} of that name"
+            )
+    return notes
+
+
 def checked(filters: Filters, sort: str, country_code=geo.country_code):
     """The country codes and regions of filters; a FilterError for what cannot be answered."""
     try:
         codes = [country_code(c) for c in filters.countries]
-        regions = [geo.region(r) for r in filters.regions]
+        regions = [geo.region(r, m49=True) for r in filters.regions]
     except geo.UnknownPlace as error:
         raise FilterError(str(error)) from None
     if filters.between and filters.between[1].last_day() < filters.between[0].first_day():
@@ -192,7 +212,8 @@ def select(
     searches = needles(filters.search)
     # The same few organisations recur in every project: look each name up once.
     names_of = cache(registry.names_of)
-    notes = _unmatched(registry, names_of, donors, "donors", "donor")
+    notes = region_notes(filters) if filters.regions else []
+    notes += _unmatched(registry, names_of, donors, "donors", "donor")
     notes += _unmatched(registry, names_of, agencies, "implementers", "agency")
 
     matches, undetermined = [], []

@@ -653,7 +653,8 @@ class Store:
             self._project(row, file)
             for row, file in self._undetermined(plan, "r.row, p.file", True)
         )
-        return query.Selection(tuple(matches), undetermined, total)
+        notes = tuple(query.region_notes(filters)) if filters and filters.regions else ()
+        return query.Selection(tuple(matches), undetermined, total, notes)
 
     def listing(
         self, filters: query.Filters, names, sort="id", limit=None, reverse=False, tsv=False
