@@ -231,7 +231,10 @@ def region(text: str, m49: bool = False) -> Region:
         found = _m49_index().get(key)
     if found is None:
         index = {**(_m49_index() if m49 else {}), **_dac_index(), **_region_index()}
-        raise UnknownPlace("region", text, _suggest(text, index), [r.name for r in REGIONS])
+        known = [r.name for r in REGIONS] + (
+            ["a UN M49 region such as Western Africa"] if m49 else []
+        )
+        raise UnknownPlace("region", text, _suggest(text, index), known)
     return found
 
 
