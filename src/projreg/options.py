@@ -186,7 +186,9 @@ def _country_values(registry):
 def _region_values(registry):
     from . import geo
 
-    return [r.name for r in (*geo.REGIONS, *geo.dac_regions())]
+    return list(
+        dict.fromkeys(r.name for r in (*geo.REGIONS, *geo.dac_regions(), *geo.m49_regions()))
+    )
 
 
 complete_ids = _complete(lambda r: [p.id for p in r.projects])
@@ -266,7 +268,7 @@ Today = Annotated[
 
 FILTER_OPTIONS = [
     _option("country", Annotated[list[str] | None, typer.Option("--country", "-c", metavar="COUNTRY", help="Country name or ISO code; also matches projects in a region containing it.", autocompletion=complete_countries)]),
-    _option("region", Annotated[list[str] | None, typer.Option("--region", "-r", metavar="REGION", help="Region, e.g. 'Eastern Partnership', or an IATI (OECD DAC) region by code or name, e.g. 289; matches its member countries too.", autocompletion=complete_regions)]),
+    _option("region", Annotated[list[str] | None, typer.Option("--region", "-r", metavar="REGION", help="Region, e.g. 'Eastern Partnership', an IATI (OECD DAC) region by code or name, e.g. 289, or a UN M49 region, e.g. 'Western Africa'; matches its member countries too.", autocompletion=complete_regions)]),
     _option("donor", Annotated[list[str] | None, typer.Option("--donor", "-d", metavar="DONOR", help="Donor: the beginnings of words of its name (German, European Union), its acronym or an alias; case and accents ignored. 'European Union' also finds the EU's institutions.", autocompletion=complete_donors)]),
     _option("agency", Annotated[list[str] | None, typer.Option("--agency", "-a", metavar="AGENCY", help="Implementing organisation, matched as --donor is (ICMPD, migration policy).", autocompletion=complete_agencies)]),
     _option("active_on", Annotated[PartialDate | None, typer.Option("--active-on", parser=date_value, metavar="DATE", help="Running on that day (or at any time in that month or year).")]),
