@@ -113,6 +113,8 @@ def test_a_status_written_by_its_meaning_is_suggested_on_the_command_line(run):
     assert result.exit_code == 2
     assert "unknown status 'finished'; did you mean 'completed'?" in result.stderr
     assert "did you mean 'no end given'?" in run("list", "--status", "open-ended").stderr
+    fields = run("list", "--fields", "id,finish")
+    assert fields.exit_code == 2 and "did you mean 'end' for 'finish'?" in fields.stderr
 
 
 def test_the_readme_lists_every_status_the_code_accepts():

@@ -140,9 +140,15 @@ class OutputChoice(NamedTuple):
             return list(available)
         unknown = [n for n in names if n not in available]
         if unknown or not names:
+            from .synonyms import field_meant
+
+            meant = [field_meant(n, available) for n in unknown]
+            hint = "".join(
+                f"did you mean {m!r} for {n!r}? " for n, m in zip(unknown, meant, strict=True) if m
+            )
             raise UsageError(
                 f"unknown field {', '.join(map(repr, unknown)) or '(none given)'}; "
-                f"available fields: {', '.join(available)}"
+                f"{hint}available fields: {', '.join(available)}"
             )
         return names
 
