@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import repeat
 from typing import NamedTuple
 
-from . import geo, schema, synonyms
+from . import geo, schema
 from .dates import DateError, PartialDate, parse_date
 from .model import Organisation, Origin, Project
 from .problems import DATE_HINT, Problem
@@ -409,6 +409,8 @@ class FileReader:
         if value not in allowed:
             import difflib
 
+            from . import synonyms  # read only when a person is shown the error
+
             meant = synonyms.value_meant(key, value, allowed)
             close = [meant] if meant else difflib.get_close_matches(value, allowed, 1, 0.5)
             hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(allowed)}"
@@ -606,6 +608,8 @@ def _pos(node):
 def _meaning_hint(key: str, value, allowed) -> str | None:
     """A hint by meaning (synonyms.py) for an unknown field: `status: finished` is
     `activity_status: completed`, and the values the field takes."""
+    from . import synonyms  # read only when a person is shown the error
+
     meant = synonyms.field_meant(key, allowed)
     if meant is None:
         return None
