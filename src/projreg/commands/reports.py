@@ -22,7 +22,7 @@ from ..reports import GROUPINGS
 from ..reports import LANES as CHART_GROUPINGS
 from . import app
 from .query import Sort
-from .writing import Force, write_file
+from .writing import Force, is_stdout, output_note, write_file
 
 
 @app.command()
@@ -150,7 +150,11 @@ def timeline(
     if by is not None and by not in CHART_GROUPINGS:
         raise UsageError(f"cannot draw lanes by {by!r}; choose one of {', '.join(CHART_GROUPINGS)}")
     if path is not None:
-        kind = {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
+        kind = (
+            "svg"
+            if is_stdout(path)
+            else {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
+        )
         if kind is None:
             raise UsageError(f"--output {path}: give a file name ending in .svg or .html")
     elif by is not None:
@@ -168,7 +172,7 @@ def timeline(
         svg = timeline_svg(selection.projects, filters.today, on=marked, on_label=label, by=by)
         text = svg if kind == "svg" else html_page(svg, "Projects over time")
         write_file(path, text, force, inputs=registry.sources)
-        out.note(f"wrote {path}")
+        out.note(f"wrote {output_note(path)}")
         return
     from ..render import emit_timeline
     from ..reports import timeline as make_timeline
