@@ -210,10 +210,10 @@ class LockedFile:
     what was read: an editor that saved meanwhile does not lose its text.
     """
 
-    def __init__(self, path: str | os.PathLike, create: bool = False, wait: float = LOCK_WAIT):
+    def __init__(self, path: str | os.PathLike, create: bool = False, wait: float | None = None):
         self.target = resolve_target(path)
         self.lock = self.target.with_name(self.target.name + ".lock")
-        self.create, self.wait = create, wait
+        self.create, self.wait = create, LOCK_WAIT if wait is None else wait
         self.handle: int | None = None
         self.data: bytes | None = None
 
