@@ -48,6 +48,9 @@ def main() -> None:
     which costs more than everything `projreg show` does; a run needs only its own.
     """
     _keep_bytecode()
+    from .terminal import sanitize_columns
+
+    sanitize_columns()
     from .commands import COMMANDS, app, load_commands
 
     name = _command_name(sys.argv[1:])

@@ -1,0 +1,37 @@
+"""Edge input that used to end in a traceback, a hang or a wrong answer (issue 26):
+absurd widths, an ASCII-only locale, dates in year 9999, a check with 32,000 problems."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from projreg.terminal import Terminal
+
+MAX_WIDTH = 1000  # wider than any screen
+
+
+@pytest.mark.parametrize("columns", ["5000", "10000000", "1e9", "1e20", "-3", "0", "9" * 5000])
+@pytest.mark.parametrize("command", [["timeline"], ["list"], ["show", "PRAGUE-PROCESS"], ["stats"]])
+def test_columns_is_clamped_or_ignored(run, columns, command):
+    result = run(*command, env={"COLUMNS": columns}, terminal=Terminal(stdout_tty=True))
+    assert result.exit_code == 0, result.stderr
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    widest = max(len(line) for line in plain.splitlines())
+    assert widest <= MAX_WIDTH
+    if not columns.isdigit() or not columns.strip("0"):  # not a width: as if unset (80)
+        assert widest <= 80
+
+
+def test_columns_is_made_sane_for_every_library_at_start_up():
+    env = {**os.environ, "COLUMNS": "10000000"}
+    done = subprocess.run(
+        [sys.executable, "-m", "projreg", "--help"], capture_output=True, text=True, env=env,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) <= MAX_WIDTH
