@@ -35,3 +35,28 @@ def test_columns_is_made_sane_for_every_library_at_start_up():
     )  # fmt: skip
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert max(len(line) for line in done.stdout.splitlines()) <= MAX_WIDTH
+
+
+def test_check_reads_the_file_once_however_many_problems_quote_it(run, tmp_path, monkeypatch):
+    import builtins
+
+    from projreg import problems
+
+    path = tmp_path / "many.yaml"
+    lines = ["projects:"]
+    for n in range(2000):
+        lines += [f"  - id: P{n}", f"    title: T{n}", f"    unknown{n % 7}: 1"]
+    path.write_text("\n".join(lines) + "\n")
+    opened = []
+
+    def counting_open(file, *args, **kwargs):
+        opened.append(file)
+        return builtins.open(file, *args, **kwargs)
+
+    monkeypatch.setattr(problems, "open", counting_open, raising=False)
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.count("unknown field") == 2000
+    assert f"{path}:6001:5: error: P1999: unknown4: unknown field 'unknown4'" in result.stderr
+    assert "  6001 |     unknown4: 1" in result.stderr
+    assert len(opened) <= 2  # not once per problem
