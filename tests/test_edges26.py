@@ -60,3 +60,58 @@ def test_check_reads_the_file_once_however_many_problems_quote_it(run, tmp_path,
     assert f"{path}:6001:5: error: P1999: unknown4: unknown field 'unknown4'" in result.stderr
     assert "  6001 |     unknown4: 1" in result.stderr
     assert len(opened) <= 2  # not once per problem
+
+
+YEAR_9999 = """\
+projects:
+  - id: FAR-1
+    title: Far away
+    start: 2019
+    end: 9999
+  - id: FAR-2
+    title: Starts at the end of time
+    start: 9999-12-31
+"""
+IATI_9999 = """\
+<iati-activities version="2.03"><iati-activity>
+<iati-identifier>XM-EX-1</iati-identifier>
+<reporting-org ref="XM-EX" type="40"><narrative>Example</narrative></reporting-org>
+<title><narrative>Ends on the last day</narrative></title>
+<activity-status code="2"/>
+<activity-date type="2" iso-date="2019-01-01"/><activity-date type="4" iso-date="9999-12-31"/>
+</iati-activity></iati-activities>
+"""
+
+
+def _svg_titles(path) -> str:
+    from lxml import etree
+
+    tree = etree.parse(str(path))  # an independent reader: the SVG is well-formed XML
+    return " ".join(tree.getroot().itertext())
+
+
+def test_year_9999_is_drawn_in_the_timeline_and_the_site(run, tmp_path):
+    registry = tmp_path / "far.yaml"
+    registry.write_text(YEAR_9999)
+    assert run("check", str(registry)).exit_code == 0
+    svg = tmp_path / "x.svg"
+    result = run("--registry", str(registry), "timeline", "-o", str(svg), "--today", "2026-01-01")
+    assert result.exit_code == 0, result.stderr
+    assert "Far away" in _svg_titles(svg) and "Starts at the end of time" in _svg_titles(svg)
+    out = tmp_path / "site"
+    result = run("--registry", str(registry), "site", "-o", str(out), "--today", "2026-01-01")
+    assert result.exit_code == 0, result.stderr
+    assert "Far away" in _svg_titles(out / "timeline.svg")
+
+
+def test_an_iati_end_on_9999_12_31_is_drawn(run, tmp_path):
+    source = tmp_path / "activity.xml"
+    source.write_text(IATI_9999)
+    registry = tmp_path / "imported.yaml"
+    assert run("import-iati", str(source), "-o", str(registry)).exit_code == 0
+    svg = tmp_path / "x.svg"
+    result = run("--registry", str(registry), "timeline", "-o", str(svg), "--today", "2026-01-01")
+    assert result.exit_code == 0, result.stderr
+    assert "Ends on the last day" in _svg_titles(svg)
+    result = run("--registry", str(registry), "site", "-o", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.stderr
