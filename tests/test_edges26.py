@@ -115,3 +115,67 @@ def test_an_iati_end_on_9999_12_31_is_drawn(run, tmp_path):
     assert "Ends on the last day" in _svg_titles(svg)
     result = run("--registry", str(registry), "site", "-o", str(tmp_path / "site"))
     assert result.exit_code == 0, result.stderr
+
+
+ASCII_REGISTRY = """\
+projects:
+  - id: A-1
+    title: "Caf\\u00e9 \\u2192 \\u5317\\u4eac"
+    start: 2019
+    countries: [Georgia]
+    donors: ["\\u00dcn\\u00efon"]
+"""
+ASCII_COMMANDS = [["show", "A-1"], ["list"], ["timeline"], ["stats"], ["active", "--on", "2020"],
+                  ["report", "--by", "donor"], ["show", "A-1", "--json"], ["diff", "old.yaml", "new.yaml"]]  # fmt: skip
+
+
+def _ascii_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    return {**env, "LANG": "C", "PYTHONIOENCODING": "ascii", "COLUMNS": "100"}
+
+
+@pytest.fixture
+def ascii_registry(tmp_path):
+    (tmp_path / "new.yaml").write_text(ASCII_REGISTRY, encoding="utf-8")
+    (tmp_path / "old.yaml").write_text(ASCII_REGISTRY.replace("Caf\\u00e9", "Cafe"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", ASCII_COMMANDS, ids=" ".join)
+def test_an_ascii_only_output_gets_replacement_characters_and_one_note(ascii_registry, command):
+    done = subprocess.run(
+        [sys.executable, "-m", "projreg", "--registry", "new.yaml", *command],
+        capture_output=True, cwd=ascii_registry, env=_ascii_env(), timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"Traceback" not in done.stderr
+    assert done.stdout.isascii()
+    notes = done.stderr.decode().count("cannot show some characters")
+    if command[0] in ("show", "list", "active", "report", "diff"):  # they print the names
+        assert b"?" in done.stdout and notes == 1
+    else:
+        assert notes <= 1
+
+
+def test_an_ascii_terminal_gets_replacement_characters_too(ascii_registry):
+    import pty
+
+    for command in (["show", "A-1"], ["timeline"], ["list"]):
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: projreg on a terminal
+            os.chdir(ascii_registry)
+            os.execve(sys.executable, [sys.executable, "-m", "projreg", "--registry", "new.yaml",
+                                       *command], _ascii_env())  # fmt: skip
+        output = b""
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0, output.decode(errors="replace")
+        assert b"Traceback" not in output
+        assert b"Caf?" in output or command == ["timeline"]
