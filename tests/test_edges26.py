@@ -179,3 +179,37 @@ def test_an_ascii_terminal_gets_replacement_characters_too(ascii_registry):
         assert os.waitstatus_to_exitcode(status) == 0, output.decode(errors="replace")
         assert b"Traceback" not in output
         assert b"Caf?" in output or command == ["timeline"]
+
+
+def test_a_cache_database_edited_in_place_with_its_time_set_back_is_not_believed(
+    run, tmp_path, monkeypatch
+):
+    import sqlite3
+
+    from projreg import cache, store
+
+    monkeypatch.setattr(store, "STORE_MIN", 0)  # every registry gets a database
+    path = tmp_path / "registry.yaml"
+    path.write_text("projects:\n  - {id: A-1, title: First, countries: [Armenia]}\n")
+    args = ("--registry", str(path), "list", "-f", "tsv", "--fields", "id,title")
+    first = run(*args).stdout
+    assert run(*args).stdout == first
+    (db,) = cache.folder().glob("*.db")
+    before = os.stat(db)
+    connection = sqlite3.connect(db)
+    for table in ("projreg_listing", "projreg_rows"):  # the same length: the same size
+        for column in [r[1] for r in connection.execute(f"PRAGMA table_info({table})")]:
+            connection.execute(
+                f"UPDATE {table} SET {column} = replace({column}, 'First', 'Fxxxx') "
+                f"WHERE typeof({column}) = 'text'"
+            )
+    connection.commit()
+    connection.close()
+    os.utime(db, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(db)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    assert run(*args).stdout == first
