@@ -139,3 +139,17 @@ def test_a_tab_inside_a_plain_value_is_no_traceback(run, tmp_path):
         path.read_text()
         == "projects:\n  - id: A-0\n    title: Start\there\n  - id: B\n    title: B\n"
     )
+
+
+def test_the_readme_shows_the_file_new_makes(run, tmp_path, monkeypatch):
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Starting a registry", 1)[1].split("\n## ", 1)[0]
+    command = re.search(r"```console\n\$ (projreg new [^\n]*)\n", section).group(1)
+    shown = re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)
+    monkeypatch.chdir(tmp_path)
+    assert run(*shlex.split(command)[1:]).exit_code == 0
+    assert (tmp_path / "fresh.yaml").read_text(encoding="utf-8") == shown
