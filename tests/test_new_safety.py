@@ -61,7 +61,7 @@ def test_two_writers_at_once_lose_no_entry(tmp_path):
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
                 text=True,
-            )  # fmt: skip
+            )
             for n in range(4)
         ]
         for writer in writers:

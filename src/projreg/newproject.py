@@ -94,12 +94,9 @@ def _scalar(value: str) -> str:
     """value as YAML: plain where it certainly reads back as the same text, else quoted;
     in double quotes, with every invisible, control or bidi character escaped (so that
     review sees them), when it holds any."""
-    import unicodedata
-
     from .yamlsafe import plain_is_text
 
-    invisible = any(unicodedata.category(c) in ("Cf", "Zl", "Zp") for c in value)
-    if not invisible and value.isprintable():
+    if value.isprintable():  # no control, format (bidi) or invisible character
         if _PLAIN.fullmatch(value) and value == value.strip() and plain_is_text(value):
             return value
         return "'" + value.replace("'", "''") + "'"
@@ -107,7 +104,7 @@ def _scalar(value: str) -> str:
     for char in value:
         if char in '"\\':
             out.append("\\" + char)
-        elif char == " " or (char.isprintable() and unicodedata.category(char) != "Cf"):
+        elif char.isprintable():
             out.append(char)
         else:
             code = ord(char)
