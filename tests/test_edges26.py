@@ -131,7 +131,7 @@ ASCII_COMMANDS = [["show", "A-1"], ["list"], ["timeline"], ["stats"], ["active",
 
 def _ascii_env() -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
-    return {**env, "LANG": "C", "PYTHONIOENCODING": "ascii", "COLUMNS": "100"}
+    return {**env, "LANG": "C", "PYTHONIOENCODING": "ascii", "COLUMNS": "100", "PROJREG_PAGER": ""}
 
 
 @pytest.fixture
