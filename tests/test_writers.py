@@ -216,3 +216,15 @@ def test_a_dangling_link_is_refused(tmp_path):
     with pytest.raises(files.NotRegular):
         files.write_text_atomically(link, "x\n", force=True)
     assert link.is_symlink()
+
+
+def test_a_device_is_refused_before_anything_is_opened():
+    """/dev/null, as a character device: check_target only looks (lstat), so this test
+    writes nothing anywhere; every writer calls it before writing."""
+    from projreg.files import NotRegular, check_target
+
+    device = Path("/dev/null")
+    if not device.exists() or not stat.S_ISCHR(os.lstat(device).st_mode):
+        pytest.skip("no /dev/null character device here")
+    with pytest.raises(NotRegular, match="a character device, which projreg never replaces"):
+        check_target(device, force=True)
