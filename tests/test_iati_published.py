@@ -250,7 +250,7 @@ def test_the_datastore_result_wrapper(tmp_path):
 
 
 def test_a_d_portal_page_keeps_its_dataset(tmp_path):
-    path = DPORTAL / "page-000.xml"
+    path = DPORTAL / "page-014.xml"
     result = import_files([path])
     root = etree.parse(str(path)).getroot()
     dataset = "{http://d-portal.org/xmlns/dstore}dataset"

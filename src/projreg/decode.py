@@ -9,6 +9,7 @@ that load.py reads the file again with positions.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from decimal import Decimal
@@ -142,6 +143,13 @@ class FileReader:
             self.notes.append(source)
         self.organisations.extend(self._records(data, schema.TOP[1], "organisations"))
         self._invisible_in_organisations(data)
+        fetched = data.get("fetched")
+        if fetched is not None and not isinstance(fetched, dict):
+            self.problem(
+                _kpos(data, "fetched"),
+                "fetched: must be the mapping projreg fetch wrote",
+                "restore it from git, or delete it (sync then needs a new fetch)",
+            )
         if "projects" not in data:
             self.problem((1, 1), "no 'projects' list", "add 'projects:' with one entry per project")
 
@@ -230,7 +238,6 @@ class FileReader:
     # --- generic readers -------------------------------------------------------
 
     def _unknown_field(self, mapping, key, allowed, what="field") -> None:
-        import difflib
 
         if not isinstance(key, str):
             self.problem(
@@ -247,8 +254,10 @@ class FileReader:
                 "<<",
             )
             return
-        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(allowed)}"
+        hint = _meaning_hint(key, mapping[key], allowed)
+        if hint is None:
+            close = _closest(str(key), tuple(allowed), 0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(allowed)}"
         self.problem(_kpos(mapping, key), f"unknown {what} {key!r}", hint, str(key))
 
     def _check_fields(self, mapping, allowed, what="field") -> None:
@@ -409,10 +418,13 @@ class FileReader:
         if value is None:
             return None
         if value not in allowed:
-            import difflib
+            from . import synonyms  # read only when a person is shown the error
 
-            close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.5)
+            meant = synonyms.value_meant(key, value, allowed)
+            close = [meant] if meant else _closest(value, tuple(allowed), 0.5)
             hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(allowed)}"
+            if meant:
+                hint += f" ({key} is one of {', '.join(allowed)})"
             self.problem(_vpos(mapping, key), f"{value!r} is not a valid {key}", hint, label or key)
             return None
         return value
@@ -602,6 +614,25 @@ def _pos(node):
     return getattr(node, "position", None)
 
 
+def _meaning_hint(key: str, value, allowed) -> str | None:
+    """A hint by meaning (synonyms.py) for an unknown field: `status: finished` is
+    `activity_status: completed`, and the values the field takes."""
+    from . import synonyms  # read only when a person is shown the error
+
+    meant = synonyms.field_meant(key, allowed)
+    if meant is None:
+        return None
+    hint = f"did you mean {meant!r}?"
+    field = schema.FIELDS.get(meant)
+    if field is None or field.kind != schema.CHOICE:
+        return hint
+    said = synonyms.value_meant(meant, value, field.choices) if isinstance(value, str) else None
+    if said is None and isinstance(value, str) and value.strip() in field.choices:
+        said = value.strip()
+    takes = f"it takes {', '.join(field.choices)}"
+    return f"{hint} write '{meant}: {said}' ({takes})" if said else f"{hint} ({takes})"
+
+
 def _kpos(mapping, key):
     return getattr(mapping, "key_positions", _NOWHERE).get(key)
 
@@ -671,3 +702,12 @@ def _yaml_hint(message: str) -> str:
     if "could not determine a constructor" in message:
         return "remove the !tag: registries hold plain data only"
     return "check the indentation and quoting on this line and the one before"
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(word: str, allowed: tuple, cutoff: float) -> list[str]:
+    """difflib's closest match, once per misspelling: a file that repeats one unknown
+    field 32,000 times is hinted once, not 32,000 times."""
+    import difflib
+
+    return difflib.get_close_matches(word, allowed, n=1, cutoff=cutoff)
