@@ -248,6 +248,18 @@ def _finish(result: Fetched, held: dict, folder: Path | None) -> Fetched:
 # --- one page -------------------------------------------------------------------------------
 
 
+def _page_reason(message: str, path: Path) -> str:
+    """The import's message about a page without the page's file name; where it names a
+    line and column (PATH:LINE:COL: not well-formed XML ...), they go after the reason."""
+    import re
+
+    located = re.match(re.escape(str(path)) + r":(\d+):(\d+): (.*)", message, re.S)
+    if located:
+        line, column, reason = located.groups()
+        return f"{reason} (line {line}, column {column})"
+    return message.removeprefix(f"{path}: ")
+
+
 def _read_page(path: Path, page: int, url: str, result: Fetched, held: dict) -> int:
     """Read one page into held (iati_id -> (project, last updated)); its activity count."""
     from .iati import IatiError
@@ -262,7 +274,7 @@ def _read_page(path: Path, page: int, url: str, result: Fetched, held: dict) -> 
         count = import_page(path, page, result, held)
     except IatiError as error:
         path.unlink(missing_ok=True)
-        reason = str(error).removeprefix(f"{path}: ")
+        reason = _page_reason(str(error), path)
         raise FetchError(f"page {page} ({url}): {reason}") from None
     return count
 
