@@ -90,8 +90,8 @@ def ring(arcs: Sequence[list[Point]], indices: Iterable[int]) -> Ring:
 
 def polygons(arcs: Sequence[list[Point]], geometry: Mapping) -> list[Polygon]:
     """The polygons of a TopoJSON Polygon or MultiPolygon geometry (others: none)."""
-    kind = geometry.get("type")
-    parts = {"Polygon": [geometry.get("arcs")], "MultiPolygon": geometry.get("arcs")}.get(kind)
+    kind, arcs_of = str(geometry.get("type")), geometry.get("arcs") or []
+    parts = {"Polygon": [arcs_of], "MultiPolygon": arcs_of}.get(kind)
     return [[ring(arcs, r) for r in polygon] for polygon in parts or []]
 
 
