@@ -242,9 +242,8 @@ class ListReader(ValueReader):
         """The items of a list of records (organisations, links, sectors...), each checked."""
         key = field.name
         label = label or key
-        record_type = field.record
-        assert record_type is not None  # schema.py gives every list of records its type
-        noun = _NOUNS.get(record_type.__name__, "a mapping")
+        assert field.record is not None  # schema.py gives every list of records its type
+        noun = _NOUNS.get(field.record.__name__, "a mapping")
         allowed = tuple(p.name for p in field.parts)
         out = []
         seen = self._seen_records
@@ -260,7 +259,7 @@ class ListReader(ValueReader):
                     out.append(record)
                     continue
             if isinstance(item, str) and field.shorthand and item.strip():
-                out.append(record_type(**{field.shorthand: item.strip()}))
+                out.append(field.record(**{field.shorthand: item.strip()}))
                 continue
             if not isinstance(item, dict):
                 self.problem(position, f"expected {noun}, got {kind_of(item)}", "", label)
@@ -287,7 +286,7 @@ class ListReader(ValueReader):
                 values.get(p.name) is None for p in field.parts if p.required
             ):
                 continue
-            record = record_type(**{k: v for k, v in values.items() if v is not None})
+            record = field.record(**{k: v for k, v in values.items() if v is not None})
             if known is not None and len(self.problems) == before:
                 seen[known] = record
             out.append(record)
