@@ -21,14 +21,6 @@ from .fileproblems import Reporter, kind_of, pos, quote_hint, vpos
 from .problems import DATE_HINT, Problem
 from .schema import Field
 
-_NOUNS = {
-    "Participant": "an organisation",
-    "Organisation": "an organisation",
-    "Link": "a link",
-    "Component": "a component",
-    "Sector": "a sector",
-    "Budget": "a budget",
-}
 MAX_MONTHS = 12 * 9999  # a duration longer than the calendar projreg knows is a typo
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
@@ -212,6 +204,17 @@ class ValueReader(Reporter):
         if len(re.sub(r"[^0-9]", "", written.partition("e")[0].partition("E")[0])) > 15:
             return Decimal(format(Decimal(written), "f"))
         return Decimal(repr(float(value)))
+
+
+# A record, as messages name it ("expected a link, got text").
+_NOUNS = {
+    "Participant": "an organisation",
+    "Organisation": "an organisation",
+    "Link": "a link",
+    "Component": "a component",
+    "Sector": "a sector",
+    "Budget": "a budget",
+}
 
 
 class ListReader(ValueReader):
