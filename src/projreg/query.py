@@ -60,7 +60,7 @@ class Selection(NamedTuple):
     notes: tuple[str, ...] = ()  # said on stderr: "no donor matches 'X'; closest: ..."
 
     @property
-    def count(self) -> int:
+    def count(self) -> int:  # type: ignore[override]  # a Selection is counted, never searched
         """How many projects matched, the limit aside."""
         return len(self.matches) if self.total is None else self.total
 
