@@ -111,6 +111,8 @@ class Project:
     manager: str | None = None
     links: tuple[schema.Link, ...] = ()
     notes: tuple[str, ...] = ()
+    published: tuple[schema.Published, ...] = ()
+    dataset: str | None = None
     # END fields
     origin: Origin | None = field(default=None, compare=False, repr=False)
     # The country names as the registry wrote them (code -> "Turkey"), shared by a file's
