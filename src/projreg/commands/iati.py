@@ -43,16 +43,13 @@ def import_iati(
 ) -> None:
     """Import IATI activities into a new registry file.
 
-    Reads IATI activity XML of versions 2.01 to 2.03 and the 1.0x forms (also a
-    Datastore <result> or a d-portal page), and writes a registry that `projreg
-    check` accepts. Every activity with an iati-identifier is kept; the same one
-    twice is kept once (the later last-updated-datetime). A value the registry's
-    rules reject (out of range, out of a codelist, an impossible date) is kept as
-    published in the project's `published` list and counted as a warning
-    (--warnings lists them; --strict refuses instead). Only XML that is not well
-    formed refuses a file. What a file leaves empty stays unknown, with a note;
-    nothing is guessed. The output is written atomically and never over an
-    existing file without --force.
+    Reads IATI activity XML (2.01 to 2.03, 1.0x, a Datastore <result>, a d-portal
+    page) into a registry that `projreg check` accepts. Every activity with an
+    iati-identifier is kept (the same one twice: the later last-updated-datetime).
+    A value the registry's rules reject is kept as published in the project's
+    `published` list and counted as a warning (--warnings lists them; --strict
+    refuses instead). Only XML that is not well formed refuses a file. Nothing
+    is guessed; the output is written atomically, never over a file without --force.
 
     Examples:
 
