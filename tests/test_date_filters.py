@@ -521,6 +521,15 @@ def test_every_refusal_is_a_date_error_with_a_hint(text, message, hint):
     assert hint in caught.value.hint
 
 
+@pytest.mark.parametrize("text", ["0000-Q1", "Q2 0999", "0999 Q4"])
+def test_a_quarter_before_the_first_year_is_refused_naming_it(text):
+    with pytest.raises(DateError) as caught:
+        parse_date(text)
+    assert repr(text) in str(caught.value)
+    assert "0999-" not in caught.value.hint and "0000-" not in caught.value.hint
+    assert caught.value.hint
+
+
 def test_reverse_sorts_by_id_and_title_the_other_way_round():
     made = [
         Project(id=i, title=t)

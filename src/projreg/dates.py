@@ -189,6 +189,8 @@ def _readings(text: str) -> list[PartialDate]:
 
 def _refusal_hint(text: str, readings: list[PartialDate]) -> str:
     quarter = _QUARTER.fullmatch(text)
+    if quarter and int(quarter.group(1) or quarter.group(4)) < FIRST_YEAR:
+        return "write the four-digit year, e.g. 2018"
     if quarter:
         year = int(quarter.group(1) or quarter.group(4))
         number = int(quarter.group(2) or quarter.group(3))
