@@ -1,5 +1,8 @@
 """IATI: importing activity files of each version family, exporting schema-valid 2.03, round trips."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -269,26 +272,61 @@ def test_export_then_import_of_imported_data_is_stable(run, tmp_path, schema):
     ]
 
 
-def test_many_activities_show_progress_on_a_terminal(run, tmp_path, monkeypatch):
+def _many_activities(folder: Path, count: int = 250) -> Path:
     activities = "".join(
         f"<iati-activity><iati-identifier>XM-X-{n}</iati-identifier>"
         f"<title><narrative>Activity {n}</narrative></title></iati-activity>"
-        for n in range(250)
+        for n in range(count)
     )
-    source = tmp_path / "many.xml"
+    source = folder / "many.xml"
     source.write_text(f'<iati-activities version="2.03">{activities}</iati-activities>')
-    calls = []
-    import projreg.iati
+    return source
 
-    original = projreg.iati.import_files
-    monkeypatch.setattr(
-        projreg.iati,
-        "import_files",
-        lambda paths, progress=None: calls.append(progress) or original(paths, progress),
-    )
-    run.terminal = Terminal(stderr_tty=True)
+
+def test_many_activities_show_progress_on_a_terminal(run, tmp_path):
+    source = _many_activities(tmp_path)
+    run.terminal = Terminal(stderr_tty=True, width=80)
     out = tmp_path / "many.yaml"
     result = run("import-iati", str(source), "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    assert calls and calls[0] is not None  # a progress callback was given
+    assert "Importing activities" in result.stderr  # the bar, drawn on stderr
+    assert result.stdout == ""  # nothing of it on stdout, which may be a pipe
     assert len(load_registry(out).projects) == 250
+    run.terminal = Terminal(stderr_tty=False)
+    piped = run("import-iati", str(source), "-o", str(tmp_path / "piped.yaml"))
+    assert "Importing activities" not in piped.stderr and piped.stdout == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_real_terminal_shows_the_progress_bar_and_the_pipe_gets_nothing(tmp_path):
+    """What a person sees: stderr on a pseudo-terminal, stdout into a pipe."""
+    import pty
+
+    source = _many_activities(tmp_path, 2000)
+    env = {**os.environ, "COLUMNS": "80", "PROJREG_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("NO_COLOR", None)
+    command = [sys.executable, "-m", "projreg", "import-iati", str(source)]
+    command += ["-o", str(tmp_path / "out.yaml")]
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, env=env)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    piped = process.stdout.read()
+    process.stdout.close()
+    assert process.wait(timeout=60) == 0
+    text = shown.decode("utf-8", "replace")
+    assert "Importing activities" in text  # the bar was drawn
+    assert "\x1b[?25l" in text and "\x1b[?25h" in text  # cursor hidden, then shown again
+    # the bar goes before the summary is written, which is the last line left
+    assert text.rindex("Importing activities") < text.index("Imported 2000 activities")
+    assert text.rstrip().endswith("skipped 0.")
+    assert piped == b""
