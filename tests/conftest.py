@@ -7,12 +7,18 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from projreg import load_registry
 from projreg.cli import app
 from projreg.options import Source
 from projreg.terminal import Terminal
+
+# No examples database: it would be written into the checkout (.hypothesis/), and no test
+# writes outside its temporary folder. A failing example is printed with its seed instead.
+settings.register_profile("projreg", database=None, print_blob=True)
+settings.load_profile("projreg")
 
 SEED_PAGE = Path(__file__).parent / "seed" / "icmpd-projects-page.txt"
 # A day after every project with an end date: keeps status answers stable over time.
