@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from pathlib import Path
 
@@ -19,6 +20,16 @@ from projreg.terminal import Terminal
 # writes outside its temporary folder. A failing example is printed with its seed instead.
 settings.register_profile("projreg", database=None, print_blob=True)
 settings.load_profile("projreg")
+
+# The largest property tests try this share of their examples in an everyday run (the
+# suite's time is mostly theirs); PROJREG_EXAMPLES=1 tries them all, 4 four times as many.
+EXAMPLES = float(os.environ.get("PROJREG_EXAMPLES", "0.5"))
+
+
+def examples(wanted: int) -> int:
+    """max_examples for a property test that asks for `wanted` in a full run."""
+    return max(10, round(wanted * EXAMPLES))
+
 
 SEED_PAGE = Path(__file__).parent / "seed" / "icmpd-projects-page.txt"
 # A day after every project with an end date: keeps status answers stable over time.

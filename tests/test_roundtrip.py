@@ -10,6 +10,8 @@ from projreg.dates import PartialDate
 from projreg.encode import to_registry, to_yaml
 from projreg.model import IMPLEMENTER_ROLES, Component, Link, Participant, Project, Registry
 
+from .conftest import examples
+
 # Any text the loader keeps as it is: no surrogates, nothing to strip at the ends. Built
 # that way rather than filtered: a filter threw most generated text away.
 _any = st.characters(exclude_categories=("Cs",))
@@ -126,7 +128,9 @@ registries = st.integers(1, 4).flatmap(_tuples.__getitem__)
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(registries)
 def test_yaml_output_loads_back_unchanged(tmp_path, generated):
@@ -161,7 +165,7 @@ _values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.one_of(
         st.lists(_values, max_size=5),
