@@ -551,9 +551,15 @@ def test_a_quarter_before_the_first_year_is_refused_naming_it(text):
 
 
 def test_reverse_sorts_by_id_and_title_the_other_way_round():
+    # some with dates, some without: sorting by id or title never looks at dates
     made = [
-        Project(id=i, title=t)
-        for i, t in [("b-2", "alpha"), ("A-1", "Charlie"), ("c-3", "bravo"), ("D-4", "Delta")]
+        Project(id=i, title=t, start=d(start) if start else None, end=d(end) if end else None)
+        for i, t, start, end in [
+            ("b-2", "alpha", "2018", None),
+            ("A-1", "Charlie", "2014", "2015"),
+            ("c-3", "bravo", "2010", "2012"),
+            ("D-4", "Delta", None, None),
+        ]
     ]
     registry = Registry(tuple(made))
 
