@@ -250,7 +250,7 @@ def _run_in_a_new_process(src: Path, args: list[str], timeout: float) -> str:
     return "survived" if code == 0 else "killed"
 
 
-def run(name: str, lines: range | None, timeout: float, report) -> tuple[int, int, list[str]]:
+def run(name: str, lines: set[int] | None, timeout: float, report) -> tuple[int, int, list[str]]:
     path, tests = TARGETS[name]
     source = (ROOT / path).read_text(encoding="utf-8")
     found = [m for m in mutants(source) if lines is None or m.line in lines]
@@ -302,7 +302,9 @@ def _markdown(name, path, total, killed, survivors):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("modules", nargs="*", help=f"any of {', '.join(TARGETS)} (default: all)")
-    parser.add_argument("--line", help="only mutants on these lines: 120-140")
+    parser.add_argument(
+        "--line", action="append", help="only mutants on these lines: 120-140 (repeatable)"
+    )
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     args = parser.parse_args(argv)
@@ -311,8 +313,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown module {unknown[0]!r}; choose from {', '.join(TARGETS)}")
     lines = None
     if args.line:
-        first, _, last = args.line.partition("-")
-        lines = range(int(first), int(last or first) + 1)
+        lines = set()
+        for text in args.line:
+            first, _, last = text.partition("-")
+            lines.update(range(int(first), int(last or first) + 1))
     for name in args.modules or TARGETS:
         if args.list:
             source = (ROOT / TARGETS[name][0]).read_text(encoding="utf-8")
