@@ -17,9 +17,6 @@ from projreg.site import build, write
 
 from .conftest import TODAY
 
-# One worker runs these, so the browser starts once (it takes seconds).
-pytestmark = pytest.mark.xdist_group("browser")
-
 CHROMIUM = os.environ.get("PROJREG_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
