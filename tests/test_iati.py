@@ -330,3 +330,41 @@ def test_a_real_terminal_shows_the_progress_bar_and_the_pipe_gets_nothing(tmp_pa
     assert text.rindex("Importing activities") < text.index("Imported 2000 activities")
     assert text.rstrip().endswith("skipped 0.")
     assert piped == b""
+
+
+def _one_activity(tmp_path, body: str, attributes: str = "") -> Path:
+    path = tmp_path / "one.xml"
+    path.write_text(
+        f'<iati-activities version="2.03"><iati-activity {attributes}>'
+        f"<iati-identifier>XM-X-1</iati-identifier>{body}</iati-activity></iati-activities>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_sector_percentages_keep_their_fractions_and_whole_ones_stay_whole(tmp_path):
+    from decimal import Decimal
+
+    path = _one_activity(
+        tmp_path,
+        "<title><narrative>T</narrative></title>"
+        '<sector code="15110" vocabulary="1" percentage="33.5"/>'
+        '<sector code="15111" vocabulary="1" percentage="66.50"/>'
+        '<sector code="15112" vocabulary="1" percentage="100.00"/>',
+    )
+    (project,) = import_files([path]).projects
+    shares = [Decimal(str(s.percentage)) for s in project.sectors]
+    assert shares == [Decimal("33.5"), Decimal("66.5"), Decimal("100")]
+    assert isinstance(project.sectors[2].percentage, int)
+
+
+def test_the_activity_language_decides_which_narrative_is_english(tmp_path):
+    # The activity is in French: its narrative without a language is French, and the
+    # one marked English is the title.
+    path = _one_activity(
+        tmp_path,
+        '<title><narrative>Titre</narrative><narrative xml:lang="en">Title</narrative></title>',
+        'xml:lang="fr"',
+    )
+    (project,) = import_files([path]).projects
+    assert project.title == "Title"
