@@ -62,6 +62,8 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "close = difflib.get_close_matches(word.casefold(), list(_MONTHS), n=1, cutoff=0.6)",
         "1 -> 2",
     ): "n=2 lists the same best match first, and only close[0] is read",
+    ("iati", "if r not in regions", "not in -> in"): "the regions it filters come from "
+    "_regions(..., keep=False), which returns none: the list is empty either way",
 }
 
 _FLIPS = {

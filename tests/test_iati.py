@@ -368,3 +368,45 @@ def test_the_activity_language_decides_which_narrative_is_english(tmp_path):
     )
     (project,) = import_files([path]).projects
     assert project.title == "Title"
+
+
+def test_a_one_day_activity_keeps_its_end(tmp_path):
+    path = _one_activity(
+        tmp_path,
+        "<title><narrative>T</narrative></title>"
+        '<activity-date type="1" iso-date="2018-06-01"/><activity-date type="3" iso-date="2018-06-01"/>'
+        '<activity-date type="2" iso-date="2018-06-02"/><activity-date type="4" iso-date="2018-06-02"/>',
+    )
+    (project,) = import_files([path]).projects
+    assert (project.planned_start.iso(), project.planned_end.iso()) == ("2018-06-01", "2018-06-01")
+    assert (project.start.iso(), project.end.iso()) == ("2018-06-02", "2018-06-02")
+
+
+@pytest.mark.parametrize(
+    ("element", "name", "ref"),
+    [
+        ('<reporting-org ref="XM-R" type="10"/>', None, "XM-R"),
+        (
+            '<reporting-org type="10"><narrative>Reporter</narrative></reporting-org>',
+            "Reporter",
+            None,
+        ),
+    ],
+)
+def test_a_reporting_org_with_only_a_name_or_only_a_ref_is_kept(tmp_path, element, name, ref):
+    path = _one_activity(tmp_path, element + "<title><narrative>T</narrative></title>")
+    (project,) = import_files([path]).projects
+    assert [(p.name, p.ref, p.type) for p in project.reporting_org] == [(name, ref, "10")]
+
+
+def test_a_transaction_region_is_not_the_activity_region(tmp_path):
+    path = _one_activity(
+        tmp_path,
+        "<title><narrative>T</narrative></title>"
+        '<transaction><transaction-type code="3"/><transaction-date iso-date="2018-01-01"/>'
+        '<value currency="EUR" value-date="2018-01-01">5</value>'
+        '<recipient-region code="289" vocabulary="1"/></transaction>',
+    )
+    (project,) = import_files([path]).projects
+    assert project.regions == ()
+    assert any(n.startswith("Transaction recipient region 289") for n in project.notes)
