@@ -410,3 +410,62 @@ def test_a_transaction_region_is_not_the_activity_region(tmp_path):
     (project,) = import_files([path]).projects
     assert project.regions == ()
     assert any(n.startswith("Transaction recipient region 289") for n in project.notes)
+
+
+def test_a_budget_period_written_as_a_year_keeps_its_precision(tmp_path):
+    path = _one_activity(
+        tmp_path,
+        "<title><narrative>T</narrative></title>"
+        '<budget type="1"><period-start iso-date="2012-01-01">2012</period-start>'
+        '<period-end iso-date="2012-12-31">2012</period-end>'
+        '<value currency="EUR" value-date="2012-01-01">10</value></budget>'
+        '<budget type="1"><period-start iso-date="2013-01-01"/><period-end iso-date="2013-12-31"/>'
+        "<value>   </value></budget>",
+    )
+    (project,) = import_files([path]).projects
+    ((start, end),) = [(b.start.iso(), b.end.iso()) for b in project.budgets]
+    assert (start, end) == ("2012", "2012")
+    assert "A budget without a value left out." in project.notes
+
+
+def test_links_other_identifiers_and_today(tmp_path):
+    path = _one_activity(
+        tmp_path,
+        "<title><narrative>T</narrative></title>"
+        '<other-identifier type="B1" ref="NOT-OURS"/><other-identifier type="A1"/>'
+        '<other-identifier type="A1" ref="OURS-7"/>'
+        '<document-link url="https://example.org/a" format="text/html"><category code="A12"/></document-link>'
+        '<document-link url="https://example.org/b.pdf" format="application/pdf"><category code="A02"/></document-link>',
+    )
+    (project,) = import_files([path]).projects
+    assert project.id == "OURS-7"
+    assert [(link.url, link.kind) for link in project.links] == [
+        ("https://example.org/a", "website"),
+        ("https://example.org/b.pdf", "document"),
+    ]
+
+
+def test_export_writes_link_formats_and_an_actual_date_of_today_as_actual():
+    import datetime as dt
+
+    from projreg.dates import PartialDate
+    from projreg.iati import Publisher, to_iati_xml
+    from projreg.model import Link, Participant, Project
+
+    project = Project(
+        id="P-1",
+        title="T",
+        summary="S",
+        donors=(Participant("D"),),
+        start=PartialDate(2020, 5, 4),
+        links=(
+            Link("site", "https://example.org/", "website"),
+            Link("doc", "https://example.org/d", "document"),
+        ),
+    )
+    text = to_iati_xml(
+        [project], Publisher("XM-X", "X", "40", "XM-X"), dt.date(2020, 5, 4), None
+    ).text
+    root = etree.fromstring(text.encode())
+    assert root.xpath("//activity-date/@type") == ["2"]
+    assert root.xpath("//document-link/@format") == ["text/html", "application/octet-stream"]
