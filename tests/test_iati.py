@@ -469,3 +469,24 @@ def test_export_writes_link_formats_and_an_actual_date_of_today_as_actual():
     root = etree.fromstring(text.encode())
     assert root.xpath("//activity-date/@type") == ["2"]
     assert root.xpath("//document-link/@format") == ["text/html", "application/octet-stream"]
+
+
+def test_export_leaves_out_a_project_whose_reporting_org_has_no_type():
+    import datetime as dt
+
+    from projreg.dates import PartialDate
+    from projreg.iati import Publisher, to_iati_xml
+    from projreg.model import Participant, Project
+
+    project = Project(
+        id="P-1",
+        title="T",
+        summary="S",
+        donors=(Participant("D"),),
+        start=PartialDate(2020, 5, 4),
+        reporting_org=(Participant("Own", ref="XM-OWN"),),
+    )
+    export = to_iati_xml([project], Publisher("XM-X", "X", None, "XM-X"), dt.date(2021, 1, 1), None)
+    ((pid, why),) = export.skipped
+    assert pid == "P-1" and "a reporting organisation with a type" in why
+    assert export.written == 0
