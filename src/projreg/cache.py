@@ -83,7 +83,7 @@ def _key(target: Path, create: bool) -> bytes | None:
     return secret
 
 
-def _mac(secret: bytes, payload: bytes) -> bytes:
+def _mac(secret: bytes, payload: bytes | memoryview) -> bytes:
     digest = _blake2b(key=secret)
     digest.update(payload)
     return digest.hexdigest().encode()
@@ -186,7 +186,7 @@ def remember_key(file: str, before: os.stat_result, entry: str) -> None:
         pass
 
 
-def _json_loads(raw: bytes):
+def _json_loads(raw: bytes | memoryview):
     try:
         import orjson
     except ImportError:
@@ -371,6 +371,7 @@ class EntryWriter:
             self._abandon()
 
     def _write(self, data: bytes) -> None:
+        assert self.out is not None  # opened by the first add
         self.seal.update(data)
         self.out.write(data)
 
@@ -444,15 +445,19 @@ def store(entry: str, contents) -> None:
 
 
 # --- the SQLite store of an entry (store.py), for queries that need a few projects -----------
-# Sealed by its file's identity (size, modification time, inode) under the folder's key:
-# sealing every byte would cost a warm query more than the query itself. An edit, a copy or a
-# planted file changes that identity; in the owner-only folder only the owner (who can read
-# the key anyway) could write it.
+# Sealed by its file's identity (size, modification and change times, inode) under the
+# folder's key: sealing every byte would cost a warm query more than the query itself. An
+# edit, a copy or a planted file changes that identity: an edit in place whose modification
+# time is set back still moves the change time (st_ctime), which no user can set. In the
+# owner-only folder only the owner (who can read the key anyway) could write it.
 
 
 def _identity_seal(secret: bytes, entry: str, path: Path) -> bytes:
     info = path.stat()
-    identity = f"{entry}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0{info.st_dev}"
+    identity = (
+        f"{entry}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}"
+        f"\0{info.st_dev}"
+    )
     return _mac(secret, identity.encode())
 
 
@@ -621,6 +626,7 @@ _values = attrgetter(*_NAMES)
 def _plain(project: Project) -> list:
     # Records inside (NamedTuples, dates included) are written as arrays by _json_dumps;
     # nothing is copied here, which matters for 100,000 projects.
+    assert project.origin is not None  # a project read from a file knows where
     return [*_values(project), project.origin.line]
 
 

@@ -15,7 +15,7 @@ import sys
 
 from .encode import to_yaml
 from .fields import SHORT_FIELDS, as_text, key_values, label, tsv_cells
-from .terminal import Terminal
+from .terminal import MAX_WIDTH, Terminal, env_width
 from .text import UNSAFE, flat, visible
 
 FORMATS = ("table", "tsv", "csv", "json", "yaml", "markdown")
@@ -48,7 +48,8 @@ class Output:
             markup=False,
             emoji=False,
             stderr=stderr,
-            width=width or self.terminal.width,
+            width=width or self.table_width(),
+            height=_lines(),
             file=file,
         )
         tty = self.terminal.stderr_tty if stderr else self.terminal.stdout_tty
@@ -81,7 +82,7 @@ class Output:
             return self.terminal.width
         import shutil
 
-        return shutil.get_terminal_size((80, 24)).columns
+        return env_width() or min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
 
     def table_height(self) -> int:
         """The lines a screen holds: the terminal's, else $LINES, else 24."""
@@ -92,8 +93,11 @@ class Output:
         return shutil.get_terminal_size((80, 24)).lines
 
     def note(self, text: str) -> None:
-        """A remark for the reader, on stderr so that pipes get only records."""
-        sys.stderr.write(visible(text) + "\n")
+        """A remark for the reader, on stderr so that pipes get only records; wrapped at word
+        boundaries when stderr is a terminal."""
+        from .text import wrapped
+
+        sys.stderr.write(wrapped(visible(text), self.terminal.error_width()) + "\n")
 
     def remark(self, text: str) -> None:
         """A line that belongs with the output: under a table, or on stderr beside records."""
@@ -103,6 +107,13 @@ class Output:
             self.console().print(Text(visible(text), style="yellow"))
         else:
             self.note(text)
+
+
+def _lines() -> int:
+    """The terminal's height, for Rich (which would read $LINES and $COLUMNS itself)."""
+    import shutil
+
+    return max(1, min(shutil.get_terminal_size((80, 24)).lines, MAX_WIDTH))
 
 
 def emit_rows(
@@ -376,8 +387,8 @@ def emit_timeline(out: Output, chart, today, on) -> None:
         rows = [
             {
                 "id": bar.id,
-                "start": _month_iso(bar.first),
-                "end": None if bar.open_end else _month_iso(bar.last),
+                "start": bar.start,
+                "end": bar.end,
                 "open_end": bar.open_end,
             }
             for bar in chart.bars

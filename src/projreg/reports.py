@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import geo
-from .model import Project, written_country_names
+from .model import NO_END, Project, written_country_names
 from .schema import NAMES as PROJECT_FIELDS
 
 GROUPINGS = ("country", "region", "donor", "agency", "year", "status")
@@ -73,9 +73,9 @@ def keys(by: str, project: Project, today: dt.date, direct_only: bool = False) -
             names.update(r.name for code in project.countries for r in geo.regions_containing(code))
         return [r.name for r in (*geo.REGIONS, *geo.dac_regions()) if r.name in names]
     if by == "donor":
-        return list(dict.fromkeys(d.name or d.ref for d in project.donors))
+        return list(dict.fromkeys(d.name or d.ref or "" for d in project.donors))
     if by == "agency":
-        return list(dict.fromkeys(i.name or i.ref for i in project.implementers))
+        return list(dict.fromkeys(i.name or i.ref or "" for i in project.implementers))
     if by == "status":
         return [project.status_on(today)]
     raise ValueError(f"unknown grouping {by!r}")
@@ -98,23 +98,24 @@ NONE_LABEL = {
 
 def _earliest_start(projects: list[Project]) -> str | None:
     """The earliest start that answers date questions (actual, else planned and marked)."""
-    dated = [p for p in projects if p.first_day()]
-    return min(dated, key=Project.first_day).starts() if dated else None
+    dated = [(day, p) for p in projects if (day := p.first_day())]
+    return min(dated, key=lambda pair: pair[0])[1].starts() if dated else None
 
 
 def _latest_end(projects: list[Project]) -> str | None:
-    ended = [p for p in projects if p.last_day()]
-    return max(ended, key=Project.last_day).ends() if ended else None
+    ended = [(day, p) for p in projects if (day := p.last_day())]
+    return max(ended, key=lambda pair: pair[0])[1].ends() if ended else None
 
 
 def _row(group: str, projects: list[Project], today: dt.date, months: int | None = None) -> dict:
-    ongoing = any(p.first_day() and not p.last_day() for p in projects)  # no end, not planned
+    # A project that gives no end leaves the group's latest end unknown (not "ongoing").
+    open_end = any(p.first_day() and not p.last_day() for p in projects)
     return {
         "group": group,
         "projects": len(projects),
         "ids": [p.id for p in projects],
         "earliest_start": _earliest_start(projects),
-        "latest_end": "ongoing" if ongoing else _latest_end(projects),
+        "latest_end": None if open_end else _latest_end(projects),
         "project_months": months
         if months is not None
         else sum(project_months(p, today) for p in projects),
@@ -153,7 +154,7 @@ def group_by(
     if by == "country":
         written = written_country_names(projects)
         name = lambda code: written.get(code) or geo.country_name(code)  # noqa: E731
-    order: Callable[[str], object] = lambda key: name(key).casefold()  # noqa: E731
+    order: Callable[[str], str | int] = lambda key: name(key).casefold()  # noqa: E731
     if by == "region":
         order = [r.name for r in (*geo.REGIONS, *geo.dac_regions())].index
     rows = [_row(name(key), groups[key], today) for key in sorted(groups, key=order)]
@@ -229,12 +230,18 @@ def coverage(projects: Iterable[Project]) -> dict[str, tuple[int, int]]:
 
 @dataclass(frozen=True)
 class Bar:
-    """A project's place on the timeline, in month indexes; open_end when ongoing."""
+    """A project's place on the timeline, in month indexes; open_end when ongoing.
+
+    start and end are the dates that answer, as written (Project.starts/ends): a piped
+    timeline prints them at their own precision, not rounded to the bar's months.
+    """
 
     id: str
     first: int
     last: int
     open_end: bool
+    start: str | None = None
+    end: str | None = None
 
 
 @dataclass(frozen=True)
@@ -279,7 +286,16 @@ def timeline(projects: Iterable[Project], today: dt.date, on: dt.date | None = N
             undated.append(project.id)
             continue
         first, last = months
-        bars.append(Bar(project.id, first, max(last, first), project.end is None))
+        bars.append(
+            Bar(
+                project.id,
+                first,
+                max(last, first),
+                project.end is None,
+                project.starts(),
+                project.ends(),
+            )
+        )
     bars.sort(key=lambda b: (b.first, b.last, b.id))
     if not bars:
         return Timeline((), tuple(undated), 0, 11)
@@ -296,11 +312,11 @@ def timeline(projects: Iterable[Project], today: dt.date, on: dt.date | None = N
 def stats(projects: Iterable[Project], today: dt.date) -> dict:
     """A summary in the manner of hledger's stats."""
     projects = list(projects)
-    statuses = {s: 0 for s in ("ongoing", "completed", "planned", "unknown")}
+    statuses = {s: 0 for s in ("ongoing", "completed", "planned", NO_END, "unknown")}
     for project in projects:
         status = project.status_on(today)
         statuses[status] = statuses.get(status, 0) + 1
-    ongoing = statuses["ongoing"] > 0
+    open_end = any(p.first_day() and not p.last_day() for p in projects)
     missing = {
         name: sum(1 for p in projects if _is_missing(p, name))
         for name in PROJECT_FIELDS
@@ -318,7 +334,7 @@ def stats(projects: Iterable[Project], today: dt.date) -> dict:
             {i.name or i.ref for p in projects for i in p.implementers}
         ),
         "first_start": _earliest_start(projects),
-        "last_end": "ongoing" if ongoing else _latest_end(projects),
+        "last_end": None if open_end else _latest_end(projects),
         **statuses,
         "known_project_months": sum(project_months(p, today) for p in projects),
         "most_missing": [

@@ -30,8 +30,9 @@ REGIONS = "regions"  # names of regions known to geo.py
 RECORDS = "records"  # a list of Field.record, each a mapping (or a text: Field.shorthand)
 DECIMAL = "decimal"  # an exact number (money): Decimal, never a float
 NUMBER = "number"  # a number (a percentage)
+MAPPING = "mapping"  # a mapping projreg writes and reads itself (fetch and sync's record)
 
-KINDS = (TEXT, TEXTS, DATE, COUNT, CHOICE, COUNTRIES, REGIONS, RECORDS, DECIMAL, NUMBER)
+KINDS = (TEXT, TEXTS, DATE, COUNT, CHOICE, COUNTRIES, REGIONS, RECORDS, DECIMAL, NUMBER, MAPPING)
 
 # "finalisation" is IATI status 3: the work is done, the accounts are not yet closed.
 RECORDED_STATUSES = ("planned", "ongoing", "finalisation", "completed", "cancelled", "suspended")
@@ -195,7 +196,7 @@ PROJECT: tuple[Field, ...] = (
     Field("planned_start", DATE, "the planned start", "`activity-date` type 1 (planned start)", "2019-01-01"),
     Field("planned_end", DATE, "the planned end", "`activity-date` type 3 (planned end)", "2021-12-31"),
     Field("duration_months", COUNT, "the length the source gives when it gives no dates", "none (kept in a note on export)", "36"),
-    Field("activity_status", CHOICE, "the status the source records; when absent, status is worked out from the dates", "`activity-status` (1 Pipeline = planned, 2 Implementation = ongoing, 3 Finalisation = finalisation, 4 Closed = completed, 5 Cancelled, 6 Suspended)", "cancelled", choices=RECORDED_STATUSES),
+    Field("activity_status", CHOICE, "the status the source records, kept as stated; when absent, status is worked out from the dates, and a project that started and gives no end is `no end given` (never `ongoing` from dates alone)", "`activity-status` (1 Pipeline = planned, 2 Implementation = ongoing, 3 Finalisation = finalisation, 4 Closed = completed, 5 Cancelled, 6 Suspended)", "cancelled", choices=RECORDED_STATUSES),
     Field(
         "sectors", RECORDS, "what the project is about, in a sector vocabulary", "`sector`",
         "- {code: '15210', vocabulary: '1', percentage: 100}", record=Sector,
@@ -242,6 +243,7 @@ TOP: tuple[Field, ...] = (
     Field("source", TEXT, "where the registry's facts come from"),
     Field("organisations", RECORDS, "registry-wide facts about organisations (other names, what they are part of); a plain text item is a name", record=Organisation, parts=ORGANISATION, shorthand="name"),
     Field("projects", RECORDS, "the projects, described below", required=True),
+    Field("fetched", MAPPING, "written by `projreg fetch` and `sync`, not by hand: the query that fetched the projects from IATI (source, endpoint, filters, when, how many) and `base`, a digest of each field as last fetched, from which `sync` tells a hand edit from a publisher's change (docs/architecture.md)"),
 )  # fmt: skip
 
 FIELDS: dict[str, Field] = {f.name: f for f in PROJECT}

@@ -34,6 +34,43 @@ class Terminal(NamedTuple):  # a NamedTuple: immutable, and cheaper to define th
             pager=pager_command(os.environ) if stdout_tty else None,  # never in a pipe
         )
 
+    def error_width(self) -> int | None:
+        """The width errors and warnings wrap to: stderr's terminal's; None for a pipe,
+        which gets one line per message (for grep and editors)."""
+        if not self.stderr_tty:
+            return None
+        if self.width:
+            return self.width
+        columns = os.environ.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 0:
+            return int(columns)
+        try:
+            return os.get_terminal_size(sys.stderr.fileno()).columns
+        except (OSError, ValueError):
+            return 80
+
+
+MAX_WIDTH = 1000  # wider than any screen; a wider COLUMNS would only cost time and memory
+
+
+def env_width() -> int | None:
+    """$COLUMNS as a width: clamped to MAX_WIDTH; None if it is not a width (1e9, -5, x)."""
+    text = os.environ.get("COLUMNS", "").strip()
+    if not text.isascii() or not text.isdigit() or not text.strip("0"):
+        return None
+    return MAX_WIDTH if len(text) > 6 else min(int(text), MAX_WIDTH)
+
+
+def sanitize_columns() -> None:
+    """Make $COLUMNS sane for every library that reads it (Rich, click, shutil): a value
+    that is not a width is dropped, a huge one clamped. Called once, at start-up."""
+    if "COLUMNS" in os.environ:
+        width = env_width()
+        if width is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = str(width)
+
 
 DEFAULT_PAGER = "less -FRX"
 

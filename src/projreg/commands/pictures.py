@@ -17,7 +17,7 @@ from ..options import (
 )
 from ..query import Filters
 from . import app
-from .writing import Force, write_file
+from .writing import Force, is_stdout, output_note, write_file
 
 COVERAGE_FIELDS = ("country", "code", "direct", "via_region")
 
@@ -62,7 +62,11 @@ def map_(
 
     kind = None
     if path is not None:
-        kind = {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
+        kind = (
+            "svg"
+            if is_stdout(path)
+            else {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
+        )
         if kind is None:
             raise UsageError(f"--output {path}: give a file name ending in .svg or .html")
     out = output.output()
@@ -74,6 +78,8 @@ def map_(
         from ..render import emit_rows
 
         names = output.names(COVERAGE_FIELDS, COVERAGE_FIELDS)
+        from ..text import fold
+
         rows = [
             {
                 "country": written.get(c) or geo.country_name(c),
@@ -81,8 +87,10 @@ def map_(
                 "direct": d,
                 "via_region": v,
             }
-            for c, (d, v) in sorted(counts.items(), key=lambda i: (-sum(i[1]), -i[1][0], i[0]))
+            for c, (d, v) in counts.items()
         ]
+        # Most projects first; countries with as many, by name (as a reader looks for them).
+        rows.sort(key=lambda r: (-r["direct"] - r["via_region"], -r["direct"], fold(r["country"])))
         rows = [{n: row[n] for n in names} for row in rows]
         emit_rows(out, rows, names, empty="No project names a country or a region.")
         if out.format == "table":
@@ -103,7 +111,7 @@ def map_(
         names={c: written.get(c) or geo.country_name(c) for c in counts},
     )
     write_file(path, svg if kind == "svg" else html_page(svg, "Where the projects work"), force)
-    out.note(f"wrote {path}")
+    out.note(f"wrote {output_note(path)}")
 
 
 @app.command()
@@ -152,9 +160,15 @@ def site(
 
     from ..query import select
     from ..site import build, write
+    from ..text import visible
 
     registry = source.load()
     selection = select(registry, filters)
     files = build(registry, filters.today, selection.projects, title=title)
-    changed = write(directory, files, force=force)
+    if str(directory) == "-":
+        raise UsageError("a site is a folder of files: give --output DIR, not -")
+    notes: list[str] = []
+    changed = write(directory, files, force=force, notes=notes)
+    for line in notes:
+        sys.stderr.write(visible(line) + "\n")
     sys.stderr.write(f"wrote {directory / 'index.html'} ({len(files)} files, {changed} changed)\n")
