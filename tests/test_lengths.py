@@ -16,15 +16,7 @@ FUNCTION_LIMIT, CLASS_LIMIT = 60, 250
 STILL_LONG = {
     "iati.py:project_from_activity": 224,
     "commands/iati.py:export": 165,
-    "chart.py:timeline_svg": 140,
-    "commands/new.py:new": 89,
     "iati.py:_activity": 85,
-    "commands/reports.py:timeline": 79,
-    "commands/pictures.py:map_": 78,
-    "query.py:select": 65,
-    "render.py:timeline_lines": 63,
-    "commands/query.py:print_selection": 62,
-    "render.py:_table": 61,
 }
 
 

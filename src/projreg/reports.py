@@ -225,6 +225,26 @@ def coverage(projects: Iterable[Project]) -> dict[str, tuple[int, int]]:
     return {code: (direct.get(code, 0), via.get(code, 0)) for code in sorted({*direct, *via})}
 
 
+def coverage_rows(projects: list[Project]) -> list[dict]:
+    """`map`'s counts as rows: country (the registry's own name), code, direct, via_region;
+    most projects first, countries with as many by name (as a reader looks for them)."""
+    from .text import fold
+
+    written = written_country_names(projects)
+    rows = [
+        {"country": written.get(c) or geo.country_name(c), "code": c, "direct": d, "via_region": v}
+        for c, (d, v) in coverage(projects).items()
+    ]
+    rows.sort(key=lambda r: (-r["direct"] - r["via_region"], -r["direct"], fold(r["country"])))
+    return rows
+
+
+def coverage_names(projects: list[Project]) -> dict[str, str]:
+    """code -> the name the map shows: the registry's own, else the country's short name."""
+    written = written_country_names(projects)
+    return {c: written.get(c) or geo.country_name(c) for c in coverage(projects)}
+
+
 # --- timeline -------------------------------------------------------------------------
 
 
