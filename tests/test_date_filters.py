@@ -10,6 +10,7 @@ undetermined, never counted ("date filters never guess").
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -280,28 +281,31 @@ def test_ended_in_prefers_the_actual_end_to_the_planned_one():
 
 
 @pytest.mark.parametrize(
-    ("period", "today", "expected"),
+    ("period", "today", "expected", "stated"),
     [
-        # A period over before today: an ongoing project had not ended in it.
-        ("2018", dt.date(2019, 1, 1), NO),
-        ("2018-12", dt.date(2019, 1, 1), NO),
-        ("2018-12-31", dt.date(2019, 1, 1), NO),
+        # A period over before today: an ongoing project (so stated) had not ended in it;
+        # without a stated status, whether it ended since cannot be known.
+        ("2018", dt.date(2019, 1, 1), NO, UNKNOWN),
+        ("2018-12", dt.date(2019, 1, 1), NO, UNKNOWN),
+        ("2018-12-31", dt.date(2019, 1, 1), NO, UNKNOWN),
         # A period that lasts until today or later: it may yet end in it.
-        ("2018", dt.date(2018, 12, 31), UNKNOWN),
-        ("2018-12", dt.date(2018, 12, 31), UNKNOWN),
-        ("2018-12-31", dt.date(2018, 12, 31), UNKNOWN),
-        ("2018", dt.date(2018, 6, 1), UNKNOWN),
+        ("2018", dt.date(2018, 12, 31), UNKNOWN, UNKNOWN),
+        ("2018-12", dt.date(2018, 12, 31), UNKNOWN, UNKNOWN),
+        ("2018-12-31", dt.date(2018, 12, 31), UNKNOWN, UNKNOWN),
+        ("2018", dt.date(2018, 6, 1), UNKNOWN, UNKNOWN),
         # A period before its start: it cannot have ended then.
-        ("2018-03-14", dt.date(2018, 1, 1), NO),
-        ("2018-02", dt.date(2018, 1, 1), NO),
-        ("2017", dt.date(2017, 1, 1), NO),
+        ("2018-03-14", dt.date(2018, 1, 1), NO, NO),
+        ("2018-02", dt.date(2018, 1, 1), NO, NO),
+        ("2017", dt.date(2017, 1, 1), NO, NO),
         # The period that holds its first day (not over): unknown.
-        ("2018-03-15", dt.date(2018, 1, 1), UNKNOWN),
-        ("2018-03", dt.date(2018, 1, 1), UNKNOWN),
+        ("2018-03-15", dt.date(2018, 1, 1), UNKNOWN, UNKNOWN),
+        ("2018-03", dt.date(2018, 1, 1), UNKNOWN, UNKNOWN),
     ],
 )
-def test_ended_in_for_a_project_without_an_end(period, today, expected):
-    assert answer(ONGOING, today=today, ended_in=d(period)) == expected
+def test_ended_in_for_a_project_without_an_end(period, today, expected, stated):
+    ongoing = dataclasses.replace(ONGOING, activity_status="ongoing")
+    assert answer(ongoing, today=today, ended_in=d(period)) == expected
+    assert answer(ONGOING, today=today, ended_in=d(period)) == stated
 
 
 def test_started_in_for_a_project_without_a_start_is_unknown():

@@ -458,6 +458,7 @@ def test_export_writes_link_formats_and_an_actual_date_of_today_as_actual():
         summary="S",
         donors=(Participant("D"),),
         start=PartialDate(2020, 5, 4),
+        activity_status="ongoing",
         links=(
             Link("site", "https://example.org/", "website"),
             Link("doc", "https://example.org/d", "document"),
