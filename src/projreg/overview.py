@@ -184,8 +184,9 @@ def group_of(project: Project, by: str, today: dt.date, top: Sequence[str]) -> s
     if not project.donors:
         return NO_DONOR
     for donor in project.donors:
-        if (donor.name or donor.ref) in top:
-            return donor.name or donor.ref
+        label = donor.name or donor.ref
+        if label is not None and label in top:
+            return label
     return OTHERS
 
 
@@ -264,7 +265,11 @@ def overview(projects: Iterable[Project], today: dt.date, by: str = "status") ->
 
 def chosen_budgets(budgets: Sequence[Budget]) -> list[Budget]:
     """The budgets that count: a revised one replaces the original ones its period overlaps."""
-    revised = [b for b in budgets if b.type == "revised" and b.start and b.end]
+    revised = [
+        (b.start.first_day(), b.end.last_day())
+        for b in budgets
+        if b.type == "revised" and b.start and b.end
+    ]
     if not revised:
         return list(budgets)
 
@@ -272,7 +277,7 @@ def chosen_budgets(budgets: Sequence[Budget]) -> list[Budget]:
         if budget.type == "revised" or budget.start is None or budget.end is None:
             return False
         first, last = budget.start.first_day(), budget.end.last_day()
-        return any(r.start.first_day() <= last and r.end.last_day() >= first for r in revised)
+        return any(start <= last and end >= first for start, end in revised)
 
     return [b for b in budgets if not replaced(b)]
 
@@ -280,6 +285,8 @@ def chosen_budgets(budgets: Sequence[Budget]) -> list[Budget]:
 def spread(budget: Budget, periods: Sequence[Period]) -> list[tuple[int, Decimal]]:
     """(period index, share) of a budget's amount, in proportion to the days of its period
     that fall in each; the shares add up to the amount exactly."""
+    if budget.start is None or budget.end is None:
+        return []  # an undated budget has no days to spread (callers pass dated ones only)
     first, last = budget.start.first_day(), budget.end.last_day()
     if last < first:
         first, last = last, first  # a period given backwards: its days are still its days

@@ -63,7 +63,7 @@ def import_iati(
 
     inputs = [f for f in files if str(f) != "-"]
     refuse_inputs(output, inputs, force)
-    spool = _with_progress(files, iati.import_spooled, terminal(ctx).stderr_tty)
+    spool = _with_progress(files, iati.import_spooled, terminal(ctx))
     try:
         found = spool.warnings
         if strict and found:
@@ -100,13 +100,18 @@ def _report(note, result, found, output, listed: bool) -> None:
         )
 
 
-def _with_progress(files, work, on_terminal: bool):
-    """Run work(files, progress), with a progress bar (by bytes read) on a terminal."""
-    if not on_terminal:
+def _with_progress(files, work, shown_on):
+    """Run work(files, progress), with a progress bar (by bytes read) when stderr is a
+    terminal: on stderr, never on stdout, which may be a pipe."""
+    if not shown_on.stderr_tty:
         return work(files)
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as progress:
+    console = Console(
+        stderr=True, force_terminal=True, no_color=shown_on.no_color, width=shown_on.width
+    )
+    with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Importing activities", total=None)
 
         def advance(done: int, total: int) -> None:
