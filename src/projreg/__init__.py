@@ -22,6 +22,8 @@ _EXPORTS = {
     "Participant": "schema",
     "Organisation": "schema",
     "Budget": "schema",
+    "Transaction": "schema",
+    "Relation": "schema",
     "Sector": "schema",
     "Link": "schema",
     "Component": "schema",

@@ -31,6 +31,8 @@ _NOUNS = {
     "Component": "a component",
     "Sector": "a sector",
     "Budget": "a budget",
+    "Transaction": "a transaction",
+    "Relation": "a related activity",
 }
 MAX_MONTHS = 12 * 9999  # a duration longer than the calendar projreg knows is a typo
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import geo
+from . import geo, iati_transactions
 from .dates import DateError, PartialDate, parse_date
 from .errors import ProjregError
 from .model import Budget, Link, Participant, Project, Sector
@@ -483,6 +483,7 @@ def project_from_activity(
         budgets=tuple(budgets),
         manager=manager,
         links=tuple(links),
+        **iati_transactions.read(activity, lang, notes),
         notes=tuple(dict.fromkeys(notes)),
     )
     return project, None
@@ -867,6 +868,8 @@ def to_iati_xml(
 def _activity(root, project, publisher, today, writer: _Writer, notes, placeholder) -> None:
     add = writer.add
     activity = ElementTree.SubElement(root, "iati-activity", {XML_LANG: "en"})
+    if project.hierarchy:
+        activity.set("hierarchy", str(project.hierarchy))
     ElementTree.SubElement(activity, "iati-identifier").text = writer.clean(
         project.iati_id or f"{publisher.prefix or publisher.ref}-{project.id}"
     )
@@ -935,6 +938,7 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
             currency=budget.currency,
         )
         value.text = decimal_text(budget.value)
+    iati_transactions.write(activity, project, add, notes)
     for link in project.links:
         url = _uri(link.url)
         if not url:  # IATI needs an address; the registry keeps the link's text
@@ -949,3 +953,4 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
         )
         add(element, "title", link.text if _xml_text(link.text).strip() else url)
         add(element, "category", code="A12" if link.kind == "website" else "A02")
+    iati_transactions.write_relations(activity, project, add, notes)

@@ -25,7 +25,9 @@ from .schema import (  # noqa: F401  (the small records are part of the model's 
     Link,
     Organisation,
     Participant,
+    Relation,
     Sector,
+    Transaction,
 )
 
 # What a list can be sorted by (query.select): the id, the dates that answer date
