@@ -53,26 +53,36 @@ def report(
     any day of, ongoing ones up to --today; with --between or --active-on only
     those years are shown. Projects with unknown dates get a row of their own.
 
+    Where projects have budgets or transactions, each group also gets its budget and
+    what was committed, disbursed and spent, one total per currency (never converted,
+    never added across currencies); a revised budget counts instead of the original
+    one for its period. Not by year: an amount is not split across years.
+
     Examples:
 
     \b
       projreg report --by donor
       projreg report --by year
       projreg report --by donor --country Georgia
+      projreg report --by donor --fields group,projects,budget,disbursed,spent
     """
     from ..query import select
     from ..render import emit_rows
+    from ..money import MONEY_FIELDS
     from ..reports import group_by, report_fields
 
     if by not in GROUPINGS:
         raise UsageError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
     out = output.output()
     fields = report_fields(by)
-    names = output.names(fields, fields)
     selection = select(source.load(), filters)
     rows = group_by(
         by, selection.projects, filters.today, _years_asked(filters), direct_only=filters.direct
     )
+    # Money columns by default only when some group has money: a registry without budgets
+    # or transactions reads as before.
+    shown = [f for f in fields if f not in MONEY_FIELDS or any(row[f] for row in rows)]
+    names = output.names(shown, fields)
     rows = [{name: row[name] for name in names} for row in rows]
     emit_rows(out, rows, names, labels={"group": by.capitalize()}, empty="No projects to group.")
     for note in selection.notes:
@@ -183,6 +193,10 @@ def timeline(
 @filter_options
 def stats(filters: Filters, output: OutputChoice, source: Source) -> None:
     """A short summary of the registry, like hledger's stats.
+
+    Money is summed per currency, exactly, never converted: the budgets (a revised
+    budget instead of the original one for its period), and the transactions
+    committed, disbursed and spent.
 
     Examples:
 
