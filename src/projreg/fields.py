@@ -237,7 +237,9 @@ def _transaction(item: dict) -> str:
     text = " ".join(x for x in (item.get("date"), item["type"], amount) if x)
     provider = item.get("provider") or item.get("provider_ref")
     receiver = item.get("receiver") or item.get("receiver_ref")
-    return text + (f", from {provider}" if provider else "") + (f", to {receiver}" if receiver else "")
+    return (
+        text + (f", from {provider}" if provider else "") + (f", to {receiver}" if receiver else "")
+    )
 
 
 def _amount(value) -> str:

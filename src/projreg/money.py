@@ -48,9 +48,7 @@ def counted_budgets(budgets: Iterable[Budget]) -> list[Budget]:
 
 def budget_totals(projects: Iterable[Project]) -> list[dict]:
     """The projects' budgets, per currency."""
-    return per_currency(
-        (b.currency, b.value) for p in projects for b in counted_budgets(p.budgets)
-    )
+    return per_currency((b.currency, b.value) for p in projects for b in counted_budgets(p.budgets))
 
 
 def flow_totals(projects: Iterable[Project], kind: str) -> list[dict]:

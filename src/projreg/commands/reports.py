@@ -66,9 +66,9 @@ def report(
       projreg report --by donor --country Georgia
       projreg report --by donor --fields group,projects,budget,disbursed,spent
     """
+    from ..money import MONEY_FIELDS
     from ..query import select
     from ..render import emit_rows
-    from ..money import MONEY_FIELDS
     from ..reports import group_by, report_fields
 
     if by not in GROUPINGS:
