@@ -147,3 +147,45 @@ def test_child_activities_keep_their_links_both_ways(tmp_path, run):
         "2",
     }  # children name their parent, parents their children
     assert links(back) == before
+
+
+def test_export_groups_what_it_leaves_out_and_ends_with_what_it_wrote(run, tmp_path):
+    path = REAL / "dfid-region189-1.01.xml"
+    root = etree.parse(str(path)).getroot()
+    # lxml: the activities IATI 2.03 cannot take because they have no description
+    bare = [
+        a.findtext("iati-identifier").strip()
+        for a in root.iter("iati-activity")
+        if not "".join(t for d in a.findall("description") for t in d.itertext()).strip()
+    ]
+    assert len(bare) > 5
+    registry, out = tmp_path / "r.yaml", tmp_path / "r.xml"
+    assert run("import-iati", str(path), "-o", str(registry)).exit_code == 0
+    result = run("--registry", str(registry), "export", "-o", str(out))
+    assert result.exit_code == 0
+    lines = result.stderr.strip().splitlines()
+    grouped = [line for line in lines if line.startswith("not exported")]
+    assert len(grouped) == 1  # one line for one reason, not one per project
+    assert grouped[0].startswith(f"not exported, {len(bare)} projects: IATI requires a description")
+    assert f"and {len(bare) - 5} more (--verbose lists all ids)" in grouped[0]
+    written = len(etree.parse(str(out)).getroot().findall("iati-activity"))
+    assert written == len(root.findall("iati-activity")) - len(bare)
+    assert lines[-1] == f"wrote {written} activities to {out}; {len(bare)} left out (above)"
+    verbose = run("--registry", str(registry), "export", "--verbose", "-o", str(out), "--force")
+    line = next(x for x in verbose.stderr.splitlines() if x.startswith("not exported"))
+    assert all(identifier.split("GB-1-")[1] in line for identifier in bare)
+    assert "more" not in line
+
+
+def test_export_command_does_no_library_work():
+    """commands/iati.py parses, calls and renders: the export's logic is the library's."""
+    from projreg.commands import iati as command
+    from projreg.iati import ExportOptions, export_activities
+
+    source = Path(command.__file__).read_text(encoding="utf-8")
+    source = source[source.index("def export(") : source.index("def _export_data(")]
+    body = source[source.index(") -> None:") :]
+    body = body[body.index('    """', 20) :]  # after the docstring
+    assert len(body.splitlines()) <= 45
+    assert "needs_publisher" not in body and "Publisher(" not in body
+    assert ExportOptions().reporting_org_ref is None and callable(export_activities)
