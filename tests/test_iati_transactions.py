@@ -14,10 +14,14 @@ from projreg.iati import import_files
 
 HERE = Path(__file__).parent
 REAL = HERE / "iati" / "real"
-REAL_FILES = sorted(REAL.glob("*.xml"))
+MORE = HERE / "iati" / "transactions"  # real files with many transactions (README there)
+REAL_FILES = sorted([*REAL.glob("*.xml"), *MORE.glob("*.xml")])
 # The 1.0x letters and the 2.0x codes they became (IATI TransactionType codelist).
 LETTERS = {"IF": "1", "C": "2", "D": "3", "E": "4", "IR": "5", "LR": "6", "R": "7"}
 LETTERS.update({"QP": "8", "QS": "9", "CG": "10"})
+
+
+CODE_TAGS = ("flow-type", "finance-type", "aid-type", "tied-status", "disbursement-channel")
 
 
 def _code(element) -> str:
@@ -30,8 +34,9 @@ def _day(text) -> str | None:
 
 
 def lxml_transactions(path) -> Counter:
-    """(type code, value, currency, day, value day, provider ref, receiver ref) of every
-    transaction, by lxml alone; the currency falls back to the activity's default."""
+    """(type code, value, currency, day, value day, provider ref, receiver ref, and the
+    flow, finance, (first) aid, tied and channel codes) of every transaction, by lxml alone;
+    the currency falls back to the activity's default."""
     root = etree.parse(str(path)).getroot()
     found = Counter()
     for activity in root.iter("iati-activity"):
@@ -49,6 +54,12 @@ def lxml_transactions(path) -> Counter:
                     _day(value.get("value-date")),
                     (provider.get("ref") or "").strip() or None if provider is not None else None,
                     (receiver.get("ref") or "").strip() or None if receiver is not None else None,
+                    *(
+                        (t.find(tag).get("code") or "").strip() or None
+                        if t.find(tag) is not None
+                        else None
+                        for tag in CODE_TAGS
+                    ),
                 )
             ] += 1
     return found
@@ -72,6 +83,13 @@ def test_every_real_transaction_is_imported_and_exported_exactly(path, run, tmp_
     )
     assert exported == expected
     assert sum(exported.values()) == sum(source.values())
+
+
+def test_the_815_transactions_of_dfid_drc_are_all_imported(tmp_path):
+    path = MORE / "iati-datastore__CD.xml"
+    assert sum(lxml_transactions(path).values()) == 815
+    projects = import_files([path]).projects
+    assert sum(len(p.transactions) for p in projects) == 815
 
 
 def test_the_dfid_region_file_keeps_its_61_transactions_with_their_dates():
@@ -124,8 +142,17 @@ def test_codes_of_a_2_0x_transaction_are_kept_and_written_back(tmp_path, run):
     assert etree.tostring(after, method="c14n") == etree.tostring(before, method="c14n")
 
 
-def test_child_activities_keep_their_links_both_ways(tmp_path, run):
-    path = REAL / "dfid-al-2.01.xml"
+@pytest.mark.parametrize(
+    "path",
+    [
+        REAL / "dfid-al-2.01.xml",
+        REAL / "dfid-region189-1.01.xml",
+        MORE / "iati-datastore__CD.xml",
+        MORE / "iati-flattener__ec-intpa-activity.xml",
+    ],
+    ids=lambda p: p.name,
+)
+def test_child_activities_keep_their_links_both_ways(path, tmp_path, run):
 
     def links(file) -> Counter:
         root = etree.parse(str(file)).getroot()
