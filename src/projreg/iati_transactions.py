@@ -14,6 +14,7 @@ module knows nothing of the rest of the activity.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import xml.etree.ElementTree as ElementTree
 from decimal import Decimal
@@ -71,23 +72,26 @@ def read(activity: ElementTree.Element, lang: str, notes: list[str]) -> dict:
 
 
 def _transaction(element, lang: str, currency, notes: list[str], number: int):
-    written = _code(element.find("transaction-type"))
-    value_element = element.find("value")
+    parts: dict[str, ElementTree.Element] = {}
+    for child in element:  # one pass over the children (a real file has thousands)
+        parts.setdefault(child.tag, child)
+    written = _code(parts.get("transaction-type"))
+    value_element = parts.get("value")
     text = value_element.text if value_element is not None else None
     value = decimal_of(text)
     if value is None or not written:
         why = "no type" if not written else f"the value {(text or '').strip()!r}, not a decimal"
         notes.append(f"Transaction {number} left out: {why}.")
         return None
-    kind = TYPE_OF_CODE.get(written, TYPE_OF_CODE.get(written.upper()))
+    kind = TYPE_OF_CODE.get(written) or TYPE_OF_CODE.get(written.upper())
     if kind is None:
         notes.append(f"Transaction {number}: type {written!r} is not an IATI TransactionType.")
-    provider, receiver = element.find("provider-org"), element.find("receiver-org")
+    provider, receiver = parts.get("provider-org"), parts.get("receiver-org")
     return Transaction(
         type=kind or written,
         value=value,
         currency=_attribute(value_element, "currency") or currency,
-        date=_day(element.find("transaction-date"), notes, number),
+        date=_day(parts.get("transaction-date"), notes, number),
         value_date=_day(value_element, notes, number, "value-date"),
         provider=_name(provider, lang),
         provider_ref=_attribute(provider, "ref"),
@@ -95,9 +99,9 @@ def _transaction(element, lang: str, currency, notes: list[str], number: int):
         receiver=_name(receiver, lang),
         receiver_ref=_attribute(receiver, "ref"),
         receiver_activity=_attribute(receiver, "receiver-activity-id"),
-        description=_name(element.find("description"), lang),
+        description=_name(parts.get("description"), lang),
         ref=_attribute(element, "ref"),
-        **{name: _code(element.find(tag)) for name, tag in CODES},
+        **{name: _code(parts.get(tag)) for name, tag in CODES},
     )
 
 
@@ -168,10 +172,17 @@ def _day(element, notes: list[str], number: int, attribute: str = "iso-date"):
         written = (element.text or "").strip() or None
     if written is None:
         return None
-    try:
-        return PartialDate.from_date(dt.date.fromisoformat(written[:10]))
-    except ValueError:
+    day = _day_of(written[:10])
+    if day is None:
         notes.append(f"Transaction {number}: unreadable {attribute} {written!r} left out.")
+    return day
+
+
+@functools.lru_cache(maxsize=4096)  # a file's transactions share a few hundred days
+def _day_of(text: str) -> PartialDate | None:
+    try:
+        return PartialDate.from_date(dt.date.fromisoformat(text))
+    except ValueError:
         return None
 
 
