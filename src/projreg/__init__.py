@@ -43,6 +43,8 @@ _EXPORTS = {
     "import_iati": "iati",
     "to_iati_xml": "iati",
     "Publisher": "iati",
+    "export_activities": "iati",
+    "ExportOptions": "iati",
     # errors
     "ProjregError": "errors",
     "UsageError": "errors",
