@@ -201,3 +201,16 @@ def test_json_csv_and_sqlite_exports_carry_transactions(run, tmp_path):
     with sqlite3.connect(database) as db:
         stored = db.execute("SELECT value, date FROM transactions").fetchall()
     assert sorted(stored) == sorted(source)
+
+
+def test_check_warns_of_a_transaction_type_no_total_counts(run, write):
+    registry = write(
+        "projects:\n  - id: X-1\n    title: Test\n    transactions:\n"
+        "      - {type: commitment, value: 100, currency: EUR, date: 2014-01-01}\n"
+        "      - {type: disbursment, value: 25, currency: EUR, date: 2014-03-31}\n"
+    )
+    result = run("--registry", str(registry), "check")
+    assert "6:9: warning: X-1: transactions: transaction type 'disbursment'" in result.stderr
+    assert "did you mean disbursement?" in result.stderr
+    stats = json.loads(run("--registry", str(registry), "stats", "--json").stdout)
+    assert stats["disbursed"] == [] and stats["committed"] == [{"value": 100, "currency": "EUR"}]
