@@ -65,8 +65,15 @@ def lxml_transactions(path) -> Counter:
     return found
 
 
+@pytest.fixture(scope="module")
+def schema():
+    return etree.XMLSchema(
+        etree.parse(str(HERE / "iati" / "schema-2.03" / "iati-activities-schema.xsd"))
+    )
+
+
 @pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: p.name)
-def test_every_real_transaction_is_imported_and_exported_exactly(path, run, tmp_path):
+def test_every_real_transaction_is_imported_and_exported_exactly(path, run, tmp_path, schema):
     source = lxml_transactions(path)
     registry, back = tmp_path / "imported.yaml", tmp_path / "back.xml"
     assert run("import-iati", str(path), "-o", str(registry)).exit_code == 0
@@ -74,6 +81,7 @@ def test_every_real_transaction_is_imported_and_exported_exactly(path, run, tmp_
         "--registry", str(registry), "export", "--placeholder-description", "-", "-o", str(back)
     )
     assert result.exit_code == 0, result.output
+    assert schema.validate(etree.parse(str(back))), schema.error_log
     exported = lxml_transactions(back)
     # A transaction without a value date goes out with its day as the value date (IATI needs one).
     expected = Counter(
@@ -213,3 +221,29 @@ def test_export_command_does_no_library_work():
     assert len(body.splitlines()) <= 45
     assert "needs_publisher" not in body and "Publisher(" not in body
     assert ExportOptions().reporting_org_ref is None and callable(export_activities)
+
+
+def test_a_transaction_iati_cannot_take_is_left_out_with_a_note(run, write, tmp_path, schema):
+    registry = write(
+        "projects:\n  - id: X-1\n    title: T\n    summary: S\n    donors: [D]\n"
+        "    start: 2020-01-01\n    activity_status: ongoing\n    transactions:\n"
+        "      - {type: disbursement, value: 10, currency: EUR}\n"
+        "      - {type: gift, value: 20, currency: EUR, date: 2020-02-01}\n"
+        "      - {type: expenditure, value: 5, currency: EUR, date: 2020-03-01}\n"
+    )
+    out = tmp_path / "x.xml"
+    publisher = (
+        "--reporting-org-ref",
+        "XM-X",
+        "--reporting-org-name",
+        "X",
+        "--reporting-org-type",
+        "40",
+    )
+    result = run("--registry", str(registry), "export", *publisher, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "X-1: a transaction of 10 left out: no day" in result.stderr
+    assert "X-1: a transaction of 20 left out: the type 'gift' has no IATI code" in result.stderr
+    document = etree.parse(str(out))
+    assert schema.validate(document), schema.error_log
+    assert document.xpath("//transaction/value/text()") == ["5"]
