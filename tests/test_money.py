@@ -214,3 +214,15 @@ def test_check_warns_of_a_transaction_type_no_total_counts(run, write):
     assert "did you mean disbursement?" in result.stderr
     stats = json.loads(run("--registry", str(registry), "stats", "--json").stdout)
     assert stats["disbursed"] == [] and stats["committed"] == [{"value": 100, "currency": "EUR"}]
+
+
+def test_a_total_is_never_cut_short_in_a_table(run, money):
+    import re
+
+    fields = "--fields", "group,ids,budget,committed,disbursed,spent"
+    for width in WIDTHS:
+        terminal = Terminal(stdout_tty=True, width=width, no_color=True)
+        result = run("--registry", money, "report", "--by", "donor", *fields, terminal=terminal)
+        assert not re.search(r"[0-9,.]…", result.stdout), result.stdout  # whole, or not shown
+        shown = result.stdout + result.stderr
+        assert "1,950.40 EUR" in shown or "Budget" in result.stderr

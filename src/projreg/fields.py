@@ -133,6 +133,8 @@ SHORT_FIELDS = frozenset(
         "start_precision", "end_precision", "dates_basis", "duration_months", "months",
         "country_codes", "projects", "earliest_start", "latest_end", "project_months", "direct",
         "via_region", "via_country", "group",
+        # Money: a total cut short would read as another amount.
+        "budget", "committed", "disbursed", "spent",
     }
 )  # fmt: skip
 
