@@ -1001,6 +1001,14 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
             vocabulary=vocabulary,
             percentage=percentage,
         )
+    _budgets(activity, project, add, notes)
+    iati_transactions.write(activity, project, add, notes)
+    _links(activity, project, add, notes)
+    iati_transactions.write_relations(activity, project, add, notes)
+
+
+def _budgets(activity, project, add, notes) -> None:
+    """The budgets that have both ends of their period (IATI requires them)."""
     for budget in project.budgets:
         if budget.start is None or budget.end is None:
             notes.append(
@@ -1018,7 +1026,10 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
             currency=budget.currency,
         )
         value.text = decimal_text(budget.value)
-    iati_transactions.write(activity, project, add, notes)
+
+
+def _links(activity, project, add, notes) -> None:
+    """The links that have an address (IATI requires one)."""
     for link in project.links:
         url = _uri(link.url)
         if not url:  # IATI needs an address; the registry keeps the link's text
@@ -1033,4 +1044,3 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
         )
         add(element, "title", link.text if _xml_text(link.text).strip() else url)
         add(element, "category", code="A12" if link.kind == "website" else "A02")
-    iati_transactions.write_relations(activity, project, add, notes)

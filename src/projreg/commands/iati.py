@@ -78,99 +78,113 @@ def _with_progress(files, work, on_terminal: bool):
         return work(files, advance)
 
 
+# The options of `export`, declared apart so that the command reads as what it does.
+Format = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="iati-xml (IATI 2.03 activities); json or csv (data files, see below); "
+        "sqlite (a database, with -o).",
+        autocompletion=choices(("iati-xml", "json", "csv", "sqlite")),
+    ),
+]
+OutputPath = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of stdout. CSV: a folder (or a name without an extension) gets projects.csv, participations.csv and transactions.csv.",
+    ),
+]
+Participations = Annotated[
+    Path | None,
+    typer.Option(
+        "--participations",
+        metavar="FILE",
+        help="CSV: also write the long-form table of organisations by project to FILE.",
+    ),
+]
+Transactions = Annotated[
+    Path | None,
+    typer.Option(
+        "--transactions",
+        metavar="FILE",
+        help="CSV: also write one row per transaction (project, type, value, currency, dates...) to FILE.",
+    ),
+]
+SpreadsheetSafe = Annotated[
+    bool,
+    typer.Option(
+        "--spreadsheet-safe",
+        help="CSV: prefix cells starting with = + - @ with ' so spreadsheets never run them.",
+    ),
+]
+ReportingOrgRef = Annotated[
+    str | None,
+    typer.Option(
+        "--reporting-org-ref",
+        metavar="REF",
+        help="IATI organisation identifier of the publisher.",
+    ),
+]
+ReportingOrgName = Annotated[
+    str | None,
+    typer.Option("--reporting-org-name", metavar="NAME", help="Name of the publisher."),
+]
+ReportingOrgType = Annotated[
+    str | None,
+    typer.Option(
+        "--reporting-org-type",
+        metavar="CODE",
+        help="IATI OrganisationType code, e.g. 40 (multilateral).",
+    ),
+]
+IdPrefix = Annotated[
+    str | None,
+    typer.Option(
+        "--id-prefix",
+        metavar="PREFIX",
+        help="Prefix of iati-identifiers. Default: the reporting-org ref.",
+    ),
+]
+PlaceholderDescription = Annotated[
+    str | None,
+    typer.Option(
+        "--placeholder-description",
+        metavar="TEXT",
+        help="Description for projects without one (IATI requires one); without it they are left out.",
+    ),
+]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        help="Name every project left out and every note (without it: a count and the first few).",
+    ),
+]
+
+
 @app.command()
 @registry_options
 @filter_options
 def export(
     filters: Filters,
     source: Source,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="iati-xml (IATI 2.03 activities); json or csv (data files, see below); "
-            "sqlite (a database, with -o).",
-            autocompletion=choices(("iati-xml", "json", "csv", "sqlite")),
-        ),
-    ] = "iati-xml",
-    path: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to FILE instead of stdout. CSV: a folder (or a name without an extension) gets projects.csv, participations.csv and transactions.csv.",
-        ),
-    ] = None,
+    fmt: Format = "iati-xml",
+    path: OutputPath = None,
     force: Force = False,
-    participations: Annotated[
-        Path | None,
-        typer.Option(
-            "--participations",
-            metavar="FILE",
-            help="CSV: also write the long-form table of organisations by project to FILE.",
-        ),
-    ] = None,
-    transactions: Annotated[
-        Path | None,
-        typer.Option(
-            "--transactions",
-            metavar="FILE",
-            help="CSV: also write one row per transaction (project, type, value, currency, dates...) to FILE.",
-        ),
-    ] = None,
-    spreadsheet_safe: Annotated[
-        bool,
-        typer.Option(
-            "--spreadsheet-safe",
-            help="CSV: prefix cells starting with = + - @ with ' so spreadsheets never run them.",
-        ),
-    ] = False,
-    reporting_org_ref: Annotated[
-        str | None,
-        typer.Option(
-            "--reporting-org-ref",
-            metavar="REF",
-            help="IATI organisation identifier of the publisher.",
-        ),
-    ] = None,
-    reporting_org_name: Annotated[
-        str | None,
-        typer.Option("--reporting-org-name", metavar="NAME", help="Name of the publisher."),
-    ] = None,
-    reporting_org_type: Annotated[
-        str | None,
-        typer.Option(
-            "--reporting-org-type",
-            metavar="CODE",
-            help="IATI OrganisationType code, e.g. 40 (multilateral).",
-        ),
-    ] = None,
-    id_prefix: Annotated[
-        str | None,
-        typer.Option(
-            "--id-prefix",
-            metavar="PREFIX",
-            help="Prefix of iati-identifiers. Default: the reporting-org ref.",
-        ),
-    ] = None,
-    placeholder_description: Annotated[
-        str | None,
-        typer.Option(
-            "--placeholder-description",
-            metavar="TEXT",
-            help="Description for projects without one (IATI requires one); without it they are left out.",
-        ),
-    ] = None,
-    verbose: Annotated[
-        bool,
-        typer.Option(
-            "--verbose",
-            help="Name every project left out and every note (without it: a count and the first few).",
-        ),
-    ] = False,
+    participations: Participations = None,
+    transactions: Transactions = None,
+    spreadsheet_safe: SpreadsheetSafe = False,
+    reporting_org_ref: ReportingOrgRef = None,
+    reporting_org_name: ReportingOrgName = None,
+    reporting_org_type: ReportingOrgType = None,
+    id_prefix: IdPrefix = None,
+    placeholder_description: PlaceholderDescription = None,
+    verbose: Verbose = False,
 ) -> None:
     """Export projects as IATI 2.03 activities, JSON, CSV or an SQLite database.
 
