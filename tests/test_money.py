@@ -226,3 +226,21 @@ def test_a_total_is_never_cut_short_in_a_table(run, money):
         assert not re.search(r"[0-9,.]…", result.stdout), result.stdout  # whole, or not shown
         shown = result.stdout + result.stderr
         assert "1,950.40 EUR" in shown or "Budget" in result.stderr
+
+
+def test_a_revised_budget_replaces_the_original_it_overlaps_in_every_total(run, write):
+    registry = write(
+        "projects:\n  - id: R-1\n    title: Revised\n    start: 2020-01-01\n    end: 2020-12-31\n"
+        "    budgets:\n"
+        "      - {value: 1000, currency: EUR, start: 2020-01-01, end: 2020-12-31, type: original}\n"
+        "      - {value: 700, currency: EUR, start: 2020-07-01, end: 2020-12-31, type: revised}\n"
+        "      - {value: 50, currency: EUR, start: 2021-01-01, end: 2021-06-30}\n"
+    )
+    from projreg import load_registry
+    from projreg.overview import chosen_budgets
+
+    # By hand: the revised 700 overlaps the original 1000, which no longer counts; 50 stays.
+    stats = json.loads(run("--registry", str(registry), "stats", "--json").stdout)
+    assert stats["budget"] == [{"value": 750, "currency": "EUR"}]
+    (project,) = load_registry(registry).projects
+    assert [b.value for b in chosen_budgets(project.budgets)] == [700, 50]  # the overview's rule

@@ -39,11 +39,21 @@ def per_currency(amounts: Iterable[tuple[str | None, Decimal]]) -> list[dict]:
 
 
 def counted_budgets(budgets: Iterable[Budget]) -> list[Budget]:
-    """The budgets a total counts: for a period with a revised budget, the revised ones only
-    (IATI: a revised budget replaces the original one for its period)."""
+    """The budgets a total counts: a revised one replaces the original ones its period
+    overlaps (IATI: a revised budget replaces the original for its period); a budget whose
+    type is not said counts as an original, IATI's default."""
     budgets = list(budgets)
-    revised = {(b.start, b.end) for b in budgets if b.type == "revised"}
-    return [b for b in budgets if b.type == "revised" or (b.start, b.end) not in revised]
+    revised = [b for b in budgets if b.type == "revised" and b.start and b.end]
+    if not revised:
+        return budgets
+
+    def replaced(budget: Budget) -> bool:
+        if budget.type == "revised" or budget.start is None or budget.end is None:
+            return False
+        first, last = budget.start.first_day(), budget.end.last_day()
+        return any(r.start.first_day() <= last and r.end.last_day() >= first for r in revised)
+
+    return [b for b in budgets if not replaced(b)]
 
 
 def budget_totals(projects: Iterable[Project]) -> list[dict]:

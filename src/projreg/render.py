@@ -83,6 +83,14 @@ class Output:
 
         return shutil.get_terminal_size((80, 24)).columns
 
+    def table_height(self) -> int:
+        """The lines a screen holds: the terminal's, else $LINES, else 24."""
+        if self.terminal.height:
+            return self.terminal.height
+        import shutil
+
+        return shutil.get_terminal_size((80, 24)).lines
+
     def note(self, text: str) -> None:
         """A remark for the reader, on stderr so that pipes get only records."""
         sys.stderr.write(visible(text) + "\n")
@@ -387,6 +395,27 @@ def emit_timeline(out: Output, chart, today, on) -> None:
         console.print(line, no_wrap=True, overflow="crop")
 
 
+def label_width(labels, width: int) -> int:
+    """The label column of a terminal chart: as wide as the longest label, but never more
+    than a third of the width (at least LABEL_LEAST), so that labels never take the chart's room."""
+    from rich.cells import cell_len
+
+    longest = max([cell_len(text) for text in labels] + [4])
+    return min(longest, max(width // 3, LABEL_LEAST))
+
+
+LABEL_LEAST = 8
+
+
+def cap(text: str, width: int) -> str:
+    """A label cut to `width` cells with "…" and padded to them (the whole id stays in
+    -f tsv/json and show)."""
+    from rich.cells import cell_len
+
+    text = _fit(text, width, cell_len)
+    return text + " " * (width - cell_len(text))
+
+
 def _month_iso(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
@@ -396,29 +425,18 @@ def timeline_lines(chart, width: int, today_month: int, marker: int | None, on=N
     from rich.text import Text
 
     lines = []
-    name_width = max([len(b.id) for b in chart.bars] + [4])
+    name_width = label_width([visible(b.id) for b in chart.bars], width)
     chart_width = max(width - name_width - 2, 12)
     pad = " " * (name_width + 1)
     if chart.bars:
-        axis = [" "] * chart_width
-        ticks = [" "] * chart_width
-        for year in range(chart.first // 12, chart.last // 12 + 1):
-            column = chart.column(year * 12, chart_width)
-            label_text = str(year)
-            if column + len(label_text) <= chart_width and all(
-                c == " " for c in axis[max(column - 1, 0) : column + len(label_text)]
-            ):
-                axis[column : column + len(label_text)] = label_text
-                ticks[column] = "╷"
         marker_column = chart.column(marker, chart_width) if marker is not None else None
-        if marker_column is not None:
-            ticks[marker_column] = "┃"
+        axis, ticks = _year_axis(chart, chart_width, marker_column)
         # The pad is a segment of its own: Rich's SVG export drops leading spaces of a styled one.
-        lines.append(Text(pad).append("".join(axis), style="bold"))
-        lines.append(Text(pad).append("".join(ticks), style="dim"))
+        lines.append(Text(pad).append(axis, style="bold"))
+        lines.append(Text(pad).append(ticks, style="dim"))
         for bar in chart.bars:
             first, last = chart.cells(bar, chart_width)
-            text = Text(visible(bar.id).ljust(name_width) + " ", style="cyan")
+            text = Text(cap(visible(bar.id), name_width) + " ", style="cyan")
             for column in range(chart_width):
                 if first <= column <= last:
                     end_of_open_bar = bar.open_end and column == last
@@ -454,6 +472,202 @@ def timeline_lines(chart, width: int, today_month: int, marker: int | None, on=N
             Text(f"Dates unknown: {', '.join(visible(i) for i in chart.undated)}", style="yellow")
         )
     return lines
+
+
+def _year_axis(chart, chart_width: int, marker_column: int | None) -> tuple[str, str]:
+    """The years over the bars and their ticks, each where its January begins; a year
+    whose label would touch the previous one is left unlabelled."""
+    axis = [" "] * chart_width
+    ticks = [" "] * chart_width
+    for year in range(chart.first // 12, chart.last // 12 + 1):
+        column = chart.column(year * 12, chart_width)
+        label_text = str(year)
+        if column + len(label_text) <= chart_width and all(
+            c == " " for c in axis[max(column - 1, 0) : column + len(label_text)]
+        ):
+            axis[column : column + len(label_text)] = label_text
+            ticks[column] = "╷"
+    if marker_column is not None:
+        ticks[marker_column] = "┃"
+    return "".join(axis), "".join(ticks)
+
+
+# --- the timeline's overview ---------------------------------------------------------
+
+# A mark and a colour for each part of a period's bar: the marks tell them apart without colour.
+PART_MARKS = ("█", "▓", "▒", "░", "#", "=", ":", "+")
+PART_STYLES = ("blue", "green", "yellow", "magenta", "cyan", "red", "white", "bright_black")
+MONEY_BLOCKS = 3  # currencies drawn; the others are named under the chart with their totals
+
+
+def emit_overview(out: Output, view, hint: str = "") -> None:
+    """The overview on a terminal (bars per period); records (one per period) otherwise."""
+    if out.format != "table":
+        rows = view.records()
+        names = list(rows[0]) if rows else ["period", "projects"]
+        emit_rows(out, rows, names, empty="No projects to chart.")
+        return
+    if not view.dated and not view.undated:
+        out.note("No projects to chart.")
+        return
+    console = out.console()
+    for line in overview_lines(view, console.width):
+        console.print(line)  # bars are cropped (no_wrap), sentences wrap
+    if hint:
+        out.note(hint)
+
+
+def overview_lines(view, width: int) -> list:
+    """The overview as Rich Text lines: the count per period in stacked bars, a legend,
+    the projects whose dates are unknown, then the budget per period in each currency."""
+    from rich.text import Text
+
+    unit = "quarter" if view.quarterly else "year"
+    split = f"status on {view.today.isoformat()}" if view.by == "status" else "donor"
+    lines = [
+        Text(f"Projects running in each {unit}, by {split}", style="bold"),
+        Text(
+            f"{view.dated:,} projects with known dates; each {unit} counts what "
+            f"`projreg active --on {unit.upper()}` lists",
+            style="dim",
+        ),
+    ]
+    totals = [view.total(i) for i in range(len(view.periods))]
+    labels = [p.label for p in view.periods]
+    lines += _stacked_rows(labels, view.counts, totals, [f"{n:,}" for n in totals], width)
+    lines += _legend_lines(view.groups, width)
+    if view.undated:
+        parts = ", ".join(
+            f"{n:,} {g}" for g, n in zip(view.groups, view.undated_groups, strict=True) if n
+        )
+        lines.append(
+            Text(f"Dates unknown, not in the bars: {len(view.undated):,} ({parts})", style="yellow")
+        )
+    lines += _money_lines(view, width)
+    return lines
+
+
+def _stacked_rows(labels, parts, totals, numbers, width: int) -> list:
+    """One line per period: its label, a bar made of its parts (PART_MARKS), its number."""
+    from rich.text import Text
+
+    labels, parts, totals, numbers = _runs(labels, parts, totals, numbers)
+    name_width = label_width(labels, width)
+    number_width = max([len(n) for n in numbers] + [1])
+    bar_width = max(width - name_width - number_width - 3, 10)
+    most = max([*totals, 0]) or 1
+    lines = []
+    for label_text, counts, number in zip(labels, parts, numbers, strict=True):
+        text = Text(cap(label_text, name_width) + " ", no_wrap=True, overflow="crop")
+        text.stylize("bold", 0, name_width)
+        done, running = 0, 0
+        for index, count in enumerate(counts):
+            running += count
+            cells = round(running * bar_width / most) - done
+            if cells > 0:
+                mark = PART_MARKS[index % len(PART_MARKS)]
+                text.append(mark * cells, style=PART_STYLES[index % len(PART_STYLES)])
+                done += cells
+        text.append(" " * (bar_width - done + 1) + number.rjust(number_width))
+        lines.append(text)
+    return lines
+
+
+def _runs(labels, parts, totals, numbers, least: int = 3):
+    """Runs of `least` or more periods with the same parts as one line, "1900–1969": a few
+    placeholder dates (1900-01-01) then fill a screen with a dozen lines, not a century."""
+    out: tuple[list, list, list, list] = ([], [], [], [])
+    start = 0
+    for end in range(1, len(labels) + 1):
+        if end < len(labels) and parts[end] == parts[start]:
+            continue
+        if end - start >= least:
+            label_text = f"{labels[start]}–{labels[end - 1]}"
+            row = (label_text, parts[start], totals[start], numbers[start])
+            for column, value in zip(out, row, strict=True):
+                column.append(value)
+        else:
+            for i in range(start, end):
+                for column, value in zip(
+                    out, (labels[i], parts[i], totals[i], numbers[i]), strict=True
+                ):
+                    column.append(value)
+        start = end
+    return out
+
+
+def _legend_lines(groups, width: int) -> list:
+    """The parts' marks and names, as many on a line as fit; long names cut with "…"."""
+    from rich.text import Text
+
+    lines, legend = [], None
+    for index, group in enumerate(groups):
+        name = cap(visible(group), min(len(visible(group)), max(width // 3, LABEL_LEAST)))
+        size = 2 + len(name)
+        if legend is not None and len(legend) + 3 + size > width:
+            lines.append(legend)
+            legend = None
+        if legend is None:
+            legend = Text()
+        else:
+            legend.append("   ")
+        legend.append(
+            PART_MARKS[index % len(PART_MARKS)], style=PART_STYLES[index % len(PART_STYLES)]
+        )
+        legend.append(f" {name}")
+    return lines + ([legend] if legend is not None else [])
+
+
+def _money_lines(view, width: int) -> list:
+    """The budget per period, one block per currency (the largest MONEY_BLOCKS)."""
+    from rich.text import Text
+
+    from .overview import SPREAD
+
+    if not view.currencies and not view.unplaced:
+        return []
+    lines = [
+        Text(""),
+        Text(f"Budget in each {'quarter' if view.quarterly else 'year'}", style="bold"),
+    ]
+    lines.append(Text(f"({SPREAD}; {view.with_budget:,} projects)", style="dim"))
+    labels = [p.label for p in view.periods]
+    for index, currency in enumerate(view.currencies[:MONEY_BLOCKS]):
+        amounts = [row[index] for row in view.money]
+        held = [i for i, a in enumerate(amounts) if a]
+        if not held:
+            continue
+        within = range(held[0], held[-1] + 1)  # the periods its budgets cover, not the others
+        lines.append(Text(f"{visible(currency)}, {labels[held[0]]} to {labels[held[-1]]}"))
+        shown = [max(amounts[i], 0) for i in within]  # a negative sum (a revision): no bar
+        lines += _stacked_rows(
+            [labels[i] for i in within],
+            [(a,) for a in shown],
+            shown,
+            [money(amounts[i]) for i in within],
+            width,
+        )
+    rest = view.currencies[MONEY_BLOCKS:]
+    if rest:
+        sums = {c: sum(row[view.currencies.index(c)] for row in view.money) for c in rest}
+        lines.append(
+            Text("Also budgeted: " + ", ".join(f"{visible(c)} {money(sums[c])}" for c in rest))
+        )
+    for currency, total, count in view.unplaced:
+        lines.append(
+            Text(
+                f"Not spread, no whole period given: {count:,} budget{'s' * (count != 1)}, "
+                f"{visible(currency)} {money(total)}",
+                style="yellow",
+            )
+        )
+    return lines
+
+
+def money(amount) -> str:
+    from .overview import short_amount
+
+    return short_amount(amount)
 
 
 # On the page, these are shown even when unknown ("—"); other empty fields are left out.

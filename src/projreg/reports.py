@@ -31,6 +31,12 @@ def report_fields(by: str) -> tuple[str, ...]:
     return (*REPORT_FIELDS[:2], *PLACE_FIELDS.get(by, ()), *REPORT_FIELDS[2:], *amounts)
 
 
+def shown_fields(fields, rows: list[dict]) -> list[str]:
+    """A report's fields shown by default: the money ones only where some group has money,
+    so that a registry without budgets or transactions reads as before."""
+    return [f for f in fields if f not in money.MONEY_FIELDS or any(row[f] for row in rows)]
+
+
 def month_index(day: dt.date) -> int:
     """Months since year 0: consecutive months get consecutive numbers."""
     return day.year * 12 + day.month - 1

@@ -34,8 +34,6 @@ _ALWAYS_SHOWN = ("status", "period", "countries", "donors", "implementers", "man
 _LINK_SCHEMES = ("http", "https", "mailto")
 _UNSAFE_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 PAGE_SIZE = 50
-# Above this many dated projects the timeline is too tall to show on the index: it is linked.
-TIMELINE_ON_INDEX = 300
 
 
 def safe_url(url: str | None) -> str | None:
@@ -134,6 +132,10 @@ class _Site:
         self.donor_names = _names(donors)
         self.written = written_country_names(self.projects)
         self.env = _environment()
+        from .overview import overview
+
+        # The projects per year by status: drawn on the index and the timeline page.
+        self.overview = overview(self.projects, today)
 
     def country_name(self, code: str) -> str:
         """The country's name as the registry wrote it ("Turkey"), else its short name."""
@@ -215,9 +217,25 @@ class _Site:
             statuses=statuses,
             map_svg=map_svg,
             undated=undated,
-            timeline_shown=len(self.projects) - undated <= TIMELINE_ON_INDEX,
+            overview_alt=self.overview_alt(),
             page_size=PAGE_SIZE,
             country_links=[(n, self.country_href(c, "")) for n, c in countries],
+        )
+
+    def overview_alt(self) -> str:
+        from .chart import overview_description
+
+        return overview_description(self.overview)
+
+    def timeline_page(self) -> str:
+        view = self.overview
+        return self.render(
+            "timeline.html",
+            "",
+            unit="quarter" if view.quarterly else "year",
+            dated=view.dated,
+            undated=len(view.undated),
+            overview_alt=self.overview_alt(),
         )
 
     def project_page(self, project: Project) -> str:
@@ -327,7 +345,7 @@ def build(
     title: str = "Project portfolio",
 ) -> dict[str, str]:
     """The site of the projects (all of the registry's by default) as {path: text}."""
-    from .chart import timeline_svg
+    from .chart import overview_svg, timeline_svg
     from .worldmap import coverage_svg
 
     projects = list(registry.projects if projects is None else projects)
@@ -346,7 +364,9 @@ def build(
     files = {
         "index.html": site.index(map_svg),
         "map.svg": map_svg,
-        "timeline.svg": timeline_svg(by_start, today),
+        "overview.svg": overview_svg(site.overview),
+        "timeline.html": site.timeline_page(),
+        "timeline.svg": timeline_svg(by_start, today, by="donor"),
     }
     static = resources.files("projreg") / "templates" / "site"
     for name in ("site.css", "site.js"):

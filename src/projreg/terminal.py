@@ -1,4 +1,4 @@
-"""The terminal as a value: whether stdout and stderr are terminals, how wide, and colour.
+"""The terminal as a value: whether stdout and stderr are terminals, its size, colour, pager.
 
 Built once from the environment by `Terminal.detect()`; tests build their own
 (`Terminal(stdout_tty=True, width=80)`) and hand it to the command line, so no
@@ -17,15 +17,32 @@ class Terminal(NamedTuple):  # a NamedTuple: immutable, and cheaper to define th
     stderr_tty: bool = False
     stdin_tty: bool = False  # may a command ask questions (`projreg new`)
     width: int | None = None  # None: ask the terminal (Rich reads COLUMNS, then the tty)
+    height: int | None = None  # None: ask the terminal (LINES, then the tty, else 24)
     no_color: bool = False  # NO_COLOR or TERM=dumb
     force_color: bool = False  # FORCE_COLOR: colour even where stdout is no terminal
+    pager: str | None = None  # the command long output goes through (pager.py); None: none
 
     @classmethod
     def detect(cls) -> Terminal:
+        stdout_tty = sys.stdout.isatty()
         return cls(
-            stdout_tty=sys.stdout.isatty(),
+            stdout_tty=stdout_tty,
             stderr_tty=sys.stderr.isatty(),
             stdin_tty=sys.stdin.isatty(),
             no_color=bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb",
             force_color=bool(os.environ.get("FORCE_COLOR")),
+            pager=pager_command(os.environ) if stdout_tty else None,  # never in a pipe
         )
+
+
+DEFAULT_PAGER = "less -FRX"
+
+
+def pager_command(environ) -> str | None:
+    """The pager the environment asks for, as git and gh choose it: $PROJREG_PAGER, else
+    $PAGER, else `less -FRX`; an empty value or `cat` means none (None)."""
+    for name in ("PROJREG_PAGER", "PAGER"):
+        if name in environ:
+            command = environ[name].strip()
+            return None if command in ("", "cat") else command
+    return DEFAULT_PAGER

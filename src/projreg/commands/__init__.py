@@ -84,6 +84,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_NoPager = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Never page long output (list, report, timeline). Default on a terminal: "
+        "through $PROJREG_PAGER, else $PAGER, else `less -FRX`.",
+    ),
+]
+
+
 @app.callback()
 def global_options(
     ctx: typer.Context,
@@ -112,6 +122,7 @@ def global_options(
             "($PROJREG_CACHE_DIR, default ~/.cache/projreg).",
         ),
     ] = False,
+    no_pager: _NoPager = False,
 ) -> None:
     """Query a registry of migration and border-management projects.
 
@@ -141,6 +152,14 @@ def global_options(
     """
     base = ctx.obj if isinstance(ctx.obj, Source) else Source()
     ctx.obj = base._replace(path=registry or base.path, use_cache=base.use_cache and not no_cache)
+    if no_pager:
+        ctx.obj = ctx.obj._replace(terminal=_without_pager(base.terminal))
+
+
+def _without_pager(terminal):
+    from ..terminal import Terminal
+
+    return (terminal or Terminal.detect())._replace(pager=None)
 
 
 def load_commands(names=None) -> None:

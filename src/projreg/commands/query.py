@@ -23,6 +23,7 @@ from ..options import (
     today_of,
 )
 from . import app
+from .writing import NoPager, paged
 
 if TYPE_CHECKING:  # only the options' decorators make one: `show` never imports query.py
     from ..query import Filters
@@ -60,6 +61,7 @@ def print_selection(
     title: str | None = None,
     reverse: bool = False,
     unknown_line: str | None = None,
+    no_pager: bool = False,
 ) -> None:
     """Load, select and print projects: the shared body of `list` and `active`."""
     from ..encode import registry_document
@@ -96,23 +98,28 @@ def print_selection(
         undetermined = [p.id for p in answer.undetermined]
     if title and out.format == "table":
         title = title.format(count=count, s="" if count == 1 else "s")
-    if isinstance(answer, Listing) and tsv:
-        out.write("".join(rows))
-    else:
-        emit_rows(
-            out, rows, names, title=title if out.format == "table" else None, document=document
-        )
-    if shown < count:
-        out.remark(f"Showing {shown} of {count} projects (--limit).")
-    for note in notes:
+    for note in notes:  # before the pager takes the screen
         out.note(note)
-    if undetermined:
-        ids = ", ".join(undetermined[:_NAMED])  # a line, not a page, at a million projects
-        if len(undetermined) > _NAMED:
-            ids += f" and {len(undetermined) - _NAMED:,} more"
-        out.remark((unknown_line or "Not shown, dates unknown: {ids}").format(ids=ids))
+    with paged(out, no_pager):
+        if isinstance(answer, Listing) and tsv:
+            out.write("".join(rows))
+        else:
+            emit_rows(
+                out, rows, names, title=title if out.format == "table" else None, document=document
+            )
+        if shown < count:
+            out.remark(f"Showing {shown} of {count} projects (--limit).")
+        if undetermined:
+            line = unknown_line or "Not shown, dates unknown: {ids}"
+            out.remark(line.format(ids=_ids(undetermined)))
     sys.stdout.flush()  # the answer first; then the database for the next run
     source.remember(registry)
+
+
+def _ids(ids: list[str]) -> str:
+    """Ids for a line, not a page, at a million projects."""
+    text = ", ".join(ids[:_NAMED])
+    return text + (f" and {len(ids) - _NAMED:,} more" if len(ids) > _NAMED else "")
 
 
 @app.command("list")
@@ -126,6 +133,7 @@ def list_(
     sort: Sort = "id",
     reverse: Reverse = False,
     limit: Limit = None,
+    no_pager: NoPager = False,
 ) -> None:
     """List projects, filtered. Values of one option OR together; different options AND.
 
@@ -137,7 +145,9 @@ def list_(
       projreg list --region "Central Asia" --fields id,title,donors --json
       projreg list --ended-in 2018 --sort end --reverse
     """
-    print_selection(source, output, filters, sort=sort, limit=limit, reverse=reverse)
+    print_selection(
+        source, output, filters, sort=sort, limit=limit, reverse=reverse, no_pager=no_pager
+    )
 
 
 @app.command()
@@ -197,6 +207,7 @@ def active(
     sort: Sort = "start",
     reverse: Reverse = False,
     limit: Limit = None,
+    no_pager: NoPager = False,
 ) -> None:
     """Projects running on a day, and the ones whose dates are unknown.
 
@@ -221,4 +232,5 @@ def active(
         title=f"{{count}} project{{s}} active on {day.human()}",
         unknown_line="Dates unknown: {ids}",
         reverse=reverse,
+        no_pager=no_pager,
     )

@@ -22,7 +22,7 @@ from ..reports import GROUPINGS
 from ..reports import LANES as CHART_GROUPINGS
 from . import app
 from .query import Sort
-from .writing import Force, write_file
+from .writing import Force, NoPager, paged, write_file
 
 
 @app.command()
@@ -43,6 +43,7 @@ def report(
             autocompletion=lambda: list(GROUPINGS),
         ),
     ],
+    no_pager: NoPager = False,
 ) -> None:
     """Projects grouped: how many, which, from when to when, and project-months.
 
@@ -53,10 +54,9 @@ def report(
     any day of, ongoing ones up to --today; with --between or --active-on only
     those years are shown. Projects with unknown dates get a row of their own.
 
-    Where projects have budgets or transactions, each group also gets its budget and
-    what was committed, disbursed and spent, one total per currency (never converted,
-    never added across currencies); a revised budget counts instead of the original
-    one for its period. Not by year: an amount is not split across years.
+    Where there is money, each group gets its budget and what was committed, disbursed
+    and spent, one total per currency, never converted (not by year: an amount is not
+    split across years); a revised budget replaces the original it overlaps.
 
     Examples:
 
@@ -66,10 +66,9 @@ def report(
       projreg report --by donor --country Georgia
       projreg report --by donor --fields group,projects,budget,disbursed,spent
     """
-    from ..money import MONEY_FIELDS
     from ..query import select
     from ..render import emit_rows
-    from ..reports import group_by, report_fields
+    from ..reports import group_by, report_fields, shown_fields
 
     if by not in GROUPINGS:
         raise UsageError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
@@ -79,16 +78,17 @@ def report(
     rows = group_by(
         by, selection.projects, filters.today, _years_asked(filters), direct_only=filters.direct
     )
-    # Money columns by default only when some group has money: a registry without budgets
-    # or transactions reads as before.
-    shown = [f for f in fields if f not in MONEY_FIELDS or any(row[f] for row in rows)]
-    names = output.names(shown, fields)
+    names = output.names(shown_fields(fields, rows), fields)
     rows = [{name: row[name] for name in names} for row in rows]
-    emit_rows(out, rows, names, labels={"group": by.capitalize()}, empty="No projects to group.")
-    for note in selection.notes:
+    for note in selection.notes:  # before the pager takes the screen
         out.note(note)
-    if selection.undetermined:
-        out.remark(f"Not counted, dates unknown: {', '.join(p.id for p in selection.undetermined)}")
+    with paged(out, no_pager):
+        emit_rows(
+            out, rows, names, labels={"group": by.capitalize()}, empty="No projects to group."
+        )
+        if selection.undetermined:
+            ids = ", ".join(p.id for p in selection.undetermined)
+            out.remark(f"Not counted, dates unknown: {ids}")
 
 
 def _years_asked(filters: Filters) -> tuple[int, int] | None:
@@ -102,6 +102,58 @@ def _years_asked(filters: Filters) -> tuple[int, int] | None:
     return None if (first, last) == (1, 9999) else (first, last)
 
 
+FILE_ROWS = 100  # a chart file draws one row per project up to this many
+Shape = Annotated[  # True: the overview, False: the Gantt, None: by the number of rows
+    bool | None,
+    typer.Option(
+        "--overview/--gantt",
+        help="--overview: the number of projects running in each year (or quarter), split "
+        "--by status or donor, and the budget per year in each currency. --gantt: one row per "
+        "project. Default: the overview when more projects have dates than --rows.",
+        show_default=False,
+    ),
+]
+
+
+MarkOn = Annotated[
+    PartialDate | None,
+    typer.Option(
+        "--on", parser=date_value, metavar="DATE", help="Mark this day (or month, or year)."
+    ),
+]
+ChartFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Draw the chart into FILE.svg, or FILE.html (a page around the SVG).",
+    ),
+]
+TimelineBy = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        "-b",
+        metavar="GROUPING",
+        help="The overview's parts: status (default) or donor (the top donors, the rest as "
+        "others). A chart file's Gantt: one swim lane per country, region, donor, agency "
+        "or status (with --gantt, by donor unless given).",
+        autocompletion=lambda: list(CHART_GROUPINGS),
+    ),
+]
+Rows = Annotated[
+    int | None,
+    typer.Option(
+        "--rows",
+        metavar="N",
+        min=1,
+        help="The most projects drawn one row each before the overview is drawn instead. "
+        f"Default: what fits the terminal's height; {FILE_ROWS} in a chart file.",
+    ),
+]
+
+
 @app.command()
 @registry_options
 @output_options
@@ -110,35 +162,16 @@ def timeline(
     filters: Filters,
     output: OutputChoice,
     source: Source,
-    on: Annotated[
-        PartialDate | None,
-        typer.Option(
-            "--on", parser=date_value, metavar="DATE", help="Mark this day (or month, or year)."
-        ),
-    ] = None,
-    path: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Draw the chart into FILE.svg, or FILE.html (a page around the SVG).",
-        ),
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            "-b",
-            metavar="GROUPING",
-            help="With --output: one swim lane per country, region, donor, agency or status.",
-            autocompletion=lambda: list(CHART_GROUPINGS),
-        ),
-    ] = None,
+    on: MarkOn = None,
+    path: ChartFile = None,
+    by: TimelineBy = None,
+    shape: Shape = None,
+    rows: Rows = None,
     sort: Sort = "start",
     force: Force = False,
+    no_pager: NoPager = False,
 ) -> None:
-    """A Gantt chart of the projects: on a terminal, or drawn as SVG with --output.
+    """A Gantt chart of the projects, or an overview of many: on a terminal, or as SVG.
 
     On a terminal: one bar per project at month resolution. With --output
     FILE.svg: a chart drawn from the dates at day precision, the same whatever
@@ -147,44 +180,118 @@ def timeline(
     and projects whose dates are unknown are listed under the chart. In a pipe,
     or with --format, the bars are printed as records (id, start, end, open_end).
 
+    When more projects have dates than fit (--rows), the overview is drawn instead:
+    the projects running in each year (each quarter for three years or less), counted
+    as `active --on YEAR` counts them, split by status or by donor, with projects
+    whose dates are unknown counted apart; then the budget in each year per currency,
+    each budget spread over its period in proportion to days. --gantt draws one row per
+    project anyway; --overview prints the overview's records in a pipe too.
+
     Examples:
 
     \b
       projreg timeline
       projreg timeline --on 2018-06-01 --region "Eastern Partnership"
+      projreg timeline --by donor --country Ukraine
       projreg timeline --output portfolio.svg --by donor
-      projreg timeline -o portfolio.html --today 2026-01-01
+      projreg timeline -o portfolio.html --gantt --today 2026-01-01
     """
     from ..query import select
 
-    if by is not None and by not in CHART_GROUPINGS:
-        raise UsageError(f"cannot draw lanes by {by!r}; choose one of {', '.join(CHART_GROUPINGS)}")
-    if path is not None:
-        kind = {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
-        if kind is None:
-            raise UsageError(f"--output {path}: give a file name ending in .svg or .html")
-    elif by is not None:
-        raise UsageError("--by draws lanes in a chart file: give --output FILE.svg too")
+    kind = _chart_kind(path, by, shape)
     out = output.output()
     registry = source.load()
     selection = select(registry, filters, sort=sort)
     for note in selection.notes:
         out.note(note)
+    projects = selection.projects
+    overview = _wants_overview(shape, by, path, out, projects, rows)
     if path is not None:
-        from ..chart import html_page, timeline_svg
-
-        marked = (on.first_day(), on.last_day()) if on else None
-        label = f"marked: {on.human()}" if on else ""
-        svg = timeline_svg(selection.projects, filters.today, on=marked, on_label=label, by=by)
-        text = svg if kind == "svg" else html_page(svg, "Projects over time")
+        if shape is False and by is None:
+            by = "donor"  # a forced Gantt of many rows reads best under headings
+        text = _chart_file(projects, filters.today, on, by, kind, overview)
         write_file(path, text, force, inputs=registry.sources)
         out.note(f"wrote {path}")
         return
-    from ..render import emit_timeline
+    with paged(out, no_pager):
+        _print_timeline(out, projects, filters.today, on, by, overview, shape)
+
+
+def _chart_kind(path: Path | None, by: str | None, shape: bool | None) -> str | None:
+    """svg or html for a chart file (None: the terminal); a usage error for what cannot be."""
+    from ..overview import SPLITS
+
+    if by is not None and by not in CHART_GROUPINGS:
+        raise UsageError(f"cannot draw lanes by {by!r}; choose one of {', '.join(CHART_GROUPINGS)}")
+    if path is None:
+        if by is not None and (shape is False or by not in SPLITS):
+            raise UsageError(
+                f"--by {by} draws lanes in a chart file: give --output FILE.svg too"
+                + ("" if by not in SPLITS else ", or leave out --gantt")
+            )
+        return None
+    if shape is True and by is not None and by not in SPLITS:
+        raise UsageError(f"the overview is split by {' or '.join(SPLITS)}, not {by!r}")
+    kind = {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
+    if kind is None:
+        raise UsageError(f"--output {path}: give a file name ending in .svg or .html")
+    return kind
+
+
+def _wants_overview(shape, by, path, out, projects, rows) -> bool:
+    """Whether to draw the overview: asked for, or more dated projects than rows fit."""
+    from ..overview import SPLITS
+
+    if shape is not None:
+        return shape
+    if by is not None and by not in SPLITS:
+        return False  # lanes by country, region or agency: only the Gantt draws them
+    if path is None and out.format != "table":
+        if by is not None:
+            raise UsageError(
+                f"--by {by} splits the overview: add --overview for its records, "
+                "or --output FILE.svg for a chart"
+            )
+        return False  # records: one per project, unless --overview
+    if path is None and by is not None:
+        return True  # the terminal draws parts only in the overview
+    if rows is None:
+        rows = FILE_ROWS if path is not None else max(out.table_height() - 6, 10)
+    return sum(1 for p in projects if p.first_day() is not None) > rows
+
+
+def _chart_file(projects, today, on, by, kind, overview: bool) -> str:
+    from ..chart import html_page, overview_svg, timeline_svg
+
+    marked = (on.first_day(), on.last_day()) if on else None
+    label = f"marked: {on.human()}" if on else ""
+    if overview:
+        from ..overview import overview as make_overview
+
+        svg = overview_svg(make_overview(projects, today, by or "status"), marked, label)
+        title = "Projects over time: an overview"
+    else:
+        svg = timeline_svg(projects, today, on=marked, on_label=label, by=by)
+        title = "Projects over time"
+    return svg if kind == "svg" else html_page(svg, title)
+
+
+def _print_timeline(out, projects, today, on, by, overview: bool, shape) -> None:
+    from ..render import emit_overview, emit_timeline
+
+    if overview:
+        from ..overview import overview as make_overview
+
+        view = make_overview(projects, today, by or "status")
+        hint = (
+            "" if shape is not None else f"{view.dated:,} projects: --gantt draws one row for each"
+        )
+        emit_overview(out, view, hint if out.format == "table" else "")
+        return
     from ..reports import timeline as make_timeline
 
-    chart = make_timeline(selection.projects, filters.today, on.first_day() if on else None)
-    emit_timeline(out, chart, filters.today, on)
+    chart = make_timeline(projects, today, on.first_day() if on else None)
+    emit_timeline(out, chart, today, on)
 
 
 @app.command()

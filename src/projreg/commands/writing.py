@@ -1,4 +1,5 @@
-"""Writing a command's output file: atomically, never over a file without --force."""
+"""A command's output: into a file (atomically, never over a file without --force), or
+to the terminal through the user's pager (--no-pager)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,21 @@ import typer
 from ..errors import WriteError
 
 Force = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
+NoPager = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Print straight to the terminal. Default on a terminal: through $PROJREG_PAGER, "
+        "else $PAGER, else `less -FRX` (never in a pipe).",
+    ),
+]
+
+
+def paged(out, no_pager: bool = False):
+    """A context in which out's text goes through the terminal's pager, if it has one."""
+    from ..pager import paging
+
+    return paging(None if no_pager else out.terminal.pager)
 
 
 def refuse_inputs(path: Path, inputs) -> None:
