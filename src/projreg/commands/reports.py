@@ -302,7 +302,7 @@ def stats(filters: Filters, output: OutputChoice, source: Source) -> None:
     """A short summary of the registry, like hledger's stats.
 
     Money is summed per currency, exactly, never converted: the budgets (a revised
-    budget instead of the original one for its period), and the transactions
+    budget replaces the originals it overlaps), and the transactions
     committed, disbursed and spent.
 
     Examples:
