@@ -217,7 +217,8 @@ def test_completion_reads_the_registry_in_use(write):
     assert complete("show", "EN") == ["ENIGMMA-2"]
     assert complete("list", "--country", "Geo") == ["Georgia"]
     # our own region first, then the IATI (OECD DAC) region of that name
-    assert complete("list", "--region", "Cen") == ["Central Asia", "Central Asia, regional"]
+    offered = complete("list", "--region", "Cen")  # ours, the DAC's, the UN M49's
+    assert sorted(offered) == ["Central America", "Central Asia", "Central Asia, regional"]
     assert complete("list", "--donor", "Eu") == ["European Commission", "European Union"]
     assert complete("list", "--agency", "UN") == ["UNDP"]
     other = write("projects:\n  - {id: ENDLESS, title: x}\n")

@@ -46,11 +46,12 @@ def test_merge_keys_are_named_as_unsupported(write):
 
 
 def test_an_unknown_region_lists_the_known_ones(run):
-    result = run("list", "--region", "Eastern Europe")
+    result = run("list", "--region", "Middle Earth")  # Eastern Europe is a UN M49 region
     assert result.exit_code == 2
     assert result.stderr == (
-        "projreg: unknown region 'Eastern Europe'; known regions: Eastern Partnership, "
-        "Central Asia, Western Balkans, European Union, Schengen Area\n"
+        "projreg: unknown region 'Middle Earth'; known regions: Eastern Partnership, "
+        "Central Asia, Western Balkans, European Union, Schengen Area, a UN M49 region such "
+        "as Western Africa\n"
     )
     assert (
         "did you mean 'Eastern Partnership'" in run("list", "--region", "Eastern Partnersip").stderr

@@ -23,6 +23,7 @@ from .text import visible
 # The order of swim lanes by status: what runs, then what is done, then what never ran.
 STATUS_LANES = (
     "ongoing",
+    "no end given",
     "planned",
     "finalisation",
     "completed",

@@ -104,6 +104,11 @@ class PartialDate(_DateFields):
             return f"{month} {self.year}"
         return f"{self.day} {month} {self.year}"
 
+    def when(self) -> str:
+        """The date as the time something happens in: 'on 1 June 2018', 'in June 2018',
+        'in 2023' (a month or a year is a period, not a day)."""
+        return f"{'on' if self.day is not None else 'in'} {self.human()}"
+
     def __str__(self) -> str:
         return self.iso()
 

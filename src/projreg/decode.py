@@ -248,8 +248,10 @@ class FileReader:
                 "<<",
             )
             return
-        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(allowed)}"
+        hint = _meaning_hint(key, mapping[key], allowed)
+        if hint is None:
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(allowed)}"
         self.problem(_kpos(mapping, key), f"unknown {what} {key!r}", hint, str(key))
 
     def _check_fields(self, mapping, allowed, what="field") -> None:
@@ -409,8 +411,13 @@ class FileReader:
         if value not in allowed:
             import difflib
 
-            close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.5)
+            from . import synonyms  # read only when a person is shown the error
+
+            meant = synonyms.value_meant(key, value, allowed)
+            close = [meant] if meant else difflib.get_close_matches(value, allowed, 1, 0.5)
             hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(allowed)}"
+            if meant:
+                hint += f" ({key} is one of {', '.join(allowed)})"
             self.problem(_vpos(mapping, key), f"{value!r} is not a valid {key}", hint, label or key)
             return None
         return value
@@ -598,6 +605,25 @@ _NOWHERE: dict = {}
 def _pos(node):
     """(line, column) of a parsed mapping or list; None for data from the fast parser."""
     return getattr(node, "position", None)
+
+
+def _meaning_hint(key: str, value, allowed) -> str | None:
+    """A hint by meaning (synonyms.py) for an unknown field: `status: finished` is
+    `activity_status: completed`, and the values the field takes."""
+    from . import synonyms  # read only when a person is shown the error
+
+    meant = synonyms.field_meant(key, allowed)
+    if meant is None:
+        return None
+    hint = f"did you mean {meant!r}?"
+    field = schema.FIELDS.get(meant)
+    if field is None or field.kind != schema.CHOICE:
+        return hint
+    said = synonyms.value_meant(meant, value, field.choices) if isinstance(value, str) else None
+    if said is None and isinstance(value, str) and value.strip() in field.choices:
+        said = value.strip()
+    takes = f"it takes {', '.join(field.choices)}"
+    return f"{hint} write '{meant}: {said}' ({takes})" if said else f"{hint} ({takes})"
 
 
 def _kpos(mapping, key):

@@ -155,8 +155,8 @@ class AtRevision(RegistryError):
             text = text.replace(f"{root}/", f"{revision}:{label}")
         self.text = text
 
-    def render(self) -> str:
-        return self.text
+    def render(self, width: int | None = None) -> str:
+        return self.text  # rendered once, while the files it quotes existed (unwrapped)
 
 
 class GitError(ProjregError):

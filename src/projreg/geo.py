@@ -7,7 +7,9 @@ Regions are data: a name, the other names it goes by, and its member countries.
 Besides projreg's own five, the regions of IATI's Region codelist (vocabulary 1,
 the OECD DAC regional codes, shipped as data/iati-Region.xml) are regions too:
 named by their DAC name ("South of Sahara, regional") or code ("289"), with no
-member countries (the DAC does not list them with the codes).
+member countries (the DAC does not list them with the codes). Last, the UN M49
+geoscheme's regions (data/un-m49.tsv, copied from the published table): `--region
+"Western Africa"` (or "West Africa") works without the registry defining it.
 """
 
 from __future__ import annotations
@@ -218,14 +220,89 @@ def _dac_index() -> dict[str, Region]:
     return index
 
 
-def region(text: str) -> Region:
-    """The region a name, alias or IATI Region code refers to; raises UnknownPlace."""
+def region(text: str, m49: bool = False) -> Region:
+    """The region a name, alias or IATI Region code refers to; raises UnknownPlace.
+
+    Our own regions come first, then the DAC regions; with m49 (a --region filter), then
+    the UN M49 geoscheme's (m49_regions), which a registry need not define."""
     key = _key(text)
-    found = _region_index().get(key) or _dac_index().get(key)  # our own regions come first
+    found = _region_index().get(key) or _dac_index().get(key)
+    if found is None and m49:
+        found = _m49_index().get(key)
     if found is None:
-        index = {**_dac_index(), **_region_index()}
-        raise UnknownPlace("region", text, _suggest(text, index), [r.name for r in REGIONS])
+        index = {**(_m49_index() if m49 else {}), **_dac_index(), **_region_index()}
+        known = [r.name for r in REGIONS] + (
+            ["a UN M49 region such as Western Africa"] if m49 else []
+        )
+        raise UnknownPlace("region", text, _suggest(text, index), known)
     return found
+
+
+M49_NOTE = "UN M49"  # Region.note of an M49 region begins with it
+# Usual names of M49 regions (the names only: the members come from the published table).
+_M49_ALIASES = {
+    "Western Africa": ("West Africa",),
+    "Eastern Africa": ("East Africa",),
+    "Northern Africa": ("North Africa",),
+    "Middle Africa": ("Central Africa",),
+    "South-eastern Asia": ("South-East Asia", "Southeast Asia", "South East Asia"),
+    "Southern Asia": ("South Asia",),
+    "Eastern Asia": ("East Asia",),
+    "Western Asia": ("West Asia",),
+    "Latin America and the Caribbean": ("Latin America",),
+    "Caribbean": ("the Caribbean",),
+    "Sub-Saharan Africa": ("Subsaharan Africa", "Sub Saharan Africa"),
+}
+_M49_LEVELS = {"0": "world", "1": "region", "2": "sub-region", "3": "intermediate region"}
+
+
+@cache
+def m49_regions() -> tuple[Region, ...]:
+    """The UN M49 geoscheme's areas larger than a country (data/un-m49.tsv, copied from the
+    published table by scripts/gen_m49.py), each with every country in it."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "un-m49.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    children: dict[str, list[dict]] = {}
+    for row in rows:
+        children.setdefault(row["parent"], []).append(row)
+
+    def members(code: str) -> list[str]:
+        found = []
+        for child in children.get(code, []):
+            if child["iso2"]:
+                found.append(child["iso2"])
+            else:
+                found += members(child["code"])
+        return found
+
+    return tuple(
+        Region(
+            row["name"],
+            _M49_ALIASES.get(row["name"], ()),
+            tuple(sorted(members(row["code"]))),
+            f"{M49_NOTE} {_M49_LEVELS[row['level']]} {row['code']}",
+        )
+        for row in rows
+        if row["level"] in _M49_LEVELS
+    )
+
+
+@cache
+def _m49_index() -> dict[str, Region]:
+    index = {}
+    for found in m49_regions():
+        for name in (found.name, *found.aliases):
+            index[_key(name)] = found
+    return index
+
+
+def m49_region(text: str) -> Region | None:
+    """The UN M49 region a name means, or None."""
+    return _m49_index().get(_key(text))
 
 
 def regions_containing(code: str) -> list[Region]:

@@ -33,7 +33,12 @@ from .schema import (  # noqa: F401  (the small records are part of the model's 
 # What a list can be sorted by (query.select): the id, the dates that answer date
 # questions, the title.
 SORT_KEYS = ("id", "start", "end", "title")
-STATUSES = ("ongoing", "completed", "planned", "unknown", "cancelled", "suspended", "finalisation")
+# A project that started and gives no end, with no status stated: the dates cannot say
+# whether it still runs, so its status says what is known (DESIGN.md: never "ongoing").
+NO_END = "no end given"
+STATUSES = (
+    "ongoing", "completed", "planned", NO_END, "unknown", "cancelled", "suspended", "finalisation",
+)  # fmt: skip
 # Recorded statuses that the dates cannot tell, so they answer as recorded (finalisation: done,
 # accounts still open).
 STATUSES_NOT_FROM_DATES = ("cancelled", "suspended", "finalisation")
@@ -99,8 +104,9 @@ class _ProjectMeaning:
         """Was the project running on any day from first to last? None when unknown.
 
         Actual dates answer, planned ones when there are none (as the IATI Datastore
-        does). A project with a start and no end is ongoing. With no start, only an
-        end before the range can answer (False); anything else is unknown.
+        does). A project with a start and no end may still run, so it overlaps every
+        later range. With no start, only an end before the range can answer (False);
+        anything else is unknown.
         """
         end = self.last_day()
         if end is not None and end < first:
@@ -111,15 +117,21 @@ class _ProjectMeaning:
         return start <= last
 
     def status_on(self, today: dt.date) -> str:
-        """ongoing, completed or planned relative to today, or unknown."""
+        """ongoing, completed or planned relative to today; else what is known.
+
+        A project that started and gives no end is never ongoing from its dates alone:
+        its stated status answers (kept as the source states it), else NO_END.
+        """
         if self.activity_status in STATUSES_NOT_FROM_DATES:
             return self.activity_status
         end, start = self.last_day(), self.first_day()
         if end is not None and end < today:
             return "completed"
-        if start is not None:
-            return "planned" if start > today else "ongoing"
-        return self.activity_status or "unknown"
+        if start is not None and start > today:
+            return "planned"
+        if start is not None and end is not None:
+            return "ongoing"
+        return self.activity_status or (NO_END if start is not None else "unknown")
 
     def country_name(self, code: str) -> str:
         """The country's name as the registry wrote it, else its short English name."""

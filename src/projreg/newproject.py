@@ -58,7 +58,8 @@ def check_date(name: str, text: str) -> str:
     try:
         parse_date(text)
     except DateError as error:
-        raise UsageError(f"{name}: {error}; write 2018, 2018-06, June 2018 or 2018-06-01") from None
+        # The reader's own hint: the exact ISO date to type when the text can mean only one.
+        raise UsageError(f"{name}: {error}; {error.hint}") from None
     return " ".join(text.split())
 
 

@@ -33,6 +33,18 @@ def date_value(text: str) -> PartialDate:
         raise typer.BadParameter(f"{error}; {error.hint}") from None
 
 
+def _unknown_status(value: str) -> str:
+    """'unknown status', with the status it means (synonyms.py) or the closest spelling."""
+    import difflib
+
+    from .synonyms import value_meant
+
+    meant = value_meant("activity_status", value, STATUSES)
+    close = [meant] if meant else difflib.get_close_matches(value, STATUSES, 1, 0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown status {value!r}; {hint}choose one of {', '.join(STATUSES)}"
+
+
 def today_of(day: PartialDate | None) -> dt.date:
     return day.first_day() if day else dt.date.today()
 
@@ -128,9 +140,15 @@ class OutputChoice(NamedTuple):
             return list(available)
         unknown = [n for n in names if n not in available]
         if unknown or not names:
+            from .synonyms import field_meant
+
+            meant = [field_meant(n, available) for n in unknown]
+            hint = "".join(
+                f"did you mean {m!r} for {n!r}? " for n, m in zip(unknown, meant, strict=True) if m
+            )
             raise UsageError(
                 f"unknown field {', '.join(map(repr, unknown)) or '(none given)'}; "
-                f"available fields: {', '.join(available)}"
+                f"{hint}available fields: {', '.join(available)}"
             )
         return names
 
@@ -174,7 +192,9 @@ def _country_values(registry):
 def _region_values(registry):
     from . import geo
 
-    return [r.name for r in (*geo.REGIONS, *geo.dac_regions())]
+    return list(
+        dict.fromkeys(r.name for r in (*geo.REGIONS, *geo.dac_regions(), *geo.m49_regions()))
+    )
 
 
 complete_ids = _complete(lambda r: [p.id for p in r.projects])
@@ -254,7 +274,7 @@ Today = Annotated[
 
 FILTER_OPTIONS = [
     _option("country", Annotated[list[str] | None, typer.Option("--country", "-c", metavar="COUNTRY", help="Country name or ISO code; also matches projects in a region containing it.", autocompletion=complete_countries)]),
-    _option("region", Annotated[list[str] | None, typer.Option("--region", "-r", metavar="REGION", help="Region, e.g. 'Eastern Partnership', or an IATI (OECD DAC) region by code or name, e.g. 289; matches its member countries too.", autocompletion=complete_regions)]),
+    _option("region", Annotated[list[str] | None, typer.Option("--region", "-r", metavar="REGION", help="Region, e.g. 'Eastern Partnership', an IATI (OECD DAC) region by code or name, e.g. 289, or a UN M49 region, e.g. 'Western Africa'; matches its member countries too.", autocompletion=complete_regions)]),
     _option("donor", Annotated[list[str] | None, typer.Option("--donor", "-d", metavar="DONOR", help="Donor: the beginnings of words of its name (German, European Union), its acronym or an alias; case and accents ignored. 'European Union' also finds the EU's institutions.", autocompletion=complete_donors)]),
     _option("agency", Annotated[list[str] | None, typer.Option("--agency", "-a", metavar="AGENCY", help="Implementing organisation, matched as --donor is (ICMPD, migration policy).", autocompletion=complete_agencies)]),
     _option("active_on", Annotated[PartialDate | None, typer.Option("--active-on", parser=date_value, metavar="DATE", help="Running on that day (or at any time in that month or year).")]),
@@ -288,7 +308,7 @@ def make_filters(
 
     for value in status or ():
         if value not in STATUSES:
-            raise UsageError(f"unknown status {value!r}; choose one of {', '.join(STATUSES)}")
+            raise UsageError(_unknown_status(value))
     span = None
     if between:
         try:

@@ -38,6 +38,7 @@ NO_CURRENCY = "(no currency)"
 QUARTERS_UP_TO = 3
 STATUS_ORDER = (
     "ongoing",
+    "no end given",
     "planned",
     "finalisation",
     "completed",

@@ -10,7 +10,7 @@ import os
 from typing import NamedTuple
 
 from .errors import ProjregError
-from .text import visible
+from .text import visible, wrapped
 
 DATE_HINT = "write a year (2018), a month (2018-06 or June 2018) or a day (2018-06-01)"
 
@@ -33,22 +33,37 @@ class Problem(NamedTuple):
         location = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         return visible(f"{location}: {self.severity}: {message}", keep_newlines=False)
 
-    def render(self) -> str:
-        """hledger style: the headline, the offending line with a caret, then the hint."""
-        lines = [self.headline()]
+    def render(self, width: int | None = None) -> str:
+        """hledger style: the headline, the offending line with a caret, then the hint.
+
+        With a width (stderr is a terminal), the headline and the hint wrap at word
+        boundaries, FILE:LINE:COL staying first, and the quoted line is cut to fit.
+        """
+        lines = [wrapped(self.headline(), width)]
         source = source_line(self.file, self.line)
         if source is not None:
-            before, after = source[: self.column - 1], source[self.column - 1 :]
-            if len(before) > 60:  # a long line: show the part around the column
-                before = "…" + before[-59:]
-            if len(after) > 60:
-                after = after[:59] + "…"
-            shown_before = visible(before, keep_newlines=False)
-            lines.append(f"  {self.line} | {shown_before}{visible(after, keep_newlines=False)}")
-            lines.append(f"  {' ' * len(str(self.line))} | {' ' * len(shown_before)}^")
+            lines += self._excerpt(source, width)
         if self.hint:
-            lines.append(f"  hint: {visible(self.hint, keep_newlines=False)}")
+            hint = f"  hint: {visible(self.hint, keep_newlines=False)}"
+            lines.append(wrapped(hint, width, " " * 8))
         return "\n".join(lines)
+
+    def _excerpt(self, source: str, width: int | None) -> list[str]:
+        """The offending line around the column, and a caret under it."""
+        margin = f"  {self.line} | "
+        # 60 characters each side in a pipe; on a terminal, what fits its width.
+        room = max(width - len(margin), 20) if width else 120
+        before, after = source[: self.column - 1], source[self.column - 1 :]
+        if len(before) > room // 2:  # a long line: show the part around the column
+            before = "…" + before[-(room // 2 - 1) :]
+        limit = room // 2 if width is None else room - len(before)
+        if len(after) > limit:
+            after = after[: max(limit - 1, 1)] + "…"
+        shown_before = visible(before, keep_newlines=False)
+        return [
+            f"{margin}{shown_before}{visible(after, keep_newlines=False)}",
+            f"  {' ' * len(str(self.line))} | {' ' * len(shown_before)}^",
+        ]
 
     def as_dict(self) -> dict:
         return {
@@ -95,6 +110,6 @@ class RegistryError(ProjregError):
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
-    def render(self) -> str:
-        """The errors (not the warnings), each with its line and hint."""
-        return "\n".join(p.render() for p in self.errors)
+    def render(self, width: int | None = None) -> str:
+        """The errors (not the warnings), each with its line and hint (see Problem.render)."""
+        return "\n".join(p.render(width) for p in self.errors)

@@ -161,11 +161,31 @@ def searchable_text(project: Project) -> str:
     return " ".join(p for p in parts if p)
 
 
+def region_notes(filters: Filters) -> list[str]:
+    """Which region each --region value was read as, where the UN M49 geoscheme has one of
+    that name: its M49 region (the registry defines none), or projreg's own, which wins."""
+    notes = []
+    for text in filters.regions:
+        standard = geo.m49_region(text)
+        if standard is None:
+            continue
+        used = geo.region(text, m49=True)
+        count = f"{len(used.countries)} countries"
+        if used is standard:
+            notes.append(f"--region {text!r}: {used.name}, the {used.note} ({count})")
+        else:
+            notes.append(
+                f"--region {text!r}: projreg's own {used.name} ({count}), "
+                f"not the {standard.note} of that name"
+            )
+    return notes
+
+
 def checked(filters: Filters, sort: str, country_code=geo.country_code):
     """The country codes and regions of filters; a FilterError for what cannot be answered."""
     try:
         codes = [country_code(c) for c in filters.countries]
-        regions = [geo.region(r) for r in filters.regions]
+        regions = [geo.region(r, m49=True) for r in filters.regions]
     except geo.UnknownPlace as error:
         raise FilterError(str(error)) from None
     if filters.between and filters.between[1].last_day() < filters.between[0].first_day():
@@ -192,7 +212,8 @@ def select(
     searches = needles(filters.search)
     # The same few organisations recur in every project: look each name up once.
     names_of = cache(registry.names_of)
-    notes = _unmatched(registry, names_of, donors, "donors", "donor")
+    notes = region_notes(filters) if filters.regions else []
+    notes += _unmatched(registry, names_of, donors, "donors", "donor")
     notes += _unmatched(registry, names_of, agencies, "implementers", "agency")
 
     matches, undetermined = [], []
@@ -256,13 +277,16 @@ def _within(date: PartialDate | None, period: PartialDate) -> bool | None:
 
 
 def _ended_in(project: Project, period: PartialDate, today: dt.date) -> bool | None:
-    """Did the project end within period? A project with a start and no end is ongoing: it
-    had not ended by today, so not in a period that is over; a later one cannot be known."""
+    """Did the project end within period? A project with a start and no end cannot have
+    ended before it started; whether it ended since is known only from a stated status
+    (ongoing or planned: not by today, so not in a period that is over)."""
     end = project.end or project.planned_end
     if end is not None:
         return _within(end, period)
     start = project.first_day()
-    if start is not None and (start > period.last_day() or period.last_day() < today):
+    if start is not None and start > period.last_day():
+        return False
+    if project.activity_status in ("ongoing", "planned") and period.last_day() < today:
         return False
     return None
 

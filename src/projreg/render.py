@@ -92,8 +92,11 @@ class Output:
         return shutil.get_terminal_size((80, 24)).lines
 
     def note(self, text: str) -> None:
-        """A remark for the reader, on stderr so that pipes get only records."""
-        sys.stderr.write(visible(text) + "\n")
+        """A remark for the reader, on stderr so that pipes get only records; wrapped at word
+        boundaries when stderr is a terminal."""
+        from .text import wrapped
+
+        sys.stderr.write(wrapped(visible(text), self.terminal.error_width()) + "\n")
 
     def remark(self, text: str) -> None:
         """A line that belongs with the output: under a table, or on stderr beside records."""
@@ -376,8 +379,8 @@ def emit_timeline(out: Output, chart, today, on) -> None:
         rows = [
             {
                 "id": bar.id,
-                "start": _month_iso(bar.first),
-                "end": None if bar.open_end else _month_iso(bar.last),
+                "start": bar.start,
+                "end": bar.end,
                 "open_end": bar.open_end,
             }
             for bar in chart.bars

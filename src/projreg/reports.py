@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import geo, money
-from .model import Project, written_country_names
+from .model import NO_END, Project, written_country_names
 from .schema import NAMES as PROJECT_FIELDS
 
 GROUPINGS = ("country", "region", "donor", "agency", "year", "status")
@@ -116,13 +116,14 @@ def _latest_end(projects: list[Project]) -> str | None:
 
 
 def _row(group: str, projects: list[Project], today: dt.date, months: int | None = None) -> dict:
-    ongoing = any(p.first_day() and not p.last_day() for p in projects)  # no end, not planned
+    # A project that gives no end leaves the group's latest end unknown (not "ongoing").
+    open_end = any(p.first_day() and not p.last_day() for p in projects)
     return {
         "group": group,
         "projects": len(projects),
         "ids": [p.id for p in projects],
         "earliest_start": _earliest_start(projects),
-        "latest_end": "ongoing" if ongoing else _latest_end(projects),
+        "latest_end": None if open_end else _latest_end(projects),
         "project_months": months
         if months is not None
         else sum(project_months(p, today) for p in projects),
@@ -239,12 +240,18 @@ def coverage(projects: Iterable[Project]) -> dict[str, tuple[int, int]]:
 
 @dataclass(frozen=True)
 class Bar:
-    """A project's place on the timeline, in month indexes; open_end when ongoing."""
+    """A project's place on the timeline, in month indexes; open_end when ongoing.
+
+    start and end are the dates that answer, as written (Project.starts/ends): a piped
+    timeline prints them at their own precision, not rounded to the bar's months.
+    """
 
     id: str
     first: int
     last: int
     open_end: bool
+    start: str | None = None
+    end: str | None = None
 
 
 @dataclass(frozen=True)
@@ -289,7 +296,16 @@ def timeline(projects: Iterable[Project], today: dt.date, on: dt.date | None = N
             undated.append(project.id)
             continue
         first, last = months
-        bars.append(Bar(project.id, first, max(last, first), project.end is None))
+        bars.append(
+            Bar(
+                project.id,
+                first,
+                max(last, first),
+                project.end is None,
+                project.starts(),
+                project.ends(),
+            )
+        )
     bars.sort(key=lambda b: (b.first, b.last, b.id))
     if not bars:
         return Timeline((), tuple(undated), 0, 11)
@@ -306,11 +322,11 @@ def timeline(projects: Iterable[Project], today: dt.date, on: dt.date | None = N
 def stats(projects: Iterable[Project], today: dt.date) -> dict:
     """A summary in the manner of hledger's stats."""
     projects = list(projects)
-    statuses = {s: 0 for s in ("ongoing", "completed", "planned", "unknown")}
+    statuses = {s: 0 for s in ("ongoing", "completed", "planned", NO_END, "unknown")}
     for project in projects:
         status = project.status_on(today)
         statuses[status] = statuses.get(status, 0) + 1
-    ongoing = statuses["ongoing"] > 0
+    open_end = any(p.first_day() and not p.last_day() for p in projects)
     missing = {
         name: sum(1 for p in projects if _is_missing(p, name))
         for name in PROJECT_FIELDS
@@ -328,7 +344,7 @@ def stats(projects: Iterable[Project], today: dt.date) -> dict:
             {i.name or i.ref for p in projects for i in p.implementers}
         ),
         "first_start": _earliest_start(projects),
-        "last_end": "ongoing" if ongoing else _latest_end(projects),
+        "last_end": None if open_end else _latest_end(projects),
         **statuses,
         "known_project_months": sum(project_months(p, today) for p in projects),
         **money.money(projects),

@@ -233,7 +233,7 @@ PROJECT: tuple[Field, ...] = (
     Field("planned_start", DATE, "the planned start", "`activity-date` type 1 (planned start)", "2019-01-01"),
     Field("planned_end", DATE, "the planned end", "`activity-date` type 3 (planned end)", "2021-12-31"),
     Field("duration_months", COUNT, "the length the source gives when it gives no dates", "none (kept in a note on export)", "36"),
-    Field("activity_status", CHOICE, "the status the source records; when absent, status is worked out from the dates", "`activity-status` (1 Pipeline = planned, 2 Implementation = ongoing, 3 Finalisation = finalisation, 4 Closed = completed, 5 Cancelled, 6 Suspended)", "cancelled", choices=RECORDED_STATUSES),
+    Field("activity_status", CHOICE, "the status the source records, kept as stated; when absent, status is worked out from the dates, and a project that started and gives no end is `no end given` (never `ongoing` from dates alone)", "`activity-status` (1 Pipeline = planned, 2 Implementation = ongoing, 3 Finalisation = finalisation, 4 Closed = completed, 5 Cancelled, 6 Suspended)", "cancelled", choices=RECORDED_STATUSES),
     Field(
         "sectors", RECORDS, "what the project is about, in a sector vocabulary", "`sector`",
         "- {code: '15210', vocabulary: '1', percentage: 100}", record=Sector,

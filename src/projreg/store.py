@@ -41,6 +41,7 @@ from .fields import (
     tsv_cells,
 )
 from .model import (
+    NO_END,
     STATUSES_NOT_FROM_DATES,
     Participant,
     Project,
@@ -440,8 +441,9 @@ def _status_sql() -> str:
         f"CASE WHEN p.activity_status IN ({', '.join(map(repr, STATUSES_NOT_FROM_DATES))})"
         " THEN p.activity_status"
         " WHEN p.last_day IS NOT NULL AND p.last_day < :today THEN 'completed'"
-        " WHEN p.first_day IS NOT NULL THEN"
-        " CASE WHEN p.first_day > :today THEN 'planned' ELSE 'ongoing' END"
+        " WHEN p.first_day > :today THEN 'planned'"
+        " WHEN p.first_day IS NOT NULL AND p.last_day IS NOT NULL THEN 'ongoing'"
+        f" WHEN p.first_day IS NOT NULL THEN coalesce(p.activity_status, {NO_END!r})"
         " ELSE coalesce(p.activity_status, 'unknown') END"
     )
 
@@ -651,7 +653,8 @@ class Store:
             self._project(row, file)
             for row, file in self._undetermined(plan, "r.row, p.file", True)
         )
-        return query.Selection(tuple(matches), undetermined, total)
+        notes = tuple(query.region_notes(filters)) if filters and filters.regions else ()
+        return query.Selection(tuple(matches), undetermined, total, notes)
 
     def listing(
         self, filters: query.Filters, names, sort="id", limit=None, reverse=False, tsv=False

@@ -34,6 +34,21 @@ class Terminal(NamedTuple):  # a NamedTuple: immutable, and cheaper to define th
             pager=pager_command(os.environ) if stdout_tty else None,  # never in a pipe
         )
 
+    def error_width(self) -> int | None:
+        """The width errors and warnings wrap to: stderr's terminal's; None for a pipe,
+        which gets one line per message (for grep and editors)."""
+        if not self.stderr_tty:
+            return None
+        if self.width:
+            return self.width
+        columns = os.environ.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 0:
+            return int(columns)
+        try:
+            return os.get_terminal_size(sys.stderr.fileno()).columns
+        except (OSError, ValueError):
+            return 80
+
 
 DEFAULT_PAGER = "less -FRX"
 

@@ -64,3 +64,23 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
     return text.casefold()
+
+
+def wrapped(text: str, width: int | None, indent: str = "  ") -> str:
+    """A message wrapped at word boundaries to width (None: as it is), each further line
+    indented. A word longer than the width (a file path) stays whole on its line, so the
+    FILE:LINE:COL a message begins with is never cut."""
+    if width is None or all(len(line) <= width for line in text.split("\n")):
+        return text
+    import textwrap
+
+    return "\n".join(
+        textwrap.fill(
+            line,
+            max(width, len(indent) + 20),
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for line in text.split("\n")
+    )

@@ -321,6 +321,12 @@ def _legend(classes: list[tuple[tuple[int, int], str]], note: str) -> tuple[list
     return out, y
 
 
+def _by_name(code: str, names) -> tuple[str, str]:
+    from .text import fold
+
+    return fold(_display_name(code, "", names)), code
+
+
 def coverage_svg(
     counts: Mapping[str, tuple[int, int]],
     *,
@@ -351,7 +357,8 @@ def coverage_svg(
             return next(col for (lo, hi), col in zip(ranges, colours, strict=True) if d + v <= hi)
         return "url(#via)" if v > 0 else NONE_FILL
 
-    missing = sorted(c for c in counts if c not in drawn)
+    # Listed by name, as a reader looks for them (not by ISO code).
+    missing = sorted((c for c in counts if c not in drawn), key=lambda c: _by_name(c, names))
     note = "Not drawn (too small for this map, or unknown): " + ", ".join(
         _display_name(c, "", names) for c in missing
     )

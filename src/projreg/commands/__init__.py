@@ -39,15 +39,23 @@ COMMANDS = {
 }
 
 
-def fail(error: ProjregError) -> int:
-    """Print a library error for the user; its exit code."""
+def fail(error: ProjregError, width: int | None = None) -> int:
+    """Print a library error for the user, wrapped to width (a terminal's); its exit code."""
     from ..problems import RegistryError
+    from ..text import wrapped
 
     if isinstance(error, RegistryError):
-        sys.stderr.write(error.render() + "\n")
+        sys.stderr.write(error.render(width) + "\n")
     else:
-        sys.stderr.write(f"projreg: {visible(str(error))}\n")
+        sys.stderr.write(wrapped(f"projreg: {visible(str(error))}", width) + "\n")
     return error.exit_code
+
+
+def error_width(ctx) -> int | None:
+    """The width errors wrap to in this run: stderr's terminal's, None for a pipe."""
+    from ..options import terminal
+
+    return terminal(ctx).error_width()
 
 
 class ProjregGroup(TyperGroup):
@@ -60,7 +68,20 @@ class ProjregGroup(TyperGroup):
             sys.stdout.flush()  # a full disk or a closed pipe is found here, not at exit
             return result
         except ProjregError as error:
-            ctx.exit(fail(error))
+            ctx.exit(fail(error, error_width(ctx)))
+        except typer.TyperException as error:  # a bad option value: click prints it
+            _wrap_usage(error, error_width(ctx))
+            raise
+
+
+def _wrap_usage(error, width: int | None) -> None:
+    """Wrap a usage error's message to width, as click prints it after 'Error: '."""
+    from ..text import wrapped
+
+    if width is None or not hasattr(error, "format_message"):
+        return
+    text = wrapped("Error: " + error.format_message(), width).removeprefix("Error: ")
+    error.format_message = lambda: text
 
 
 app = typer.Typer(

@@ -68,6 +68,9 @@ def check(
     if fmt == "json":
         sys.stdout.write(to_json([p.as_dict() for p in problems]) + "\n")
     elif problems:
-        sys.stderr.write("\n".join(p.render() for p in problems) + "\n")
+        from ..options import terminal
+
+        width = terminal(ctx).error_width()  # wrapped on a terminal, one line each in a pipe
+        sys.stderr.write("\n".join(p.render(width) for p in problems) + "\n")
     if any(p.severity == "error" or strict for p in problems):
         raise typer.Exit(1)

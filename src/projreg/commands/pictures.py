@@ -74,6 +74,8 @@ def map_(
         from ..render import emit_rows
 
         names = output.names(COVERAGE_FIELDS, COVERAGE_FIELDS)
+        from ..text import fold
+
         rows = [
             {
                 "country": written.get(c) or geo.country_name(c),
@@ -81,8 +83,10 @@ def map_(
                 "direct": d,
                 "via_region": v,
             }
-            for c, (d, v) in sorted(counts.items(), key=lambda i: (-sum(i[1]), -i[1][0], i[0]))
+            for c, (d, v) in counts.items()
         ]
+        # Most projects first; countries with as many, by name (as a reader looks for them).
+        rows.sort(key=lambda r: (-r["direct"] - r["via_region"], -r["direct"], fold(r["country"])))
         rows = [{n: row[n] for n in names} for row in rows]
         emit_rows(out, rows, names, empty="No project names a country or a region.")
         if out.format == "table":

@@ -86,7 +86,10 @@ def print_selection(
     else:
         answer, registry = source.select(filters, sort, limit, reverse, names=names, tsv=tsv)
     if isinstance(answer, Listing):  # from the cache's database, no project made
-        rows, count, notes, undetermined = answer.rows, answer.total, (), answer.undetermined
+        from ..query import region_notes
+
+        rows, count, undetermined = answer.rows, answer.total, answer.undetermined
+        notes = region_notes(filters) if filters.regions else ()
         shown = len(rows)
     else:
         if whole:
@@ -229,7 +232,7 @@ def active(
         replace(filters, active_on=day),
         sort=sort,
         limit=limit,
-        title=f"{{count}} project{{s}} active on {day.human()}",
+        title=f"{{count}} project{{s}} active {day.when()}",
         unknown_line="Dates unknown: {ids}",
         reverse=reverse,
         no_pager=no_pager,
