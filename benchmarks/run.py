@@ -100,17 +100,18 @@ def run_tree(command: list[str], env: dict) -> tuple[float, int]:
     return elapsed, peak
 
 
-def run_once(command: list[str], env: dict) -> tuple[float, int]:
+def run_once(command: list[str], env: dict, expect: int = 0) -> tuple[float, int]:
     """Wall time in seconds and peak memory in KiB of one run (output discarded; stderr into
-    a file, which never fills up as a pipe would while nobody reads it)."""
+    a file, which never fills up as a pipe would while nobody reads it); it must exit with
+    `expect` (1 for a check that finds problems)."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
+        if os.waitstatus_to_exitcode(status) != expect:
             errors.seek(0)
-            raise SystemExit(f"{' '.join(command)} failed: {errors.read().decode()}")
+            raise SystemExit(f"{' '.join(command)} failed: {errors.read(2000).decode()}")
     return elapsed, usage.ru_maxrss
 
 
@@ -418,6 +419,33 @@ def iati_import(scenario: Scenario, count: int, runs: int) -> None:
     scenario.report(f"{label}, peak memory", f"{peak_mb:.0f} MB", "<= 600 MB", peak_mb <= 600)
 
 
+def many_problems(scenario: Scenario, runs: int) -> None:
+    """`check` of files with 32,000 problems (unknown fields; bad dates and duplicate ids):
+    each problem quotes its line, from an index of the file's lines made once."""
+    lines = ["projects:"]
+    for n in range(16_000):
+        lines += [f"  - id: P{n}", f"    title: T{n}", "    bogus: 1", "    other: 2"]
+    unknown = scenario.workdir / "unknown-fields.yaml"
+    unknown.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = ["projects:"]
+    for n in range(16_000):
+        lines += [f"  - id: D{n % 8000}", f"    title: T{n}", "    start: 2019-13"]
+    dates = scenario.workdir / "bad-dates-duplicate-ids.yaml"
+    dates.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for path, what in (
+        (unknown, "32,000 unknown fields"),
+        (dates, "16,000 bad dates, 8,000 duplicate ids"),
+    ):
+        command = [*projreg_command(), "check", str(path)]
+        times = []
+        for _ in range(runs):
+            env = scenario.fresh_cache()
+            times.append(run_once(command, env, expect=1)[0])
+            shutil.rmtree(env["PROJREG_CACHE_DIR"], ignore_errors=True)
+        elapsed = statistics.median(times)
+        scenario.report(f"check: {what}", f"{elapsed:.2f} s", "<= 2 s", elapsed <= 2)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, 1k and 10k only")
@@ -451,6 +479,7 @@ def main() -> int:
         site(scenario, 10_000)
         table(scenario, scenario.workdir / "registry-10000.yaml", runs)
         iati_import(scenario, 20_000, 1 if args.quick else 3)
+        many_problems(scenario, runs)
     missed = [row for row in scenario.rows if row[2] and not row[3]]
     judged = [row for row in scenario.rows if row[2] and not row[2].startswith("(")]
     print(f"{len(judged) - len(missed)} of {len(judged)} figures at or under target.")

@@ -2,7 +2,9 @@
 
 Each ```console block in README.md that starts with `$ projreg ...` gets the
 output of that command underneath, as an 80-column terminal shows it. Blocks
-with a pipe (`|`) are left alone. Like docs/cli.md, a test fails when the
+with a pipe (`|`) are left alone. A block after a line `<!-- scratch -->` runs in
+a scratch folder of its own (one for the whole README, made empty for each run):
+the examples that make files (`projreg new fresh.yaml`) never touch the repository. Like docs/cli.md, a test fails when the
 README's examples no longer match what projreg prints.
 
     python scripts/gen_readme.py          rewrite README.md
@@ -40,14 +42,26 @@ def run(command: str) -> str:
     return "\n".join(line.rstrip() for line in text.rstrip().splitlines()) + "\n"
 
 
-def render_readme(text: str) -> str:
-    def replace(match: re.Match) -> str:
-        command = match.group(1)
-        if "|" in command or ">" in command:
-            return match.group(0)
-        return f"```console\n$ {command}\n{run(command)}```"
+SCRATCH = "<!-- scratch -->\n"
 
-    return BLOCK.sub(replace, text)
+
+def render_readme(text: str) -> str:
+    import tempfile
+
+    home = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="projreg-readme-") as scratch:
+
+        def replace(match: re.Match) -> str:
+            command = match.group(1)
+            if "|" in command or ">" in command:
+                return match.group(0)
+            os.chdir(scratch if text[: match.start()].endswith(SCRATCH) else home)
+            try:
+                return f"```console\n$ {command}\n{run(command)}```"
+            finally:
+                os.chdir(home)
+
+        return BLOCK.sub(replace, text)
 
 
 def main(argv: list[str]) -> int:

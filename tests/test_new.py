@@ -206,3 +206,8 @@ def test_the_registry_in_use_is_the_default_file(run, registry_file):
     )
     assert {"X-1", "X-2"} <= {p.id for p in load_registry(registry_file).projects}
     assert run("new", "--id", "X-3", "--title", "X").exit_code == 2  # never the bundled registry
+
+
+def test_add_project_keeps_a_byte_order_mark_before_an_empty_list():
+    text, _ = add_project("\ufeffprojects: []  # none yet\n", Skeleton("A", "B \u202e"))
+    assert text == '\ufeffprojects:  # none yet\n  - id: A\n    title: "B \\u202E"\n'

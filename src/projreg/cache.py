@@ -444,15 +444,19 @@ def store(entry: str, contents) -> None:
 
 
 # --- the SQLite store of an entry (store.py), for queries that need a few projects -----------
-# Sealed by its file's identity (size, modification time, inode) under the folder's key:
-# sealing every byte would cost a warm query more than the query itself. An edit, a copy or a
-# planted file changes that identity; in the owner-only folder only the owner (who can read
-# the key anyway) could write it.
+# Sealed by its file's identity (size, modification and change times, inode) under the
+# folder's key: sealing every byte would cost a warm query more than the query itself. An
+# edit, a copy or a planted file changes that identity: an edit in place whose modification
+# time is set back still moves the change time (st_ctime), which no user can set. In the
+# owner-only folder only the owner (who can read the key anyway) could write it.
 
 
 def _identity_seal(secret: bytes, entry: str, path: Path) -> bytes:
     info = path.stat()
-    identity = f"{entry}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0{info.st_dev}"
+    identity = (
+        f"{entry}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}"
+        f"\0{info.st_dev}"
+    )
     return _mac(secret, identity.encode())
 
 

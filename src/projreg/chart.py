@@ -88,8 +88,8 @@ class Axis(NamedTuple):
         return self.x0 + (day - self.first).days * self.per_day
 
     def after(self, day: dt.date) -> float:
-        """Where a day ends (the next one begins)."""
-        return self.x(day + dt.timedelta(days=1))
+        """Where a day ends (the next one begins; there is none after 9999-12-31)."""
+        return self.x(day) + self.per_day
 
 
 class Bar(NamedTuple):
@@ -144,7 +144,10 @@ def axis_for(
         days += list(on)
     if not days:
         days = [today]
-    return Axis(dt.date(min(days).year, 1, 1), dt.date(max(days).year + 1, 1, 1))
+    last = max(days).year
+    # The 1 January after the last year; Python has no year 10000: its axis ends a day early.
+    end = dt.date(last + 1, 1, 1) if last < dt.MAXYEAR else dt.date.max
+    return Axis(dt.date(min(days).year, 1, 1), end)
 
 
 def _period(project: Project) -> str:

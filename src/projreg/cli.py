@@ -48,6 +48,9 @@ def main() -> None:
     which costs more than everything `projreg show` does; a run needs only its own.
     """
     _keep_bytecode()
+    from .terminal import sanitize_columns
+
+    sanitize_columns()
     from .commands import COMMANDS, app, load_commands
 
     name = _command_name(sys.argv[1:])
@@ -65,6 +68,8 @@ def main() -> None:
         app.registered_commands = every
         if sys.stdout is guarded:
             sys.stdout = guarded._stream
+        if guarded.replaced:
+            _say_replaced(guarded.replaced)
 
 
 def _keep_bytecode() -> None:
@@ -107,12 +112,18 @@ class _Guarded:
 
     def __init__(self, stream):
         self._stream = stream
+        self.replaced = ""  # the encoding that could not show some characters
 
     def write(self, text: str) -> int:
         if self._stream is None:
             raise OutputError(OSError(errno.EBADF, "standard output is closed"))
         try:
-            return self._stream.write(text)
+            try:
+                return self._stream.write(text)
+            except UnicodeEncodeError:  # LANG=C, PYTHONIOENCODING=ascii: "?" for what it lacks
+                encoding = self._stream.encoding or "ascii"
+                self.replaced = encoding
+                return self._stream.write(text.encode(encoding, "replace").decode(encoding))
         except OSError as error:
             raise OutputError(error) from None
 
@@ -128,6 +139,13 @@ class _Guarded:
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)
+
+
+def _say_replaced(encoding: str) -> None:
+    sys.stderr.write(
+        f"projreg: note: the output's encoding ({encoding}) cannot show some characters, "
+        "written as ?; for all of them use a UTF-8 locale or PYTHONIOENCODING=utf-8\n"
+    )
 
 
 def _stdout_failed(error: OutputError):

@@ -9,6 +9,7 @@ that load.py reads the file again with positions.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from decimal import Decimal
@@ -231,7 +232,6 @@ class FileReader:
     # --- generic readers -------------------------------------------------------
 
     def _unknown_field(self, mapping, key, allowed, what="field") -> None:
-        import difflib
 
         if not isinstance(key, str):
             self.problem(
@@ -250,7 +250,7 @@ class FileReader:
             return
         hint = _meaning_hint(key, mapping[key], allowed)
         if hint is None:
-            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            close = _closest(str(key), tuple(allowed), 0.6)
             hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(allowed)}"
         self.problem(_kpos(mapping, key), f"unknown {what} {key!r}", hint, str(key))
 
@@ -409,12 +409,10 @@ class FileReader:
         if value is None:
             return None
         if value not in allowed:
-            import difflib
-
             from . import synonyms  # read only when a person is shown the error
 
             meant = synonyms.value_meant(key, value, allowed)
-            close = [meant] if meant else difflib.get_close_matches(value, allowed, 1, 0.5)
+            close = [meant] if meant else _closest(value, tuple(allowed), 0.5)
             hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(allowed)}"
             if meant:
                 hint += f" ({key} is one of {', '.join(allowed)})"
@@ -695,3 +693,12 @@ def _yaml_hint(message: str) -> str:
     if "could not determine a constructor" in message:
         return "remove the !tag: registries hold plain data only"
     return "check the indentation and quoting on this line and the one before"
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(word: str, allowed: tuple, cutoff: float) -> list[str]:
+    """difflib's closest match, once per misspelling: a file that repeats one unknown
+    field 32,000 times is hinted once, not 32,000 times."""
+    import difflib
+
+    return difflib.get_close_matches(word, allowed, n=1, cutoff=cutoff)

@@ -7,6 +7,7 @@ and a hint. RegistryError carries every problem of a registry at once.
 from __future__ import annotations
 
 import os
+import stat
 from typing import NamedTuple
 
 from .errors import ProjregError
@@ -79,19 +80,48 @@ class Problem(NamedTuple):
 
 
 def source_line(file: str, line: int) -> str | None:
-    """The text of one line of a file (1-based), as YAML counts lines; None if there is none."""
-    if line < 1 or not os.path.isfile(file):  # a pipe or a device cannot be read again
+    """The text of one line of a file (1-based), as YAML counts lines; None if there is none.
+
+    The file is read and its lines indexed once per version of it (one file at a time is
+    kept), so that quoting the lines of 32,000 problems reads it once, not once each."""
+    if line < 1:
         return None
     try:
-        with open(file, encoding="utf-8", errors="replace", newline="\n") as handle:
-            for number, text in enumerate(handle, 1):
-                if number == line:
-                    return text.rstrip("\r\n").lstrip("\ufeff")
-                if number > line:
-                    break
+        info = os.stat(file)
+        if not stat.S_ISREG(info.st_mode):  # a pipe or a device cannot be read again
+            return None
+        data, starts = _indexed(file, (info.st_ino, info.st_size, info.st_mtime_ns))
     except OSError:
         return None
-    return None
+    if line > len(starts):
+        return None
+    end = starts[line] if line < len(starts) else len(data)
+    text = data[starts[line - 1] : end].decode("utf-8", "replace")
+    return text.rstrip("\r\n").lstrip("\ufeff")
+
+
+_INDEXED: dict[str, tuple[tuple, bytes, object]] = {}
+
+
+def _indexed(file: str, version: tuple):
+    """The file's bytes and the offset where each of its lines starts (after each \\n)."""
+    from array import array
+
+    kept = _INDEXED.get(file)
+    if kept is not None and kept[0] == version:
+        return kept[1], kept[2]
+    with open(file, "rb") as handle:
+        data = handle.read()
+    starts = array("q", [0])
+    at = data.find(b"\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = data.find(b"\n", at + 1)
+    if starts[-1] == len(data) and len(starts) > 1:
+        starts.pop()  # no line after the last line break
+    _INDEXED.clear()  # one file at a time: a registry's problems come file by file
+    _INDEXED[file] = (version, data, starts)
+    return data, starts
 
 
 class RegistryError(ProjregError):

@@ -15,7 +15,7 @@ import sys
 
 from .encode import to_yaml
 from .fields import SHORT_FIELDS, as_text, key_values, label, tsv_cells
-from .terminal import Terminal
+from .terminal import MAX_WIDTH, Terminal, env_width
 from .text import UNSAFE, flat, visible
 
 FORMATS = ("table", "tsv", "csv", "json", "yaml", "markdown")
@@ -48,7 +48,8 @@ class Output:
             markup=False,
             emoji=False,
             stderr=stderr,
-            width=width or self.terminal.width,
+            width=width or self.table_width(),
+            height=_lines(),
             file=file,
         )
         tty = self.terminal.stderr_tty if stderr else self.terminal.stdout_tty
@@ -81,7 +82,7 @@ class Output:
             return self.terminal.width
         import shutil
 
-        return shutil.get_terminal_size((80, 24)).columns
+        return env_width() or min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
 
     def table_height(self) -> int:
         """The lines a screen holds: the terminal's, else $LINES, else 24."""
@@ -106,6 +107,13 @@ class Output:
             self.console().print(Text(visible(text), style="yellow"))
         else:
             self.note(text)
+
+
+def _lines() -> int:
+    """The terminal's height, for Rich (which would read $LINES and $COLUMNS itself)."""
+    import shutil
+
+    return max(1, min(shutil.get_terminal_size((80, 24)).lines, MAX_WIDTH))
 
 
 def emit_rows(

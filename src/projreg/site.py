@@ -380,56 +380,110 @@ def build(
     return dict(sorted(files.items()))
 
 
-def write(directory: str | os.PathLike, files: Mapping[str, str], force: bool = False) -> int:
+def write(
+    directory: str | os.PathLike, files: Mapping[str, str], force: bool = False, notes=None
+) -> int:
     """Write the site into directory; returns how many files changed.
 
     An empty or missing folder, or one holding a site written before (it has the
     manifest), is written; files the previous site wrote and this one does not
     are removed. Any other non-empty folder is refused unless force, and even then
-    nothing in it is deleted. Raises WriteError.
+    nothing in it is deleted. Only regular files inside the folder are written or
+    removed: a manifest line naming anything else (outside the folder, through a
+    link, not a regular file) is ignored and said so in `notes` (a list); a link
+    where a page goes is refused, never written through. Every file goes through
+    files.write_atomically. Raises WriteError.
     """
     directory = Path(directory)
-    manifest = directory / MANIFEST
-    previous: list[str] = []
+    notes = [] if notes is None else notes
     try:
-        if directory.exists() and not directory.is_dir():
-            raise WriteError(f"{directory} is not a folder")
-        if manifest.is_file():
-            previous = [
-                line
-                for line in manifest.read_text(encoding="utf-8").splitlines()
-                if line and not line.startswith("#")
-            ]
-        elif directory.is_dir() and any(directory.iterdir()) and not force:
-            raise WriteError(
-                f"{directory} is not empty and holds no projreg site; "
-                "use --force to write into it anyway (nothing in it is deleted)"
-            )
+        previous = _previous_site(directory, force, notes)
+        targets = {relative: _site_target(directory, relative) for relative in files}
         changed = 0
         for relative, text in files.items():
-            path = directory / relative
-            data = text.encode("utf-8")
-            try:
-                if path.read_bytes() == data:
-                    continue
-            except OSError:
-                pass
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
-            changed += 1
+            changed += _write_page(targets[relative], text.encode("utf-8"))
         for relative in sorted(set(previous) - set(files)):
-            stale = directory / relative
-            # Only plain files inside the folder that our manifest names.
-            if ".." not in Path(relative).parts and stale.is_file():
-                stale.unlink()
-                changed += 1
+            os.unlink(directory / relative)
+            changed += 1
         text = "\n".join([_MANIFEST_HEAD, *files]) + "\n"
-        if not manifest.is_file() or manifest.read_text(encoding="utf-8") != text:
-            manifest.write_text(text, encoding="utf-8")
+        _write_page(directory / MANIFEST, text.encode("utf-8"))
     except OSError as error:
         raise WriteError(
             f"cannot write the site into {directory}: {error.strerror or error}"
         ) from None
     return changed
+
+
+def _previous_site(directory: Path, force: bool, notes: list) -> list[str]:
+    """The files the manifest names that are the site's to remove: regular files inside
+    directory, reached through no link. The others are named in notes and left alone."""
+    if directory.exists() and not directory.is_dir():
+        raise WriteError(f"{directory} is not a folder")
+    manifest = directory / MANIFEST
+    if not _regular(manifest):
+        if os.path.lexists(manifest):
+            raise WriteError(f"{manifest} is not a regular file; projreg does not read it")
+        if directory.is_dir() and any(directory.iterdir()) and not force:
+            raise WriteError(
+                f"{directory} is not empty and holds no projreg site; "
+                "use --force to write into it anyway (nothing in it is deleted)"
+            )
+        return []
+    with open(manifest, "rb") as handle:
+        lines = handle.read().decode("utf-8", "replace").splitlines()
+    kept = []
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        why = _not_ours(directory, line)
+        if why:
+            notes.append(f"{MANIFEST} names {line!r}, {why}: left alone")
+        elif _regular(directory / line):
+            kept.append(line)
+    return kept
+
+
+def _not_ours(directory: Path, relative: str) -> str:
+    """Why the site may not touch directory/relative, or "" if it may."""
+    parts = Path(relative).parts
+    if Path(relative).is_absolute() or ".." in parts or not parts or "\0" in relative:
+        return "which is outside the folder"
+    here = directory
+    for part in parts[:-1]:
+        here = here / part
+        if os.path.islink(here):
+            return f"which is reached through the link {here}"
+    return ""
+
+
+def _regular(path: Path) -> bool:
+    import stat
+
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _site_target(directory: Path, relative: str) -> Path:
+    """Where a page goes, its folders made; WriteError if that is through a link."""
+    why = _not_ours(directory, relative)
+    path = directory / relative
+    if not why and os.path.lexists(path) and not _regular(path):
+        why = "which is not a regular file (a link is never written through)"
+    if why:
+        raise WriteError(f"cannot write {path}, {why}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write_page(path: Path, data: bytes) -> int:
+    """1 if path was written, 0 if it held data already."""
+    from .files import write_atomically
+
+    if _regular(path):
+        with open(path, "rb") as handle:
+            if handle.read() == data:
+                return 0
+    write_atomically(path, data, force=True, follow_links=False)
+    return 1

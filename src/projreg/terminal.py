@@ -50,6 +50,28 @@ class Terminal(NamedTuple):  # a NamedTuple: immutable, and cheaper to define th
             return 80
 
 
+MAX_WIDTH = 1000  # wider than any screen; a wider COLUMNS would only cost time and memory
+
+
+def env_width() -> int | None:
+    """$COLUMNS as a width: clamped to MAX_WIDTH; None if it is not a width (1e9, -5, x)."""
+    text = os.environ.get("COLUMNS", "").strip()
+    if not text.isascii() or not text.isdigit() or not text.strip("0"):
+        return None
+    return MAX_WIDTH if len(text) > 6 else min(int(text), MAX_WIDTH)
+
+
+def sanitize_columns() -> None:
+    """Make $COLUMNS sane for every library that reads it (Rich, click, shutil): a value
+    that is not a width is dropped, a huge one clamped. Called once, at start-up."""
+    if "COLUMNS" in os.environ:
+        width = env_width()
+        if width is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = str(width)
+
+
 DEFAULT_PAGER = "less -FRX"
 
 

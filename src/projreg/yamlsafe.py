@@ -140,7 +140,14 @@ _TAG_OR_ALIAS = re.compile(r"[!&*]\S")
 # Searched as two literal scans and a look back, not as one pattern that starts with the
 # alternative (which tries every position: 3.4 s for a 68 MB registry, against 0.1 s).
 _BASE_PREFIX = re.compile(r"0[bBO]")
+_ANY_BASE = re.compile(r"0[bBOoxX]")
 _UNDERSCORE = re.compile(r"_\d")
+_NUMBER_CHARS = frozenset("0123456789abcdefABCDEFxXoO_+-.")
+_NUMBER = re.compile(
+    r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?|[0-9]+\.)"
+)
+_TAB_AFTER_DASH = re.compile(r"-[ \t]*\t")
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 _SCALAR_START = frozenset(" \t\r\n[]{},:?-")
 # A number of 16 digits or more is more than a float holds: only load() keeps its text.
 # (A run of 16 digits and dots: the fastest pattern that finds them, 0.3 s for 70 MB.)
@@ -162,6 +169,51 @@ def _number_form(text: str) -> bool:
         if start < match.start() and _scalar_starts(text, start):
             return True
     return False
+
+
+def _other_number_form(text: str) -> bool:
+    """Number forms beyond those: a signed +0x10 or -0o17 (text to YAML 1.2 core, a
+    number to yaml-rs), or a scalar that is a number once its underscores go (_1, 1__0,
+    0x1_0)."""
+    for match in _ANY_BASE.finditer(text):
+        at = match.start()
+        if at and text[at - 1] in "+-" and (at == 1 or text[at - 2] in _SCALAR_START):
+            return True
+    return "_" in text and _underscored_number(text)
+
+
+def _underscored_number(text: str) -> bool:
+    """A plain scalar that, without its underscores, is a number (1_000, _1, 1__0, 0x1_0):
+    yaml-rs reads it as that number, YAML 1.2 core as text."""
+    at = text.find("_")
+    size = len(text)
+    while at != -1:
+        start = end = at
+        while start and text[start - 1] in _NUMBER_CHARS:
+            start -= 1
+        while end < size and text[end] in _NUMBER_CHARS:
+            end += 1
+        if (start == 0 or text[start - 1] in _SCALAR_START) and _NUMBER.fullmatch(
+            text[start:end].replace("_", "")
+        ):
+            return True
+        at = text.find("_", end)
+    return False
+
+
+def _reads_apart(text: str) -> bool:
+    """Forms yaml-rs reads where the careful reader refuses or reads otherwise: a tab after
+    a list's dash, `?` where a scalar begins (a key indicator to one, text to the other),
+    an escaped surrogate (yaml-rs pairs them into one character)."""
+    if "\t" in text and _TAB_AFTER_DASH.search(text):
+        return True
+    if "?" in text:
+        at = text.find("?")
+        while at != -1:
+            if at == 0 or text[at - 1] in _SCALAR_START:
+                return True
+            at = text.find("?", at + 1)
+    return "\\" in text and _SURROGATE_ESCAPE.search(text) is not None
 
 
 def _tag_or_alias(text: str) -> bool:
@@ -208,7 +260,7 @@ def _needs_care(text: str) -> bool:
         return True
     if ("!" in text or "&" in text or "*" in text) and _tag_or_alias(text):
         return True
-    if _number_form(text):
+    if _number_form(text) or _other_number_form(text) or _reads_apart(text):
         return True
     if text.isascii():
         return bool(text.encode("ascii").translate(None, _PRINTABLE_ASCII))

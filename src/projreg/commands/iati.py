@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +12,7 @@ from ..errors import UsageError, WriteError
 from ..options import Source, choices, filter_options, registry_options, terminal
 from ..query import Filters
 from . import app
-from .writing import Force, refuse_inputs, write_file
+from .writing import Force, is_stdout, output_note, refuse_inputs, write_error, write_file
 
 
 @app.command("import-iati")
@@ -46,9 +45,7 @@ def import_iati(
     from .. import iati
     from ..render import Output
 
-    refuse_inputs(output, files)
-    if os.path.exists(output) and not force:
-        raise WriteError(f"{output} exists; use --force to overwrite it")
+    refuse_inputs(output, files, force)
     result = _with_progress(files, iati.import_files, terminal(ctx).stderr_tty)
     text = iati.registry_text(result, files)
     write_file(output, text, force, inputs=files)
@@ -56,7 +53,7 @@ def import_iati(
     count = len(result.projects)
     note(
         f"Imported {count} activit{'y' if count == 1 else 'ies'} "
-        f"from {result.files} file{'' if result.files == 1 else 's'} into {output}; "
+        f"from {result.files} file{'' if result.files == 1 else 's'} into {output_note(output)}; "
         f"skipped {len(result.skipped)}."
     )
     for where, why in result.skipped:
@@ -234,7 +231,7 @@ def export(
         raise UsageError(f"unknown export format {fmt!r}; choose iati-xml, json, csv or sqlite")
     registry = source.load()
     if path is not None:
-        refuse_inputs(path, registry.sources)
+        refuse_inputs(path, registry.sources, force)
     projects = select(registry, filters).projects
     options = ExportOptions(
         reporting_org_ref,
@@ -258,7 +255,8 @@ def export(
     else:
         sys.stdout.write(export.text)
     left_out = f"; {len(export.skipped)} left out (above)" if export.skipped else ""
-    note(f"wrote {export.written} activities to {path or 'standard output'}{left_out}")
+    where = "standard output" if path is None else output_note(path)
+    note(f"wrote {export.written} activities to {where}{left_out}")
 
 
 def _export_data(fmt, source, filters, path, force, tables: dict, safe) -> None:
@@ -267,7 +265,8 @@ def _export_data(fmt, source, filters, path, force, tables: dict, safe) -> None:
     from ..query import select
     from ..render import Output, to_json
 
-    projects = select(source.load(), filters).projects
+    registry = source.load()
+    projects = select(registry, filters).projects
     note = Output(terminal=source.terminal).note
     if fmt == "json":
         if any(tables.values()) or safe:
@@ -277,8 +276,9 @@ def _export_data(fmt, source, filters, path, force, tables: dict, safe) -> None:
         text = to_json(dataexport.json_records(projects, filters.today)) + "\n"
         files = {path: text}
     else:
-        if path is not None and (path.is_dir() or not path.suffix):
+        if path is not None and not is_stdout(path) and (path.is_dir() or not path.suffix):
             # A folder: an existing one, or a new name without an extension (tables/).
+            refuse_inputs(path / "projects.csv", registry.sources, force)
             try:
                 path.mkdir(parents=True, exist_ok=True)
             except OSError as error:
@@ -290,41 +290,53 @@ def _export_data(fmt, source, filters, path, force, tables: dict, safe) -> None:
             files[tables["participations"]] = dataexport.participations_csv(projects, safe)
         if tables["transactions"] is not None:
             files[tables["transactions"]] = dataexport.transactions_csv(projects, safe)
+    for target in files:
+        if target is not None:
+            refuse_inputs(target, registry.sources, force)
     for target, text in files.items():
         if target is None:
             sys.stdout.write(text)
         else:
-            write_file(target, text, force)
-            note(f"wrote {target}")
+            write_file(target, text, force, inputs=registry.sources)
+            note(f"wrote {output_note(target)}")
 
 
 def _export_sqlite(source, filters: Filters, path: Path | None, force: bool) -> None:
     """`export -f sqlite -o FILE`: the selected projects as a database (store.py's layout)."""
-    import os
     import sqlite3
 
+    from ..files import write_through
     from ..query import select
     from ..render import Output
     from ..store import write
 
     if path is None:
-        raise UsageError("-f sqlite writes a database file: give it with -o FILE")
-    if path.exists() and not force:
-        raise WriteError(f"{path} exists; use --force to overwrite it")
+        raise UsageError("-f sqlite writes a database file: give it with -o FILE (or -o -)")
     registry = source.load()
+    refuse_inputs(path, registry.sources, force)
     chosen = registry._replace(projects=tuple(select(registry, filters).projects))
-    temporary = path.parent / f".{path.name}.{os.getpid()}.tmp"
     try:
-        temporary.unlink(missing_ok=True)
-        write(temporary, chosen)
-        os.replace(temporary, path)
-    except (OSError, sqlite3.Error) as error:
-        raise WriteError(
-            f"cannot write {path}: {getattr(error, 'strerror', None) or error}"
-        ) from None
-    finally:
-        temporary.unlink(missing_ok=True)
+        if is_stdout(path):
+            _sqlite_to_stdout(chosen, write)
+        else:
+            write_through(path, lambda name: write(Path(name), chosen), force, registry.sources)
+    except sqlite3.Error as error:
+        raise WriteError(f"cannot write {path}: {error}") from None
+    except OSError as error:
+        raise write_error(path, error) from None
     count = len(chosen.projects)
     Output(terminal=source.terminal).note(
-        f"wrote {count} project{'' if count == 1 else 's'} to {path}"
+        f"wrote {count} project{'' if count == 1 else 's'} to {output_note(path)}"
     )
+
+
+def _sqlite_to_stdout(registry, write) -> None:
+    """`-o -`: the database written in a private temporary folder, then its bytes out."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        made = Path(folder) / "registry.db"
+        write(made, registry)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(made.read_bytes())
+        sys.stdout.flush()

@@ -45,8 +45,11 @@ def new(
 
     The values are checked first (dates as `check` reads them, countries by
     name or ISO code, the id unique as `show` matches ids), then the project is
-    added at the end of the file's `projects` list. The file's comments,
-    quoting and indentation are kept, and it is written atomically. Missing
+    added at the end of the file's `projects` list. Every byte already in the
+    file is kept (comments, quoting, indentation, line ends); the entry is
+    written in the file's own style, under a lock (FILE.lock), atomically, and
+    never over a file changed meanwhile. A FILE that does not exist yet is made:
+    a registry of that one project, with the line editors use to check it. Missing
     --id or --title are asked for on a terminal (with the other fields);
     elsewhere they must be given. The entry added is printed.
 
@@ -56,28 +59,19 @@ def new(
       projreg new registry.yaml --id BOMCA-10 --title "Border Management in Central Asia, phase 10"
         --start 2021-01 --country Kazakhstan --donor "European Union" --implementer ICMPD
       projreg new registry.yaml   # asks for each field
+      projreg new fresh.yaml --id SAHEL-1 --title "Sahel border posts"   # a new registry
     """
     from .. import newproject as np
-    from ..files import write_text_atomically
-    from ..load import ENV_VAR, load_registry
-    from ..options import terminal as terminal_of
+    from ..load import ENV_VAR
 
     target = Path(file or source.path or os.environ.get(ENV_VAR) or "")
     if not file and (not str(target) or target == Path()):
         raise UsageError("name the registry file to add to (FILE or --registry)")
     if target.is_dir():
         raise UsageError(f"{target} is a folder: name the file in it to add the project to")
-    if not target.is_file():
-        raise UsageError(f"{target}: no such file")
-    # Ids must be unique across the whole registry the file belongs to.
-    in_use = source.path or os.environ.get(ENV_VAR)
-    whole = (
-        Path(in_use)
-        if in_use and Path(in_use).is_dir() and target.parent.resolve() == Path(in_use).resolve()
-        else target
-    )
-    registry = load_registry(whole, use_cache=source.use_cache)
-
+    if not target.exists() and not target.parent.is_dir():
+        raise UsageError(f"{target}: no folder {target.parent} to make it in")
+    registry = _whole_registry(source, target)
     values = {
         "id": np.check_id(project_id, registry) if project_id is not None else None,
         "title": np.check_text("title", title) if title is not None else None,
@@ -88,28 +82,73 @@ def new(
         "donors": _many(donor),
         "implementers": _many(implementer),
     }
-    missing = [name for name in ("id", "title") if values[name] is None]
-    if missing:
-        term = source.terminal or terminal_of(None)
-        if not term.stdin_tty:
-            raise UsageError(
-                f"missing {' and '.join('--' + m for m in missing)} "
-                "(asked for only when stdin is a terminal)"
-            )
-        values = _ask(values, registry, np)
+    values = _complete(values, source, registry, np)
     np.check_dates(values["start"], values["end"])
-    skeleton = np.Skeleton(**values)
-    text = target.read_bytes().decode("utf-8")
-    new_text, entry = np.add_project(text, skeleton)
-    sys.stdout.write(entry)
-    if dry_run:
-        sys.stderr.write(f"dry run: {target} not changed\n")
-        return
+    _add(source, target, np.Skeleton(**values), dry_run)
+
+
+def _whole_registry(source: Source, target: Path):
+    """The registry the file belongs to (its folder, if that is the registry in use): ids
+    must be unique across it. An empty one for a file not made yet (in no such folder)."""
+    from ..load import ENV_VAR, load_registry
+    from ..model import Registry
+
+    in_use = source.path or os.environ.get(ENV_VAR)
+    if in_use and Path(in_use).is_dir() and target.parent.resolve() == Path(in_use).resolve():
+        return load_registry(Path(in_use), use_cache=source.use_cache)
+    if not target.exists():
+        return Registry(projects=())
+    return load_registry(target, use_cache=source.use_cache)
+
+
+def _complete(values: dict, source: Source, registry, np) -> dict:
+    """Missing --id or --title asked for on a terminal (with the other fields)."""
+    missing = [name for name in ("id", "title") if values[name] is None]
+    if not missing:
+        return values
+    from ..options import terminal as terminal_of
+
+    term = source.terminal or terminal_of(None)
+    if not term.stdin_tty:
+        raise UsageError(
+            f"missing {' and '.join('--' + m for m in missing)} "
+            "(asked for only when stdin is a terminal)"
+        )
+    return _ask(values, registry, np)
+
+
+def _add(source: Source, target: Path, skeleton, dry_run: bool) -> None:
+    """Under the file's lock (git's FILE.lock): read it, add the entry, write it back,
+    unless another writer changed it meanwhile."""
+    from .. import newproject as np
+    from ..files import LockedFile
+    from .writing import write_error
+
     try:
-        write_text_atomically(target, new_text, force=True, mode=os.stat(target).st_mode)
+        with LockedFile(target, create=True) as locked:
+            if locked.data is None:
+                new_text, entry = np.new_file(skeleton)
+            else:
+                np.check_id(skeleton.id, _whole_registry(source, target))  # added meanwhile?
+                new_text, entry = np.add_project(_decode(target, locked.data), skeleton)
+            sys.stdout.write(entry)
+            if dry_run:
+                sys.stderr.write(f"dry run: {target} not changed\n")
+                return
+            locked.commit(new_text.encode("utf-8"))
     except OSError as error:
-        raise WriteError(f"cannot write {target}: {error.strerror or error}") from None
-    sys.stderr.write(f"added {skeleton.id} to {target}\n")
+        raise write_error(target, error) from None
+    if locked.data is None:
+        sys.stderr.write(f"created {target} with {skeleton.id}\n")
+    else:
+        sys.stderr.write(f"added {skeleton.id} to {target}\n")
+
+
+def _decode(target: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise WriteError(f"{target}: not UTF-8 text (byte {error.start + 1})") from None
 
 
 def _ask(values: dict, registry, np) -> dict:

@@ -17,7 +17,7 @@ from ..options import (
 )
 from ..query import Filters
 from . import app
-from .writing import Force, write_file
+from .writing import Force, is_stdout, output_note, write_file
 
 COVERAGE_FIELDS = ("country", "code", "direct", "via_region")
 
@@ -62,7 +62,11 @@ def map_(
 
     kind = None
     if path is not None:
-        kind = {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
+        kind = (
+            "svg"
+            if is_stdout(path)
+            else {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
+        )
         if kind is None:
             raise UsageError(f"--output {path}: give a file name ending in .svg or .html")
     out = output.output()
@@ -107,7 +111,7 @@ def map_(
         names={c: written.get(c) or geo.country_name(c) for c in counts},
     )
     write_file(path, svg if kind == "svg" else html_page(svg, "Where the projects work"), force)
-    out.note(f"wrote {path}")
+    out.note(f"wrote {output_note(path)}")
 
 
 @app.command()
@@ -156,9 +160,15 @@ def site(
 
     from ..query import select
     from ..site import build, write
+    from ..text import visible
 
     registry = source.load()
     selection = select(registry, filters)
     files = build(registry, filters.today, selection.projects, title=title)
-    changed = write(directory, files, force=force)
+    if str(directory) == "-":
+        raise UsageError("a site is a folder of files: give --output DIR, not -")
+    notes: list[str] = []
+    changed = write(directory, files, force=force, notes=notes)
+    for line in notes:
+        sys.stderr.write(visible(line) + "\n")
     sys.stderr.write(f"wrote {directory / 'index.html'} ({len(files)} files, {changed} changed)\n")

@@ -22,7 +22,7 @@ from ..reports import GROUPINGS
 from ..reports import LANES as CHART_GROUPINGS
 from . import app
 from .query import Sort
-from .writing import Force, NoPager, paged, write_file
+from .writing import Force, NoPager, is_stdout, output_note, paged, write_file
 
 
 @app.command()
@@ -211,7 +211,7 @@ def timeline(
             by = "donor"  # a forced Gantt of many rows reads best under headings
         text = _chart_file(projects, filters.today, on, by, kind, overview)
         write_file(path, text, force, inputs=registry.sources)
-        out.note(f"wrote {path}")
+        out.note(f"wrote {output_note(path)}")
         return
     with paged(out, no_pager):
         _print_timeline(out, projects, filters.today, on, by, overview, shape)
@@ -232,6 +232,8 @@ def _chart_kind(path: Path | None, by: str | None, shape: bool | None) -> str | 
         return None
     if shape is True and by is not None and by not in SPLITS:
         raise UsageError(f"the overview is split by {' or '.join(SPLITS)}, not {by!r}")
+    if is_stdout(path):
+        return "svg"
     kind = {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
     if kind is None:
         raise UsageError(f"--output {path}: give a file name ending in .svg or .html")

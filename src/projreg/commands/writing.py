@@ -1,9 +1,11 @@
-"""A command's output: into a file (atomically, never over a file without --force), or
-to the terminal through the user's pager (--no-pager)."""
+"""A command's output: into a file through files.write_atomically (never over a file
+without --force, never over one of the inputs, never replacing a FIFO or a device; `-o -`
+is standard output), or to the terminal through the user's pager (--no-pager)."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -29,27 +31,57 @@ def paged(out, no_pager: bool = False):
     return paging(None if no_pager else out.terminal.pager)
 
 
-def refuse_inputs(path: Path, inputs) -> None:
-    """WriteError if path is one of the inputs (the same file, through links too)."""
-    for source in inputs:
-        try:
-            same = os.path.samefile(path, source)
-        except OSError:  # one of them does not exist
-            continue
-        if same:
-            raise WriteError(f"{path} is one of the inputs ({source}); choose another output file")
+def is_stdout(path) -> bool:
+    """`-o -`: standard output."""
+    return path is not None and str(path) == "-"
+
+
+def refuse_inputs(path: Path, inputs, force: bool = True) -> None:
+    """WriteError if path may not be written (checked before any work is done): one of
+    the inputs (even with --force), not a regular file, or existing without --force."""
+    if is_stdout(path):
+        return
+    from ..files import check_target, resolve_target
+
+    try:
+        check_target(resolve_target(path), force, inputs)
+    except OSError as error:
+        raise write_error(path, error) from None
+
+
+def write_error(path, error: OSError) -> WriteError:
+    """The one clear line for a write that was refused or failed."""
+    from ..files import Changed, Locked, NotRegular, SameFile
+
+    if isinstance(error, SameFile):
+        return WriteError(f"{path} is {error.strerror}; choose another output file")
+    if isinstance(error, NotRegular):
+        return WriteError(f"{path} is {error.strerror}; to write into it use -o - and redirect")
+    if isinstance(error, FileExistsError):
+        return WriteError(f"{path} exists; use --force to overwrite it")
+    if isinstance(error, (Changed, Locked)):
+        return WriteError(f"{path}: {error.strerror}")
+    return WriteError(f"cannot write {path}: {error.strerror or error}")
 
 
 def write_file(path: Path, text: str, force: bool, inputs=()) -> None:
-    """Write text to path, or raise WriteError saying why not (exit 1): it exists and
-    force is false, it is one of `inputs` (never replaced, even with --force), or
-    the write failed."""
-    from ..files import write_text_atomically
+    """Write text to path (`-`: standard output), or raise WriteError saying why not
+    (exit 1): it exists and force is false, it is one of `inputs` (never replaced,
+    even with --force), it is a FIFO or a device, or the write failed."""
+    if is_stdout(path):
+        sys.stdout.write(text)
+        return
+    write_bytes(path, text.encode("utf-8"), force, inputs)
 
-    refuse_inputs(path, inputs)
+
+def write_bytes(path: Path, data: bytes, force: bool, inputs=()) -> None:
+    from ..files import write_atomically
+
     try:
-        write_text_atomically(path, text, force=force)
-    except FileExistsError:
-        raise WriteError(f"{path} exists; use --force to overwrite it") from None
+        write_atomically(path, data, force=force, inputs=inputs)
     except OSError as error:
-        raise WriteError(f"cannot write {path}: {error.strerror or error}") from None
+        raise write_error(path, error) from None
+
+
+def output_note(path) -> str:
+    return "standard output" if is_stdout(path) else os.fspath(path)
