@@ -419,6 +419,41 @@ def iati_import(scenario: Scenario, count: int, runs: int) -> None:
     scenario.report(f"{label}, peak memory", f"{peak_mb:.0f} MB", "<= 600 MB", peak_mb <= 600)
 
 
+def live_fetch(scenario: Scenario, count: int, runs: int) -> None:
+    """`projreg fetch` of COUNT real activities from a local d-portal-shaped server (pages of
+    100, tests/live_server.py) against import-iati of the same activities in one file."""
+    sys.path.insert(0, str(HERE.parent))
+    from lxml import etree
+
+    from tests.live_server import PageServer, page_xml, real_activities
+
+    print(f"Live data: fetch of {count:,} real activities from a server on 127.0.0.1")
+    pool = real_activities()  # tests/iati/dportal/page-014.xml: 100 activities, 19 publishers
+    activities = []
+    for n in range(count):
+        element = etree.fromstring(pool[n % len(pool)])
+        identifier = element.find("iati-identifier")
+        identifier.text = f"{' '.join(identifier.text.split())}-B{n // len(pool)}"
+        activities.append(etree.tostring(element))
+    folder = scenario.workdir / "live"
+    folder.mkdir()
+    whole = folder / "activities.xml"
+    whole.write_bytes(page_xml(activities))
+    with PageServer(activities, page_size=100) as server:
+        fetch = [*projreg_command(), "fetch", "--endpoint", server.url, "-o",
+                 str(folder / "fetched.yaml"), "--force"]  # fmt: skip
+        imported = [*projreg_command(), "import-iati", str(whole), "-o",
+                    str(folder / "imported.yaml"), "--force"]  # fmt: skip
+        env = scenario.fresh_cache()
+        (fetched, _), (imports, _) = scenario.interleaved([fetch, imported], runs, env)
+    ratio = fetched / imports
+    scenario.report(f"import-iati {count:,} activities, one file", f"{imports:.2f} s", "", True)
+    scenario.report(
+        f"fetch {count:,} activities, {count // 100} pages", f"{fetched:.2f} s", "", True
+    )
+    scenario.report("fetch / import-iati", f"{ratio:.2f}x", "<= 1.5x", ratio <= 1.5)
+
+
 def many_problems(scenario: Scenario, runs: int) -> None:
     """`check` of files with 32,000 problems (unknown fields; bad dates and duplicate ids):
     each problem quotes its line, from an index of the file's lines made once."""
@@ -451,6 +486,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs, 1k and 10k only")
     parser.add_argument("--million", action="store_true", help="also 1,000,000 projects")
     parser.add_argument("--shape", choices=("synthetic", "iati"), action="append")
+    parser.add_argument("--only-live", action="store_true", help="only the live-data figure")
     args = parser.parse_args()
     runs = 3 if args.quick else 5
     import compileall
@@ -470,6 +506,9 @@ def main() -> int:
         sizes.append(1_000_000)
     with tempfile.TemporaryDirectory(prefix="projreg-bench-") as folder:
         scenario = Scenario(env, Path(folder))
+        if args.only_live:
+            live_fetch(scenario, 2_000, 5)
+            return 1 if [row for row in scenario.rows if row[2] and not row[3]] else 0
         startup(scenario, 11 if args.quick else 21, editable=False)
         startup(scenario, 11 if args.quick else 21, editable=True)
         for shape in args.shape or ("synthetic", "iati"):
@@ -479,6 +518,7 @@ def main() -> int:
         site(scenario, 10_000)
         table(scenario, scenario.workdir / "registry-10000.yaml", runs)
         iati_import(scenario, 20_000, 1 if args.quick else 3)
+        live_fetch(scenario, 2_000, 3 if args.quick else 5)
         many_problems(scenario, runs)
     missed = [row for row in scenario.rows if row[2] and not row[3]]
     judged = [row for row in scenario.rows if row[2] and not row[2].startswith("(")]

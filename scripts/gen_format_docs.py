@@ -40,6 +40,7 @@ def type_words(field) -> str:
             schema.REGIONS: "list of regions",
             schema.DECIMAL: "exact number",
             schema.NUMBER: "number",
+            schema.MAPPING: "mapping",
         }[kind]
     return words + (", required" if field.required else "")
 

@@ -28,7 +28,7 @@ def lint(config: Path, source: Path) -> subprocess.CompletedProcess:
 def test_every_import_points_down():
     result = lint(ROOT / "pyproject.toml", ROOT / "src")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+    assert "2 kept, 0 broken" in result.stdout
 
 
 def test_an_upward_import_breaks_the_contract(tmp_path):
@@ -39,3 +39,13 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     result = lint(ROOT / "pyproject.toml", tmp_path)
     assert result.returncode != 0
     assert "projreg.text -> projreg.cli" in result.stdout
+
+
+def test_only_iati_client_speaks_http(tmp_path):
+    # Another module importing the HTTP library breaks the forbidden contract.
+    shutil.copytree(ROOT / "src" / "projreg", tmp_path / "projreg")
+    module = tmp_path / "projreg" / "fetching.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\nimport urllib3  # noqa\n")
+    result = lint(ROOT / "pyproject.toml", tmp_path)
+    assert result.returncode != 0
+    assert "projreg.fetching -> urllib3" in result.stdout

@@ -144,6 +144,13 @@ class FileReader:
             self.notes.append(source)
         self.organisations.extend(self._records(data, schema.TOP[1], "organisations"))
         self._invisible_in_organisations(data)
+        fetched = data.get("fetched")
+        if fetched is not None and not isinstance(fetched, dict):
+            self.problem(
+                _kpos(data, "fetched"),
+                "fetched: must be the mapping projreg fetch wrote",
+                "restore it from git, or delete it (sync then needs a new fetch)",
+            )
         if "projects" not in data:
             self.problem((1, 1), "no 'projects' list", "add 'projects:' with one entry per project")
 

@@ -106,6 +106,8 @@ def _kind(field: Field) -> dict:
         }
     if kind == schema.NUMBER:
         return {"type": "number"}
+    if kind == schema.MAPPING:
+        return {"type": "object"}
     raise ValueError(f"no JSON Schema for kind {kind!r}")
 
 

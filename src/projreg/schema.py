@@ -30,8 +30,9 @@ REGIONS = "regions"  # names of regions known to geo.py
 RECORDS = "records"  # a list of Field.record, each a mapping (or a text: Field.shorthand)
 DECIMAL = "decimal"  # an exact number (money): Decimal, never a float
 NUMBER = "number"  # a number (a percentage)
+MAPPING = "mapping"  # a mapping projreg writes and reads itself (fetch and sync's record)
 
-KINDS = (TEXT, TEXTS, DATE, COUNT, CHOICE, COUNTRIES, REGIONS, RECORDS, DECIMAL, NUMBER)
+KINDS = (TEXT, TEXTS, DATE, COUNT, CHOICE, COUNTRIES, REGIONS, RECORDS, DECIMAL, NUMBER, MAPPING)
 
 # "finalisation" is IATI status 3: the work is done, the accounts are not yet closed.
 RECORDED_STATUSES = ("planned", "ongoing", "finalisation", "completed", "cancelled", "suspended")
@@ -314,6 +315,7 @@ TOP: tuple[Field, ...] = (
     Field("source", TEXT, "where the registry's facts come from"),
     Field("organisations", RECORDS, "registry-wide facts about organisations (other names, what they are part of); a plain text item is a name", record=Organisation, parts=ORGANISATION, shorthand="name"),
     Field("projects", RECORDS, "the projects, described below", required=True),
+    Field("fetched", MAPPING, "written by `projreg fetch` and `sync`, not by hand: the query that fetched the projects from IATI (source, endpoint, filters, when, how many) and `base`, a digest of each field as last fetched, from which `sync` tells a hand edit from a publisher's change (docs/architecture.md)"),
 )  # fmt: skip
 
 FIELDS: dict[str, Field] = {f.name: f for f in PROJECT}

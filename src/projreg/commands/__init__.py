@@ -36,6 +36,8 @@ COMMANDS = {
     "map": "pictures",
     "site": "pictures",
     "cache": "cache",
+    "fetch": "live",
+    "sync": "live",
 }
 
 
