@@ -84,3 +84,29 @@ def test_every_field_reaches_json_output(run, written):
     shown = json.loads(run("--registry", str(path), "show", "FULL-1", "--json").stdout)
     assert list(shown) == list(SHOW_FIELDS)
     assert set(schema.NAMES) <= set(shown)
+
+
+def test_project_class_is_the_table():
+    """Project's annotated fields are generated from schema.PROJECT (scripts/gen_model.py):
+    the class an editor completes and a type checker reads says what the table says."""
+    import dataclasses
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("gen_model", root / "scripts" / "gen_model.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    text = generator.MODEL.read_text(encoding="utf-8")
+    assert generator.rewritten(text) == text, (
+        "Project's fields disagree with schema.PROJECT: run python scripts/gen_model.py"
+    )
+    declared = [f.name for f in dataclasses.fields(Project)]
+    assert sorted(declared[: len(schema.PROJECT)]) == sorted(schema.NAMES)
+    for field in schema.PROJECT:
+        annotation = Project.__annotations__[field.name]
+        assert annotation == generator.annotation(field), field.name
+        default = dataclasses.fields(Project)[declared.index(field.name)].default
+        assert (default is dataclasses.MISSING) == field.required, field.name
+        if not field.required:
+            assert default == field.empty, field.name

@@ -83,7 +83,7 @@ def _key(target: Path, create: bool) -> bytes | None:
     return secret
 
 
-def _mac(secret: bytes, payload: bytes) -> bytes:
+def _mac(secret: bytes, payload: bytes | memoryview) -> bytes:
     digest = _blake2b(key=secret)
     digest.update(payload)
     return digest.hexdigest().encode()
@@ -186,7 +186,7 @@ def remember_key(file: str, before: os.stat_result, entry: str) -> None:
         pass
 
 
-def _json_loads(raw: bytes):
+def _json_loads(raw: bytes | memoryview):
     try:
         import orjson
     except ImportError:
@@ -371,6 +371,7 @@ class EntryWriter:
             self._abandon()
 
     def _write(self, data: bytes) -> None:
+        assert self.out is not None  # opened by the first add
         self.seal.update(data)
         self.out.write(data)
 
@@ -625,6 +626,7 @@ _values = attrgetter(*_NAMES)
 def _plain(project: Project) -> list:
     # Records inside (NamedTuples, dates included) are written as arrays by _json_dumps;
     # nothing is copied here, which matters for 100,000 projects.
+    assert project.origin is not None  # a project read from a file knows where
     return [*_values(project), project.origin.line]
 
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 from . import schema
 from .encode import to_registry
-from .errors import ProjregError
+from .errors import ProjregError, UsageError
 from .fields import _plain, as_text
 from .model import Project, Registry, id_key
 from .problems import RegistryError
@@ -218,3 +219,38 @@ def version_at(revision: str, path: Path):
         for name in names:
             (root / name).write_bytes(_git(["show", f"{revision}:./{name}"], folder))
         yield root if path.is_dir() or len(names) > 1 else root / names[0]
+
+
+def versions(
+    given: list[str], in_use: Callable[[], Path], use_cache: bool = True
+) -> tuple[Registry, Registry]:
+    """The two registries `projreg diff` compares: two files or folders; or one or two git
+    revisions, then at most one path (after `--`, as with git; default: in_use()). One
+    revision is compared with the working tree. Raises UsageError for anything else."""
+    from .load import load_registry
+
+    exists = [Path(v).exists() for v in given]
+    if len(given) == 2 and all(exists):
+        old, new = (load_registry(Path(v), use_cache=use_cache) for v in given)
+        return old, new
+    count = exists.index(True) if True in exists else len(given)
+    revisions, paths = given[:count], [Path(v) for v in given[count:]]
+    if not 1 <= len(revisions) <= 2 or len(paths) > 1 or not all(exists[count:]):
+        raise UsageError(
+            "give two registry files or folders, or one or two git revisions "
+            "(then -- and the registry's path)"
+        )
+    target = paths[0] if paths else in_use()
+    for revision in revisions:
+        if not is_revision(revision, target if target.is_dir() else target.parent):
+            raise UsageError(f"{revision!r} is neither a file nor a git revision")
+    with ExitStack() as stack:
+        read = [stack.enter_context(version_at(r, target)) for r in revisions]
+        if len(read) == 1:
+            read.append(target)  # one revision: against the working tree
+        try:
+            # Versions from git live in temporary files: never worth a cache entry.
+            old, new = (load_registry(v, use_cache=use_cache and v == target) for v in read)
+        except RegistryError as error:
+            raise AtRevision(error, dict(zip(read, revisions, strict=False)), target) from None
+    return old, new

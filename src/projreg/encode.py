@@ -105,16 +105,65 @@ def _to_yaml(data) -> str:
     dispatch was most of an import's time), then written by PyYAML's C emitter when
     it has one. The text is the same as yaml.dump with the representers below.
     """
-    from decimal import Decimal
-
     import yaml
-    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    from .yamlsafe import plain_is_text
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    tag = "tag:yaml.org,2002:"
-    str_tag, map_tag, seq_tag = tag + "str", tag + "map", tag + "seq"
+    dumped = yaml.serialize(_node_maker()(data), Dumper=dumper, allow_unicode=True, width=88)
+    return escape_unsafe(dumped)
+
+
+_TAG = "tag:yaml.org,2002:"
+
+
+def _node_maker():
+    """A function from plain data (dicts, lists, text, numbers, None) to PyYAML's nodes."""
+    from decimal import Decimal
+
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    str_tag, map_tag, seq_tag = _TAG + "str", _TAG + "map", _TAG + "seq"
+    style_of = _styles()
+
+    def amount(value: Decimal) -> ScalarNode:
+        written = str(value)
+        # A plain number when it reads back digit for digit, quoted text otherwise.
+        if written.lstrip("-").isdigit() and len(written) < 16:
+            # a whole amount: an int to YAML (a float tag would be written out as `!!float`)
+            return ScalarNode(_TAG + "int", written)
+        if repr(float(written)) == written:
+            return ScalarNode(_TAG + "float", written)
+        return ScalarNode(str_tag, written, style="'")
+
+    def node(value):
+        kind = value.__class__
+        if kind is str:
+            return ScalarNode(str_tag, value, style=style_of(value))
+        if kind is dict:
+            return MappingNode(
+                map_tag, [(node(k), node(v)) for k, v in value.items()], flow_style=False
+            )
+        if kind is list:
+            return SequenceNode(seq_tag, [node(v) for v in value], flow_style=False)
+        if value is None:
+            return ScalarNode(_TAG + "null", "null")
+        if kind is bool:
+            return ScalarNode(_TAG + "bool", "true" if value else "false")
+        if kind is int:
+            return ScalarNode(_TAG + "int", str(value))
+        if kind is Decimal:
+            return amount(value)
+        if kind is float:
+            return ScalarNode(_TAG + "float", _float_text(value))
+        raise TypeError(f"cannot write {kind.__name__} as YAML")
+
+    return node
+
+
+def _styles():
+    """A function from a text to the YAML style that writes it safely (remembered: registries
+    repeat their texts)."""
+    from .yamlsafe import plain_is_text
+
     styles: dict[str, str | None] = {}
 
     def style_of(value: str) -> str | None:
@@ -134,40 +183,7 @@ def _to_yaml(data) -> str:
                 styles[value] = style
         return style
 
-    def amount(value: Decimal) -> ScalarNode:
-        written = str(value)
-        # A plain number when it reads back digit for digit, quoted text otherwise.
-        if written.lstrip("-").isdigit() and len(written) < 16:
-            # a whole amount: an int to YAML (a float tag would be written out as `!!float`)
-            return ScalarNode(tag + "int", written)
-        if repr(float(written)) == written:
-            return ScalarNode(tag + "float", written)
-        return ScalarNode(str_tag, written, style="'")
-
-    def node(value):
-        kind = value.__class__
-        if kind is str:
-            return ScalarNode(str_tag, value, style=style_of(value))
-        if kind is dict:
-            return MappingNode(
-                map_tag, [(node(k), node(v)) for k, v in value.items()], flow_style=False
-            )
-        if kind is list:
-            return SequenceNode(seq_tag, [node(v) for v in value], flow_style=False)
-        if value is None:
-            return ScalarNode(tag + "null", "null")
-        if kind is bool:
-            return ScalarNode(tag + "bool", "true" if value else "false")
-        if kind is int:
-            return ScalarNode(tag + "int", str(value))
-        if kind is Decimal:
-            return amount(value)
-        if kind is float:
-            return ScalarNode(tag + "float", _float_text(value))
-        raise TypeError(f"cannot write {kind.__name__} as YAML")
-
-    dumped = yaml.serialize(node(data), Dumper=dumper, allow_unicode=True, width=88)
-    return escape_unsafe(dumped)
+    return style_of
 
 
 def _float_text(value: float) -> str:

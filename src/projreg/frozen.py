@@ -8,6 +8,9 @@ of the command line. One generic __repr__ gives the same text for free.
 from __future__ import annotations
 
 from dataclasses import fields
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def _repr(self) -> str:
@@ -15,6 +18,6 @@ def _repr(self) -> str:
     return f"{type(self).__name__}({shown})"
 
 
-def frozen_repr(cls):
-    cls.__repr__ = _repr
+def frozen_repr(cls: type[T]) -> type[T]:
+    cls.__repr__ = _repr  # type: ignore[assignment,method-assign]
     return cls

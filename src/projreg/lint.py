@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from .load import load_registry
-from .model import Project, Registry
+from .model import Origin, Project, Registry
 from .problems import Problem, RegistryError
 from .text import fold, invisible_characters
 
@@ -55,8 +55,14 @@ def warnings(registry: Registry, today: dt.date) -> list[Problem]:
 
 
 def _warning(project: Project, field: str, message: str, hint: str, place=None) -> Problem:
-    line, column = project.origin.of(place or field)
-    return Problem(project.origin.file, line, column, message, hint, project.id, field, "warning")
+    origin = _origin(project)
+    line, column = origin.of(place or field)
+    return Problem(origin.file, line, column, message, hint, project.id, field, "warning")
+
+
+def _origin(project: Project) -> Origin:
+    assert project.origin is not None  # check reads files: every project knows its place
+    return project.origin
 
 
 _PEOPLE = ("donors", "implementers", "programme_partners", "extending", "accountable")
@@ -144,15 +150,15 @@ def _organisation_spellings(registry: Registry) -> list[Problem]:
             for index, participant in enumerate(getattr(project, field)):
                 if not participant.name:
                     continue
-                line, column = project.origin.of(f"{field}[{index}]")
-                here = f"{project.origin.file}:{line}"
+                line, column = _origin(project).of(f"{field}[{index}]")
+                here = f"{_origin(project).file}:{line}"
                 spelling, where = first.setdefault(
                     _squash(participant.name), (participant.name, here)
                 )
                 if spelling != participant.name:
                     found.append(
                         Problem(
-                            project.origin.file,
+                            _origin(project).file,
                             line,
                             column,
                             f"{participant.name!r} and {spelling!r} ({where}) differ only in case, spacing or invisible characters",

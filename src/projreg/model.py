@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import field, make_dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from . import geo, schema
+from .dates import PartialDate
 from .errors import NotFound
 from .frozen import frozen_repr
 from .schema import (  # noqa: F401  (the small records are part of the model's API)
@@ -67,10 +68,52 @@ def _answering(actual, planned) -> str | None:
     return f"{planned.iso()} (planned)" if planned else None
 
 
-class _ProjectMeaning:
-    """What a project's dates mean; the fields come from schema.PROJECT."""
+@frozen_repr
+@dataclass(frozen=True, repr=False)
+class Project:
+    """A project of the registry: one attribute per field of schema.PROJECT, and what its
+    dates mean."""
 
-    __slots__ = ()
+    # BEGIN fields: generated from schema.PROJECT by scripts/gen_model.py; do not edit
+    id: str
+    title: str
+    iati_id: str | None = None
+    acronym: str | None = None
+    summary: str | None = None
+    objective: str | None = None
+    specific_objectives: tuple[str, ...] = ()
+    components: tuple[schema.Component, ...] = ()
+    target_groups: tuple[str, ...] = ()
+    final_beneficiaries: tuple[str, ...] = ()
+    implementers: tuple[schema.Participant, ...] = ()
+    donors: tuple[schema.Participant, ...] = ()
+    programme_partners: tuple[schema.Participant, ...] = ()
+    extending: tuple[schema.Participant, ...] = ()
+    accountable: tuple[schema.Participant, ...] = ()
+    reporting_org: tuple[schema.Participant, ...] = ()
+    programme: str | None = None
+    countries: tuple[str, ...] = ()
+    transaction_countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    planned_start: PartialDate | None = None
+    planned_end: PartialDate | None = None
+    duration_months: int | None = None
+    activity_status: str | None = None
+    sectors: tuple[schema.Sector, ...] = ()
+    budgets: tuple[schema.Budget, ...] = ()
+    transactions: tuple[schema.Transaction, ...] = ()
+    hierarchy: int | None = None
+    related_activities: tuple[schema.Relation, ...] = ()
+    manager: str | None = None
+    links: tuple[schema.Link, ...] = ()
+    notes: tuple[str, ...] = ()
+    # END fields
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+    # The country names as the registry wrote them (code -> "Turkey"), shared by a file's
+    # projects: outputs show the registry's own words, not ISO's.
+    written_names: dict[str, str] | None = field(default=None, compare=False, repr=False)
 
     def first_day(self) -> dt.date | None:
         """The first day it runs: the actual start, else the planned one; None if unknown."""
@@ -144,26 +187,6 @@ class _ProjectMeaning:
         if first is None or last is None:
             return None
         return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
-def _project_class():
-    # Required fields first: a dataclass wants its fields without defaults before the others.
-    ordered = sorted(schema.PROJECT, key=lambda f: not f.required)
-    fields = [
-        (f.name, "object") if f.required else (f.name, "object", field(default=f.empty))
-        for f in ordered
-    ]
-    fields.append(("origin", "Origin | None", field(default=None, compare=False, repr=False)))
-    # The country names as the registry wrote them (code -> "Turkey"), shared by a file's
-    # projects: outputs show the registry's own words, not ISO's.
-    fields.append(("written_names", "dict | None", field(default=None, compare=False, repr=False)))
-    cls = make_dataclass("Project", fields, bases=(_ProjectMeaning,), frozen=True, repr=False)
-    cls.__module__ = __name__
-    cls.__doc__ = "A project of the registry: one attribute per field of schema.PROJECT."
-    return frozen_repr(cls)
-
-
-Project = _project_class()
 
 
 def written_country_names(projects) -> dict[str, str]:

@@ -60,7 +60,7 @@ class Selection(NamedTuple):
     notes: tuple[str, ...] = ()  # said on stderr: "no donor matches 'X'; closest: ..."
 
     @property
-    def count(self) -> int:
+    def count(self) -> int:  # type: ignore[override]  # a Selection is counted, never searched
         """How many projects matched, the limit aside."""
         return len(self.matches) if self.total is None else self.total
 
@@ -216,6 +216,7 @@ def select(
     notes += _unmatched(registry, names_of, donors, "donors", "donor")
     notes += _unmatched(registry, names_of, agencies, "implementers", "agency")
 
+    dated = filters.active_on or filters.between or filters.started_in or filters.ended_in
     matches, undetermined = [], []
     for project in registry.projects:
         via: tuple[str, ...] = ()
@@ -233,19 +234,7 @@ def select(
             continue
         if filters.statuses and project.status_on(filters.today) not in filters.statuses:
             continue
-        answers = []
-        if filters.active_on:
-            answers.append(
-                project.overlaps(filters.active_on.first_day(), filters.active_on.last_day())
-            )
-        if filters.between:
-            answers.append(
-                project.overlaps(filters.between[0].first_day(), filters.between[1].last_day())
-            )
-        if filters.started_in:
-            answers.append(_within(project.start or project.planned_start, filters.started_in))
-        if filters.ended_in:
-            answers.append(_ended_in(project, filters.ended_in, filters.today))
+        answers = _date_answers(project, filters) if dated else ()
         if False in answers:
             continue
         if None in answers:
@@ -253,16 +242,41 @@ def select(
             continue
         matches.append(Match(project, via))
 
+    matches = _sorted(matches, sort, reverse)
+    total = len(matches)
+    if limit is not None:
+        matches = matches[:limit]
+    return Selection(tuple(matches), tuple(undetermined), total, tuple(notes))
+
+
+def _date_answers(project: Project, filters: Filters) -> list[bool | None]:
+    """Does the project pass each date filter given? True, False, or None: its dates cannot
+    tell."""
+    answers = []
+    if filters.active_on:
+        answers.append(
+            project.overlaps(filters.active_on.first_day(), filters.active_on.last_day())
+        )
+    if filters.between:
+        answers.append(
+            project.overlaps(filters.between[0].first_day(), filters.between[1].last_day())
+        )
+    if filters.started_in:
+        answers.append(_within(project.start or project.planned_start, filters.started_in))
+    if filters.ended_in:
+        answers.append(_ended_in(project, filters.ended_in, filters.today))
+    return answers
+
+
+def _sorted(matches: list[Match], sort: str, reverse: bool) -> list[Match]:
+    """Matches in the order asked; projects without the date sorted by still last."""
     matches.sort(key=_sort_key(sort), reverse=reverse)
     if reverse and sort in ("start", "end"):  # unknown dates last, whichever the order
         day = Project.first_day if sort == "start" else Project.last_day
         matches = [m for m in matches if day(m.project)] + [
             m for m in matches if not day(m.project)
         ]
-    total = len(matches)
-    if limit is not None:
-        matches = matches[:limit]
-    return Selection(tuple(matches), tuple(undetermined), total, tuple(notes))
+    return matches
 
 
 def _within(date: PartialDate | None, period: PartialDate) -> bool | None:

@@ -184,6 +184,16 @@ MIN_TEXT = 15
 GAP = "  "
 
 
+def _say_matches(out: Output, rows: list[dict]) -> None:
+    """How the projects matched, under a table that had no room for the column."""
+    via: dict[str, list[str]] = {}
+    for row in rows:
+        if row.get("match") not in (None, "direct"):
+            via.setdefault(row["match"], []).append(row["id"])
+    for how, ids in via.items():
+        out.remark(f"{how[:1].upper()}{how[1:]}: {', '.join(ids)}")
+
+
 def _table(
     out: Output,
     rows: list[dict],
@@ -236,13 +246,7 @@ def _table(
     if chunk:
         write("\n".join(chunk) + "\n")
     if "match" in fields and not widths[fields.index("match")]:
-        # How a project matched is part of the answer: say it under the table instead.
-        via: dict[str, list[str]] = {}
-        for row in rows:
-            if row.get("match") not in (None, "direct"):
-                via.setdefault(row["match"], []).append(row["id"])
-        for how, ids in via.items():
-            out.remark(f"{how[:1].upper()}{how[1:]}: {', '.join(ids)}")
+        _say_matches(out, rows)  # how a project matched is part of the answer
     if dropped:
         out.note(f"Not shown here: {', '.join(dropped)} (a wider terminal or -f tsv shows them)")
 

@@ -81,9 +81,9 @@ def keys(by: str, project: Project, today: dt.date, direct_only: bool = False) -
             names.update(r.name for code in project.countries for r in geo.regions_containing(code))
         return [r.name for r in (*geo.REGIONS, *geo.dac_regions()) if r.name in names]
     if by == "donor":
-        return list(dict.fromkeys(d.name or d.ref for d in project.donors))
+        return list(dict.fromkeys(d.name or d.ref or "" for d in project.donors))
     if by == "agency":
-        return list(dict.fromkeys(i.name or i.ref for i in project.implementers))
+        return list(dict.fromkeys(i.name or i.ref or "" for i in project.implementers))
     if by == "status":
         return [project.status_on(today)]
     raise ValueError(f"unknown grouping {by!r}")
@@ -106,13 +106,13 @@ NONE_LABEL = {
 
 def _earliest_start(projects: list[Project]) -> str | None:
     """The earliest start that answers date questions (actual, else planned and marked)."""
-    dated = [p for p in projects if p.first_day()]
-    return min(dated, key=Project.first_day).starts() if dated else None
+    dated = [(day, p) for p in projects if (day := p.first_day())]
+    return min(dated, key=lambda pair: pair[0])[1].starts() if dated else None
 
 
 def _latest_end(projects: list[Project]) -> str | None:
-    ended = [p for p in projects if p.last_day()]
-    return max(ended, key=Project.last_day).ends() if ended else None
+    ended = [(day, p) for p in projects if (day := p.last_day())]
+    return max(ended, key=lambda pair: pair[0])[1].ends() if ended else None
 
 
 def _row(group: str, projects: list[Project], today: dt.date, months: int | None = None) -> dict:
@@ -162,7 +162,7 @@ def group_by(
     if by == "country":
         written = written_country_names(projects)
         name = lambda code: written.get(code) or geo.country_name(code)  # noqa: E731
-    order: Callable[[str], object] = lambda key: name(key).casefold()  # noqa: E731
+    order: Callable[[str], str | int] = lambda key: name(key).casefold()  # noqa: E731
     if by == "region":
         order = [r.name for r in (*geo.REGIONS, *geo.dac_regions())].index
     rows = [_row(name(key), groups[key], today) for key in sorted(groups, key=order)]
@@ -233,6 +233,26 @@ def coverage(projects: Iterable[Project]) -> dict[str, tuple[int, int]]:
         for code in reached:
             via[code] = via.get(code, 0) + 1
     return {code: (direct.get(code, 0), via.get(code, 0)) for code in sorted({*direct, *via})}
+
+
+def coverage_rows(projects: list[Project]) -> list[dict]:
+    """`map`'s counts as rows: country (the registry's own name), code, direct, via_region;
+    most projects first, countries with as many by name (as a reader looks for them)."""
+    from .text import fold
+
+    written = written_country_names(projects)
+    rows = [
+        {"country": written.get(c) or geo.country_name(c), "code": c, "direct": d, "via_region": v}
+        for c, (d, v) in coverage(projects).items()
+    ]
+    rows.sort(key=lambda r: (-r["direct"] - r["via_region"], -r["direct"], fold(r["country"])))
+    return rows
+
+
+def coverage_names(projects: list[Project]) -> dict[str, str]:
+    """code -> the name the map shows: the registry's own, else the country's short name."""
+    written = written_country_names(projects)
+    return {c: written.get(c) or geo.country_name(c) for c in coverage(projects)}
 
 
 # --- timeline -------------------------------------------------------------------------

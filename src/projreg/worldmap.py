@@ -90,8 +90,8 @@ def ring(arcs: Sequence[list[Point]], indices: Iterable[int]) -> Ring:
 
 def polygons(arcs: Sequence[list[Point]], geometry: Mapping) -> list[Polygon]:
     """The polygons of a TopoJSON Polygon or MultiPolygon geometry (others: none)."""
-    kind = geometry.get("type")
-    parts = {"Polygon": [geometry.get("arcs")], "MultiPolygon": geometry.get("arcs")}.get(kind)
+    kind, arcs_of = str(geometry.get("type")), geometry.get("arcs") or []
+    parts = {"Polygon": [arcs_of], "MultiPolygon": arcs_of}.get(kind)
     return [[ring(arcs, r) for r in polygon] for polygon in parts or []]
 
 
@@ -347,27 +347,34 @@ def coverage_svg(
     atlas = countries()
     drawn = {c.code for c in atlas if c.code}
     view = view_for(counts)
-
     top = max((d + v for d, v in counts.values() if d > 0), default=0)
-    ranges = classes(top)
-    colours = class_colours(len(ranges))
-
-    def fill(d: int, v: int) -> str:
-        if d > 0:
-            return next(col for (lo, hi), col in zip(ranges, colours, strict=True) if d + v <= hi)
-        return "url(#via)" if v > 0 else NONE_FILL
-
+    shades = list(zip(classes(top), class_colours(len(classes(top))), strict=True))
     # Listed by name, as a reader looks for them (not by ISO code).
     missing = sorted((c for c in counts if c not in drawn), key=lambda c: _by_name(c, names))
     note = "Not drawn (too small for this map, or unknown): " + ", ".join(
         _display_name(c, "", names) for c in missing
     )
-    legend, legend_h = _legend(list(zip(ranges, colours, strict=True)), note if missing else "")
+    legend, legend_h = _legend(shades, note if missing else "")
     heading = textwrap.wrap(title, 80) or [""]
     head = 16 + 22 * len(heading)
     height = round(head + view.height + legend_h + 24)
-    map_h = f"{view.height:.1f}"
-    out = [
+    out = _svg_start(title, description, heading, height, f"{view.height:.1f}")
+    out += _country_paths(atlas, view, counts, shades, names)
+    out += ["</g>", f'<rect width="{WIDTH}" height="{view.height:.1f}" fill="none" stroke="#bbb"/>']
+    out += ["</g>", f'<g transform="translate(0 {head + view.height + 14:.1f})">', *legend, "</g>"]
+    out.append(
+        f'<text x="{WIDTH - 12}" y="{height - 10}" text-anchor="end" font-size="11" '
+        'fill="#666">Country shapes: Natural Earth</text>'
+    )
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _svg_start(title: str, description: str, heading: list[str], height: int, map_h: str):
+    """The document's opening: title, description, the hatch pattern, the heading, and the
+    map's group (left open)."""
+    head = 16 + 22 * len(heading)
+    return [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="map-title map-desc" '
         f'font-family="{_FONT}" font-size="13" fill="#222">',
@@ -390,6 +397,18 @@ def coverage_svg(
         '<g clip-path="url(#map-frame)" stroke="#fff" stroke-width="0.6" '
         'stroke-linejoin="round" fill-rule="evenodd">',
     ]
+
+
+def _country_paths(atlas, view, counts, shades, names) -> list[str]:
+    """One path per country in view: shaded by its total, hatched when covered only via a
+    region (with a tooltip), grey without projects."""
+
+    def fill(direct: int, via: int) -> str:
+        if direct > 0:
+            return next(colour for (_, high), colour in shades if direct + via <= high)
+        return "url(#via)" if via > 0 else NONE_FILL
+
+    out = []
     for country in atlas:
         d = _path(view, country.polygons)
         if not d:
@@ -404,13 +423,4 @@ def coverage_svg(
             )
         else:
             out.append(f'<path d="{d}" fill="{NONE_FILL}"/>')
-    out += ["</g>", f'<rect width="{WIDTH}" height="{map_h}" fill="none" stroke="#bbb"/>', "</g>"]
-    out.append(f'<g transform="translate(0 {head + view.height + 14:.1f})">')
-    out += legend
-    out.append("</g>")
-    out.append(
-        f'<text x="{WIDTH - 12}" y="{height - 10}" text-anchor="end" font-size="11" '
-        'fill="#666">Country shapes: Natural Earth</text>'
-    )
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return out

@@ -23,12 +23,17 @@ class Mapping(dict):
     """A dict that knows the position of itself, each key and each value."""
 
     __slots__ = ("key_positions", "position", "value_positions")
+    key_positions: dict[object, Position]
+    position: Position
+    value_positions: dict[object, Position]
 
 
 class Sequence(list):
     """A list that knows the position of itself and of each item."""
 
     __slots__ = ("item_positions", "position")
+    item_positions: list[Position]
+    position: Position
 
 
 class DuplicateKey(Exception):
@@ -41,7 +46,7 @@ def _position(node) -> Position:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-class Loader(_BASE):
+class Loader(_BASE):  # type: ignore[valid-type,misc]  # the C loader when PyYAML has one
     """PyYAML's safe loader with YAML 1.2 core scalars and position-aware containers."""
 
     def __init__(self, stream):
@@ -81,6 +86,7 @@ class Float(float):
     """A float that remembers how it was written: amounts are read from their text."""
 
     __slots__ = ("text",)
+    text: str
 
 
 def _construct_float(loader: Loader, node) -> Float:

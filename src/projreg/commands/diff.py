@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
 from ..options import OutputChoice, Source, output_options, registry_options
 from . import app
 
@@ -53,39 +51,9 @@ def diff(
       projreg diff main HEAD -- registry/ --exit-code
     """
     from .. import diff as differ
-    from ..load import load_registry
-    from ..problems import RegistryError
     from ..render import emit_rows
 
-    exists = [Path(v).exists() for v in versions]
-    if len(versions) == 2 and all(exists):
-        old, new = (load_registry(Path(v), use_cache=source.use_cache) for v in versions)
-    else:
-        # Revisions first, then at most one path (after `--`, as with git).
-        count = exists.index(True) if True in exists else len(versions)
-        revisions, paths = versions[:count], [Path(v) for v in versions[count:]]
-        if not 1 <= len(revisions) <= 2 or len(paths) > 1 or not all(exists[count:]):
-            raise UsageError(
-                "give two registry files or folders, or one or two git revisions "
-                "(then -- and the registry's path)"
-            )
-        target = paths[0] if paths else _registry_in_use(source)
-        for revision in revisions:
-            if not differ.is_revision(revision, target if target.is_dir() else target.parent):
-                raise UsageError(f"{revision!r} is neither a file nor a git revision")
-        with ExitStack() as stack:
-            read = [stack.enter_context(differ.version_at(r, target)) for r in revisions]
-            if len(read) == 1:
-                read.append(target)  # one revision: against the working tree
-            try:
-                # Versions from git live in temporary files: never worth a cache entry.
-                old, new = (
-                    load_registry(v, use_cache=source.use_cache and v == target) for v in read
-                )
-            except RegistryError as error:
-                raise differ.AtRevision(
-                    error, dict(zip(read, revisions, strict=False)), target
-                ) from None
+    old, new = differ.versions(versions, lambda: _registry_in_use(source), source.use_cache)
     changes = differ.compare(old, new)
     out = output.output()
     names = output.names(FIELDS, FIELDS)

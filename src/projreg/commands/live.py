@@ -43,58 +43,66 @@ Endpoint = Annotated[
 ]
 
 
+Country = Annotated[
+    str | None,
+    typer.Option("--country", "-c", metavar="COUNTRY", help="Country name or ISO code."),
+]
+Publisher = Annotated[
+    str | None,
+    typer.Option(
+        "--publisher", metavar="REF", help="The publisher's IATI organisation identifier."
+    ),
+]
+Activities = Annotated[
+    list[str] | None,
+    typer.Option("--activity", metavar="ID", help="An IATI identifier; repeatable."),
+]
+NewFile = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="OUT.yaml", help="The new registry file."),
+]
+Into = Annotated[
+    Path | None,
+    typer.Option(
+        "--into",
+        metavar="REGISTRY",
+        help="Merge into this registry file instead (the rules of sync --write).",
+    ),
+]
+SourceName = Annotated[
+    str,
+    typer.Option(
+        "--source",
+        metavar="SOURCE",
+        help="d-portal (its q API) or datastore (the IATI Datastore v3; its key is read "
+        "from $IATI_DATASTORE_KEY and never written anywhere).",
+    ),
+]
+PreferSourceInto = Annotated[
+    bool,
+    typer.Option("--prefer-source", help="With --into: take the publisher's value in a conflict."),
+]
+PageSize = Annotated[
+    int, typer.Option("--page-size", metavar="N", help="Activities asked for per page.")
+]
+
+
 @app.command()
 def fetch(
     ctx: typer.Context,
-    country: Annotated[
-        str | None,
-        typer.Option("--country", "-c", metavar="COUNTRY", help="Country name or ISO code."),
-    ] = None,
-    publisher: Annotated[
-        str | None,
-        typer.Option(
-            "--publisher", metavar="REF", help="The publisher's IATI organisation identifier."
-        ),
-    ] = None,
-    activity: Annotated[
-        list[str] | None,
-        typer.Option("--activity", metavar="ID", help="An IATI identifier; repeatable."),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="OUT.yaml", help="The new registry file."),
-    ] = None,
-    into: Annotated[
-        Path | None,
-        typer.Option(
-            "--into",
-            metavar="REGISTRY",
-            help="Merge into this registry file instead (the rules of sync --write).",
-        ),
-    ] = None,
+    country: Country = None,
+    publisher: Publisher = None,
+    activity: Activities = None,
+    output: NewFile = None,
+    into: Into = None,
     force: Force = False,
-    source: Annotated[
-        str,
-        typer.Option(
-            "--source",
-            metavar="SOURCE",
-            help="d-portal (its q API) or datastore (the IATI Datastore v3; its key is read "
-            "from $IATI_DATASTORE_KEY and never written anywhere).",
-        ),
-    ] = "d-portal",
+    source: SourceName = "d-portal",
     endpoint: Endpoint = None,
-    prefer_source: Annotated[
-        bool,
-        typer.Option(
-            "--prefer-source", help="With --into: take the publisher's value in a conflict."
-        ),
-    ] = False,
+    prefer_source: PreferSourceInto = False,
     timeout: Timeout = 30.0,
     retries: Retries = 4,
     max_page_size: MaxPage = 300,
-    page_size: Annotated[
-        int, typer.Option("--page-size", metavar="N", help="Activities asked for per page.")
-    ] = 100,
+    page_size: PageSize = 100,
 ) -> None:
     """Fetch IATI activities into a registry: a country's, a publisher's, or named ones.
 
@@ -118,15 +126,37 @@ def fetch(
       projreg fetch --country Georgia --into registry.yaml
       IATI_DATASTORE_KEY=... projreg fetch --source datastore --country AM -o am.yaml
     """
-    from .. import fetching
+    _check_targets(output, into, force)
+    query = _query(source, endpoint, country, publisher, activity, page_size)
+    if into is not None:
+        _same_query(into, query)
+    fetched = _run(ctx, query, output or into, timeout, retries, max_page_size)
+    returned = {p.iati_id for p in fetched.projects}
+    missing = [a for a in query.activities if a not in returned]
+    if missing:
+        fetched.notes.append(f"not returned by the server: {', '.join(missing)}")
+    if into is not None:
+        _merge(ctx, into, query, fetched, (prefer_source, False, True))
+    else:
+        _write_new(ctx, output, query, fetched, force)
 
+
+def _check_targets(output: Path | None, into: Path | None, force: bool) -> None:
+    """One target: a new file (never over an old one without --force), or a registry to
+    merge into."""
     if (output is None) == (into is None):
         raise UsageError("give the registry to write: -o NEW.yaml, or --into REGISTRY")
     if into is not None and not into.is_file():
         raise UsageError(f"--into {into}: no such file")
     if output is not None and output.exists() and not force:
         raise WriteError(f"{output} exists; use --force to overwrite it")
-    query = fetching.Query(
+
+
+def _query(source, endpoint, country, publisher, activity, page_size):
+    """The fetch's query from its options, checked."""
+    from .. import fetching
+
+    return fetching.Query(
         source=_source(source),
         endpoint=endpoint or fetching.ENDPOINTS[_source(source)],
         country=_country(country),
@@ -134,22 +164,13 @@ def fetch(
         activities=tuple(a.strip() for a in activity or () if a.strip()),
         page_size=_positive("--page-size", page_size),
     )
-    target = output or into
-    if into is not None:
-        _same_query(into, query)
-    fetched = _run(ctx, query, target, timeout, retries, max_page_size)
-    returned = {p.iati_id for p in fetched.projects}
-    missing = [a for a in query.activities if a not in returned]
-    if missing:
-        fetched.notes.append(f"not returned by the server: {', '.join(missing)}")
-    if into is not None:
-        _merge(ctx, into, query, fetched, (prefer_source, False, True))
-        return
-    from ..sync import registry_text
 
-    text = registry_text(fetched.projects, _record(query, fetched), _source_line(query))
+
+def _write_new(ctx, output: Path, query, fetched, force: bool) -> None:
+    from ..sync import registry_text
     from .writing import write_file
 
+    text = registry_text(fetched.projects, _record(query, fetched), _source_line(query))
     write_file(output, text, force)
     _say(ctx, fetched, f"wrote {len(fetched.projects)} activities to {output}")
 
@@ -197,20 +218,10 @@ def sync(
       projreg sync az.yaml --write
       projreg sync az.yaml --write --prefer-source --prune
     """
-    from .. import fetching
-    from ..sync import SyncError
-
     if not registry.is_file():
         raise UsageError(f"{registry}: no such file")
     record = _fetched_record(registry)
-    try:
-        query = fetching.Query.from_record(record)
-    except (TypeError, ValueError, AttributeError):
-        raise SyncError(f"{registry}: fetched: not the record projreg fetch wrote") from None
-    if endpoint:
-        query = fetching.Query(**{**query.__dict__, "endpoint": endpoint})
-    if query.source not in fetching.ENDPOINTS:
-        raise SyncError(f"{registry}: fetched: unknown source {query.source!r}")
+    query = _recorded_query(registry, record, endpoint)
     from ..load import load_registry
 
     ours = load_registry(
@@ -223,6 +234,22 @@ def sync(
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _recorded_query(registry: Path, record: dict, endpoint: str | None):
+    """The query the registry's `fetched` record holds (--endpoint: asked of another server)."""
+    from .. import fetching
+    from ..sync import SyncError
+
+    try:
+        query = fetching.Query.from_record(record)
+    except (TypeError, ValueError, AttributeError):
+        raise SyncError(f"{registry}: fetched: not the record projreg fetch wrote") from None
+    if endpoint:
+        query = fetching.Query(**{**query.__dict__, "endpoint": endpoint})
+    if query.source not in fetching.ENDPOINTS:
+        raise SyncError(f"{registry}: fetched: unknown source {query.source!r}")
+    return query
 
 
 def _source(text: str) -> str:

@@ -62,15 +62,8 @@ def new(
       projreg new fresh.yaml --id SAHEL-1 --title "Sahel border posts"   # a new registry
     """
     from .. import newproject as np
-    from ..load import ENV_VAR
 
-    target = Path(file or source.path or os.environ.get(ENV_VAR) or "")
-    if not file and (not str(target) or target == Path()):
-        raise UsageError("name the registry file to add to (FILE or --registry)")
-    if target.is_dir():
-        raise UsageError(f"{target} is a folder: name the file in it to add the project to")
-    if not target.exists() and not target.parent.is_dir():
-        raise UsageError(f"{target}: no folder {target.parent} to make it in")
+    target = _target(file, source)
     registry = _whole_registry(source, target)
     values = {
         "id": np.check_id(project_id, registry) if project_id is not None else None,
@@ -85,6 +78,21 @@ def new(
     values = _complete(values, source, registry, np)
     np.check_dates(values["start"], values["end"])
     _add(source, target, np.Skeleton(**values), dry_run)
+
+
+def _target(file: Path | None, source: Source) -> Path:
+    """The file to add to: FILE, else the registry in use when it is one file (made when it
+    does not exist, in a folder that does)."""
+    from ..load import ENV_VAR
+
+    target = Path(file or source.path or os.environ.get(ENV_VAR) or "")
+    if not file and (not str(target) or target == Path()):
+        raise UsageError("name the registry file to add to (FILE or --registry)")
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder: name the file in it to add the project to")
+    if not target.exists() and not target.parent.is_dir():
+        raise UsageError(f"{target}: no folder {target.parent} to make it in")
+    return target
 
 
 def _whole_registry(source: Source, target: Path):

@@ -56,62 +56,56 @@ def map_(
       projreg map -o coverage.html --donor "European Union"
       projreg map --json
     """
-    from ..model import written_country_names
     from ..query import select
-    from ..reports import coverage
 
-    kind = None
-    if path is not None:
-        kind = (
-            "svg"
-            if is_stdout(path)
-            else {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
-        )
-        if kind is None:
-            raise UsageError(f"--output {path}: give a file name ending in .svg or .html")
+    kind = _map_kind(path)
     out = output.output()
-    selection = select(source.load(), filters)
-    counts = coverage(selection.projects)
-    written = written_country_names(selection.projects)  # the registry's own names
+    projects = select(source.load(), filters).projects
     if path is None:
-        from .. import geo
         from ..render import emit_rows
+        from ..reports import coverage_rows
 
         names = output.names(COVERAGE_FIELDS, COVERAGE_FIELDS)
-        from ..text import fold
-
-        rows = [
-            {
-                "country": written.get(c) or geo.country_name(c),
-                "code": c,
-                "direct": d,
-                "via_region": v,
-            }
-            for c, (d, v) in counts.items()
-        ]
-        # Most projects first; countries with as many, by name (as a reader looks for them).
-        rows.sort(key=lambda r: (-r["direct"] - r["via_region"], -r["direct"], fold(r["country"])))
-        rows = [{n: row[n] for n in names} for row in rows]
+        rows = [{n: row[n] for n in names} for row in coverage_rows(projects)]
         emit_rows(out, rows, names, empty="No project names a country or a region.")
         if out.format == "table":
             out.note("Draw it with --output FILE.svg.")
         return
-    from .. import geo
     from ..chart import html_page
+
+    svg = _map_svg(projects)
+    write_file(path, svg if kind == "svg" else html_page(svg, "Where the projects work"), force)
+    out.note(f"wrote {output_note(path)}")
+
+
+def _map_svg(projects) -> str:
+    from ..reports import coverage, coverage_names
     from ..worldmap import coverage_svg
 
-    n = len(selection.projects)
-    svg = coverage_svg(
-        counts,
+    n = len(projects)
+    return coverage_svg(
+        coverage(projects),
         title="Where the projects work",
         description=(
             f"Map of {n} project{'s' if n != 1 else ''}: countries shaded by the number of "
             "projects that name them; countries covered only through a region are hatched."
         ),
-        names={c: written.get(c) or geo.country_name(c) for c in counts},
+        names=coverage_names(projects),
     )
-    write_file(path, svg if kind == "svg" else html_page(svg, "Where the projects work"), force)
-    out.note(f"wrote {output_note(path)}")
+
+
+def _map_kind(path: Path | None) -> str | None:
+    """svg or html, from --output's name (standard output: svg); None without --output."""
+    if path is None:
+        return None
+    kind = (
+        "svg"
+        if is_stdout(path)
+        else {".svg": "svg", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
+    )
+    if kind is None:
+        raise UsageError(f"--output {path}: give a file name ending in .svg or .html")
+    return kind
 
 
 @app.command()

@@ -64,8 +64,7 @@ def print_selection(
     no_pager: bool = False,
 ) -> None:
     """Load, select and print projects: the shared body of `list` and `active`."""
-    from ..encode import registry_document
-    from ..fields import LIST_FIELDS, SHOW_FIELDS, Context, record
+    from ..fields import LIST_FIELDS, SHOW_FIELDS
     from ..query import select
     from ..render import emit_rows
     from ..store import Listing
@@ -79,26 +78,14 @@ def print_selection(
         default = (*LIST_FIELDS, "match") if placed else LIST_FIELDS
     names = output.names(default)
     tsv = out.format == "tsv"
-    registry = document = None
     if whole:
         registry = source.load()
         answer = select(registry, filters, sort=sort, limit=limit, reverse=reverse)
     else:
         answer, registry = source.select(filters, sort, limit, reverse, names=names, tsv=tsv)
-    if isinstance(answer, Listing):  # from the cache's database, no project made
-        from ..query import region_notes
-
-        rows, count, undetermined = answer.rows, answer.total, answer.undetermined
-        notes = region_notes(filters) if filters.regions else ()
-        shown = len(rows)
-    else:
-        if whole:
-            document = registry_document(registry, answer.projects)  # loads back as one
-        context = Context(filters.today)
-        matches = [] if whole else answer.matches
-        rows = [record(m.project, names, context._replace(via=m.via)) for m in matches]
-        count, notes, shown = answer.count, answer.notes, len(answer.matches)
-        undetermined = [p.id for p in answer.undetermined]
+    rows, count, shown, undetermined, notes, document = _answered(
+        answer, registry if whole else None, names, filters
+    )
     if title and out.format == "table":
         title = title.format(count=count, s="" if count == 1 else "s")
     for note in notes:  # before the pager takes the screen
@@ -117,6 +104,30 @@ def print_selection(
             out.remark(line.format(ids=_ids(undetermined)))
     sys.stdout.flush()  # the answer first; then the database for the next run
     source.remember(registry)
+
+
+def _answered(answer, whole_registry, names, filters: Filters):
+    """What print_selection prints of an answer (a Listing from the cache's database, or a
+    Selection): rows, how many matched, how many are shown, the ids whose dates could not
+    tell, the notes, and the registry document when the whole registry is asked for."""
+    from ..store import Listing
+
+    if isinstance(answer, Listing):  # from the cache's database, no project made
+        from ..query import region_notes
+
+        notes = region_notes(filters) if filters.regions else ()
+        return answer.rows, answer.total, len(answer.rows), answer.undetermined, notes, None
+    from ..encode import registry_document
+    from ..fields import Context, record
+
+    document = None
+    if whole_registry is not None:
+        document = registry_document(whole_registry, answer.projects)  # loads back as one
+    context = Context(filters.today)
+    matches = [] if whole_registry is not None else answer.matches
+    rows = [record(m.project, names, context._replace(via=m.via)) for m in matches]
+    undetermined = [p.id for p in answer.undetermined]
+    return rows, answer.count, len(answer.matches), undetermined, answer.notes, document
 
 
 def _ids(ids: list[str]) -> str:
