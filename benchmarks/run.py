@@ -14,10 +14,9 @@ that contains it (`projreg list --country C -f tsv`). The sqlite3 shell is asked
 for the same lines projreg prints (checked byte for byte; the target is judged on
 this one) and for the ids alone (the least the shell can do: shown, not judged).
 
-import-iati of 20,000 activities (105 MB, cycled from tests/iati/real/ by iati_input.py),
-2-core machine, load average 2.5, 28 November 2026: before (main at c99d634) 27.0 s and
-995 MB peak; after 16.5 s and 529 MB peak (targets: 20 s, 600 MB). Under heavier load
-(average 5-7) the same runs took 46-62 s and 38-42 s: compare figures from one sitting.
+    python benchmarks/run.py --record benchmarks/latest-run.txt
+                                        also write what it prints there, for
+                                        docs/performance.md (scripts/gen_performance.py)
 
 Every figure is the median of several runs of a fresh process; ratios compare
 figures measured in the same run, with the commands interleaved, because these
@@ -84,7 +83,7 @@ def _tree_rss(root: int) -> int:
 
 def run_tree(command: list[str], env: dict) -> tuple[float, int]:
     """Wall time and peak memory (KiB) of one run, counting the helper processes it starts
-    (sampled every 0.1 s from /proc; a first run of a large registry has some)."""
+    (sampled ten times a second from /proc; a first run of a large registry has some)."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
@@ -486,8 +485,48 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs, 1k and 10k only")
     parser.add_argument("--million", action="store_true", help="also 1,000,000 projects")
     parser.add_argument("--shape", choices=("synthetic", "iati"), action="append")
+    parser.add_argument("--record", type=Path, help="also write the output to this file")
     parser.add_argument("--only-live", action="store_true", help="only the live-data figure")
     args = parser.parse_args()
+    if args.record:
+        with open(args.record, "w", encoding="utf-8") as record:
+            sys.stdout = _Both(sys.__stdout__, record)
+            try:
+                print(_sitting())
+                return _run(args)
+            finally:
+                sys.stdout = sys.__stdout__
+    return _run(args)
+
+
+class _Both:
+    """stdout that also goes to a file."""
+
+    def __init__(self, *streams):
+        self.streams = streams
+
+    def write(self, text: str) -> None:
+        for stream in self.streams:
+            stream.write(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
+def _sitting() -> str:
+    """When, on what commit and under what load the run was made."""
+    import datetime as dt
+
+    commit = subprocess.run(
+        ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"run.py {' '.join(sys.argv[1:])}: {when}, commit {commit or '?'}, load average {load}"
+
+
+def _run(args) -> int:
     runs = 3 if args.quick else 5
     import compileall
 

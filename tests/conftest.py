@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from projreg import load_registry
 from projreg.cli import app
 from projreg.options import Source
 from projreg.terminal import Terminal
+
+# No examples database: it would be written into the checkout (.hypothesis/), and no test
+# writes outside its temporary folder. A failing example is printed with its seed instead.
+settings.register_profile("projreg", database=None, print_blob=True)
+settings.load_profile("projreg")
+
+# The largest property tests try this share of their examples in an everyday run (the
+# suite's time is mostly theirs); PROJREG_EXAMPLES=1 tries them all, 4 four times as many.
+EXAMPLES = float(os.environ.get("PROJREG_EXAMPLES", "0.5"))
+
+
+def examples(wanted: int) -> int:
+    """max_examples for a property test that asks for `wanted` in a full run."""
+    return max(10, round(wanted * EXAMPLES))
+
 
 SEED_PAGE = Path(__file__).parent / "seed" / "icmpd-projects-page.txt"
 # A day after every project with an end date: keeps status answers stable over time.
@@ -94,3 +112,56 @@ def write(tmp_path):
         return path
 
     return make
+
+
+# No test writes outside its temporary folder: the checkout is the same after the run.
+_CHECKOUT = Path(__file__).resolve().parent.parent
+_NOT_SOURCES = {".git", ".venv", "__pycache__", ".ruff_cache", ".pytest_cache", "node_modules"}
+
+
+def _checkout_files() -> dict[str, int]:
+    found = {}
+    for folder, folders, files in os.walk(_CHECKOUT):
+        folders[:] = [f for f in folders if f not in _NOT_SOURCES and not f.startswith(".venv")]
+        for name in files:
+            path = os.path.join(folder, name)
+            with contextlib.suppress(FileNotFoundError):  # removed while we looked
+                found[os.path.relpath(path, _CHECKOUT)] = os.stat(path).st_mtime_ns
+    return found
+
+
+def pytest_configure(config):
+    """Hypothesis keeps what it learns about the code (.hypothesis/) in a temporary folder
+    of this run, not in the checkout."""
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    config._hypothesis_home = tempfile.mkdtemp(prefix="projreg-hypothesis-")
+    set_hypothesis_home_dir(config._hypothesis_home)
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    shutil.rmtree(getattr(config, "_hypothesis_home", ""), ignore_errors=True)
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller (or the only process)
+        session.config._checkout_before = _checkout_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_checkout_before", None)
+    if before is None or session.config.option.collectonly:
+        return
+    after = _checkout_files()
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    if changed:
+        shown = ", ".join(changed[:10]) + (" ..." if len(changed) > 10 else "")
+        session.config.get_terminal_writer().line(
+            f"ERROR: the run wrote in the checkout (tests write only in tmp_path): {shown}",
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

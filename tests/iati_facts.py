@@ -27,6 +27,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ROLE_CODES = {"funding": "1", "accountable": "2", "extending": "3", "implementing": "4"}
 DATE_CODES = {"start-planned": "1", "start-actual": "2", "end-planned": "3", "end-actual": "4"}
 BUDGET_CODES = {"original": "1", "revised": "2"}
+# The 1.0x sector vocabulary words and their 2.0x codes (SectorVocabulary codelist).
+SECTOR_VOCABULARY_CODES = {"dac": "1", "dac-3": "2"}
 
 KEYS = {
     "version": "iati-activities/@version, or None",
@@ -164,6 +166,103 @@ def facts(path: str | Path) -> dict:
             if pct is not None and _decimal(pct) is None:
                 f["bad_percentages"].append(pct)
     return f
+
+
+def _day(element) -> str | None:
+    """An element's date as published: its iso-date (the day part), else its text."""
+    if element is None:
+        return None
+    text = (element.get("iso-date") or "".join(element.itertext())).strip()
+    return text[:10] or None
+
+
+def _code(element, words: dict, default: str = "") -> str:
+    kind = (element.get("type") or element.get("code") or default).strip()
+    return words.get(kind.lower(), kind)
+
+
+def _code_of(text: str | None, words: dict | None = None) -> str:
+    code = (text or "").strip()
+    return (words or {}).get(code.lower(), code)
+
+
+def _shares(elements, key) -> dict:
+    """{key(element): percentage as a Decimal, or None when not given} of place elements."""
+    return {key(el): _decimal(el.get("percentage")) for el in elements}
+
+
+def activity_values(act) -> dict:
+    """The values of one activity, as published (see ``values``)."""
+    currency = (act.get("default-currency") or "").strip() or None
+    status = act.find("activity-status")
+    dates: dict[str, list[str]] = {}
+    for d in act.findall("activity-date"):
+        dates.setdefault(_code(d, DATE_CODES), []).append(_day(d))
+    budgets = []
+    for b in act.findall("budget"):
+        value = b.find("value")
+        budgets.append(
+            (
+                _code(b, BUDGET_CODES, "1"),
+                _day(b.find("period-start")),
+                _day(b.find("period-end")),
+                _decimal(value.text) if value is not None else None,
+                ((value.get("currency") if value is not None else None) or "").strip() or currency,
+            )
+        )
+    transactions = []
+    for t in act.findall("transaction"):
+        value, kind = t.find("value"), t.find("transaction-type")
+        transactions.append(
+            (
+                _code(kind, {}) if kind is not None else None,
+                _day(t.find("transaction-date")),
+                _decimal(value.text) if value is not None else None,
+                ((value.get("currency") if value is not None else None) or "").strip() or currency,
+                (value.get("value-date") or "")[:10] or None if value is not None else None,
+            )
+        )
+    return {
+        "identifier": (act.findtext("iati-identifier") or "").strip(),
+        "currency": currency,
+        "status": (status.get("code") or "").strip() if status is not None else None,
+        "countries": _shares(
+            act.findall("recipient-country"), lambda el: (el.get("code") or "").strip().upper()
+        ),
+        "regions": _shares(
+            act.findall("recipient-region"),
+            lambda el: ((el.get("vocabulary") or "1").strip(), (el.get("code") or "").strip()),
+        ),
+        "sectors": _shares(
+            act.findall("sector"),
+            lambda el: (
+                _code_of(el.get("vocabulary"), SECTOR_VOCABULARY_CODES),
+                _code_of(el.get("code")),
+            ),
+        ),
+        "dates": {kind: sorted(days, key=str) for kind, days in dates.items()},
+        "budgets": sorted(budgets, key=str),
+        "transactions": sorted(transactions, key=str),
+    }
+
+
+def values(path: str | Path) -> dict[str, dict]:
+    """Each activity's values by its identifier (a repeated identifier gets ``#2``, ``#3``):
+    identifier, default currency, status code, countries and regions and sectors with their
+    percentages (Decimal, or None when not given), dates by type code (a list: the days
+    published for that type), budgets (type, period start and end, value, currency) and
+    transactions (type, date, value, currency, value-date), each sorted."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.parse(str(path), parser).getroot()
+    found: dict[str, dict] = {}
+    for act in root.iter("iati-activity"):
+        one = activity_values(act)
+        key, n = one["identifier"], 1
+        while key in found:
+            n += 1
+            key = f"{one['identifier']}#{n}"
+        found[key] = one
+    return found
 
 
 def _cell(value) -> str:

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from projreg import RegistryError, cache, load_registry, schema
 
+from .conftest import examples
+
 REGISTRY = textwrap.dedent("""\
     projects:
       - id: A-1
@@ -198,7 +200,9 @@ fields = st.sampled_from(
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(st.lists(st.dictionaries(fields, scalars, min_size=1, max_size=5), min_size=1, max_size=3))
 def test_the_fast_parser_and_the_careful_one_agree(tmp_path, projects):

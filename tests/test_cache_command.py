@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from projreg import cache, load_registry
 
+from .conftest import examples
+
 REGISTRY = "projects:\n  - {id: A-1, title: First, countries: [Georgia]}\n"
 
 
@@ -109,7 +111,7 @@ NUMBER_FORMS = (
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet="0bBO_15.+- \t\n:[]{},?ax", max_size=16))
 def test_the_number_form_scan_finds_what_the_patterns_find(text):
     from projreg import yamlsafe
@@ -118,7 +120,7 @@ def test_the_number_form_scan_finds_what_the_patterns_find(text):
     assert yamlsafe._number_form(text) == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.sampled_from("!&*ab -:[]{},\t\n\r\x0b\x1c\x85\xa0\u2003x"), max_size=12))
 def test_the_tag_scan_finds_what_the_pattern_finds(text):
     from projreg import yamlsafe

@@ -17,6 +17,8 @@ from projreg.terminal import Terminal
 from projreg.yamlsafe import Refused
 from projreg.yamlsafe import load as yaml_load
 
+from .conftest import examples
+
 BAD = Path(__file__).parent / "bad"
 
 
@@ -380,7 +382,7 @@ documents = st.recursive(
 )
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(200), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(documents)
 def test_any_yaml_document_loads_or_raises_registry_error(tmp_path, data):
     path = tmp_path / "any.yaml"
@@ -392,7 +394,7 @@ def test_any_yaml_document_loads_or_raises_registry_error(tmp_path, data):
         assert all(p.file == str(path) for p in error.errors)
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(200), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=200))
 def test_any_text_loads_or_raises_registry_error(tmp_path, text):
     path = tmp_path / "any.yaml"
@@ -442,7 +444,7 @@ def test_text_that_may_nest_deeply_never_reaches_the_fast_parser():
     }
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x1b\u202e\xad\t\n")))
 def test_visible_and_flat_escape_exactly_what_the_pattern_names(text):
     """The shortcuts for printable ASCII text leave out nothing UNSAFE would escape."""

@@ -1,5 +1,8 @@
 """IATI: importing activity files of each version family, exporting schema-valid 2.03, round trips."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -270,26 +273,222 @@ def test_export_then_import_of_imported_data_is_stable(run, tmp_path, schema):
     ]
 
 
-def test_many_activities_show_progress_on_a_terminal(run, tmp_path, monkeypatch):
+def _many_activities(folder: Path, count: int = 250) -> Path:
     activities = "".join(
         f"<iati-activity><iati-identifier>XM-X-{n}</iati-identifier>"
         f"<title><narrative>Activity {n}</narrative></title></iati-activity>"
-        for n in range(250)
+        for n in range(count)
     )
-    source = tmp_path / "many.xml"
+    source = folder / "many.xml"
     source.write_text(f'<iati-activities version="2.03">{activities}</iati-activities>')
-    calls = []
-    import projreg.iati
+    return source
 
-    original = projreg.iati.import_files
-    monkeypatch.setattr(
-        projreg.iati,
-        "import_files",
-        lambda paths, progress=None: calls.append(progress) or original(paths, progress),
-    )
-    run.terminal = Terminal(stderr_tty=True)
+
+def test_many_activities_show_progress_on_a_terminal(run, tmp_path):
+    source = _many_activities(tmp_path)
+    run.terminal = Terminal(stderr_tty=True, width=80)
     out = tmp_path / "many.yaml"
     result = run("import-iati", str(source), "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    assert calls and calls[0] is not None  # a progress callback was given
+    assert "Importing activities" in result.stderr  # the bar, drawn on stderr
+    assert result.stdout == ""  # nothing of it on stdout, which may be a pipe
     assert len(load_registry(out).projects) == 250
+    run.terminal = Terminal(stderr_tty=False)
+    piped = run("import-iati", str(source), "-o", str(tmp_path / "piped.yaml"))
+    assert "Importing activities" not in piped.stderr and piped.stdout == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_real_terminal_shows_the_progress_bar_and_the_pipe_gets_nothing(tmp_path):
+    """What a person sees: stderr on a pseudo-terminal, stdout into a pipe."""
+    import pty
+
+    source = _many_activities(tmp_path, 2000)
+    env = {**os.environ, "COLUMNS": "80", "PROJREG_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("NO_COLOR", None)
+    command = [sys.executable, "-m", "projreg", "import-iati", str(source)]
+    command += ["-o", str(tmp_path / "out.yaml")]
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, env=env)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    piped = process.stdout.read()
+    process.stdout.close()
+    assert process.wait(timeout=60) == 0
+    text = shown.decode("utf-8", "replace")
+    assert "Importing activities" in text  # the bar was drawn
+    assert "\x1b[?25l" in text and "\x1b[?25h" in text  # cursor hidden, then shown again
+    # the bar goes before the summary is written, which is the last line left
+    assert text.rindex("Importing activities") < text.index("Imported 2000 activities")
+    assert text.rstrip().endswith("skipped 0.")
+    assert piped == b""
+
+
+def _one_activity(tmp_path, body: str, attributes: str = "") -> Path:
+    path = tmp_path / "one.xml"
+    path.write_text(
+        f'<iati-activities version="2.03"><iati-activity {attributes}>'
+        f"<iati-identifier>XM-X-1</iati-identifier>{body}</iati-activity></iati-activities>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_sector_percentages_keep_their_fractions_and_whole_ones_stay_whole(tmp_path):
+    from decimal import Decimal
+
+    path = _one_activity(
+        tmp_path,
+        "<title><narrative>T</narrative></title>"
+        '<sector code="15110" vocabulary="1" percentage="33.5"/>'
+        '<sector code="15111" vocabulary="1" percentage="66.50"/>'
+        '<sector code="15112" vocabulary="1" percentage="100.00"/>',
+    )
+    (project,) = import_files([path]).projects
+    shares = [Decimal(str(s.percentage)) for s in project.sectors]
+    assert shares == [Decimal("33.5"), Decimal("66.5"), Decimal("100")]
+    assert isinstance(project.sectors[2].percentage, int)
+
+
+def test_the_activity_language_decides_which_narrative_is_english(tmp_path):
+    # The activity is in French: its narrative without a language is French, and the
+    # one marked English is the title.
+    path = _one_activity(
+        tmp_path,
+        '<title><narrative>Titre</narrative><narrative xml:lang="en">Title</narrative></title>',
+        'xml:lang="fr"',
+    )
+    (project,) = import_files([path]).projects
+    assert project.title == "Title"
+
+
+def test_a_one_day_activity_keeps_its_end(tmp_path):
+    path = _one_activity(
+        tmp_path,
+        "<title><narrative>T</narrative></title>"
+        '<activity-date type="1" iso-date="2018-06-01"/><activity-date type="3" iso-date="2018-06-01"/>'
+        '<activity-date type="2" iso-date="2018-06-02"/><activity-date type="4" iso-date="2018-06-02"/>',
+    )
+    (project,) = import_files([path]).projects
+    assert (project.planned_start.iso(), project.planned_end.iso()) == ("2018-06-01", "2018-06-01")
+    assert (project.start.iso(), project.end.iso()) == ("2018-06-02", "2018-06-02")
+
+
+@pytest.mark.parametrize(
+    ("element", "name", "ref"),
+    [
+        ('<reporting-org ref="XM-R" type="10"/>', None, "XM-R"),
+        (
+            '<reporting-org type="10"><narrative>Reporter</narrative></reporting-org>',
+            "Reporter",
+            None,
+        ),
+    ],
+)
+def test_a_reporting_org_with_only_a_name_or_only_a_ref_is_kept(tmp_path, element, name, ref):
+    path = _one_activity(tmp_path, element + "<title><narrative>T</narrative></title>")
+    (project,) = import_files([path]).projects
+    assert [(p.name, p.ref, p.type) for p in project.reporting_org] == [(name, ref, "10")]
+
+
+def test_a_transaction_region_is_not_the_activity_region(tmp_path):
+    path = _one_activity(
+        tmp_path,
+        "<title><narrative>T</narrative></title>"
+        '<transaction><transaction-type code="3"/><transaction-date iso-date="2018-01-01"/>'
+        '<value currency="EUR" value-date="2018-01-01">5</value>'
+        '<recipient-region code="289" vocabulary="1"/></transaction>',
+    )
+    (project,) = import_files([path]).projects
+    assert project.regions == ()
+    assert any(n.startswith("Transaction recipient region 289") for n in project.notes)
+
+
+def test_a_budget_period_written_as_a_year_keeps_its_precision(tmp_path):
+    path = _one_activity(
+        tmp_path,
+        "<title><narrative>T</narrative></title>"
+        '<budget type="1"><period-start iso-date="2012-01-01">2012</period-start>'
+        '<period-end iso-date="2012-12-31">2012</period-end>'
+        '<value currency="EUR" value-date="2012-01-01">10</value></budget>'
+        '<budget type="1"><period-start iso-date="2013-01-01"/><period-end iso-date="2013-12-31"/>'
+        "<value>   </value></budget>",
+    )
+    (project,) = import_files([path]).projects
+    ((start, end),) = [(b.start.iso(), b.end.iso()) for b in project.budgets]
+    assert (start, end) == ("2012", "2012")
+    assert "A budget without a value left out." in project.notes
+
+
+def test_links_other_identifiers_and_today(tmp_path):
+    path = _one_activity(
+        tmp_path,
+        "<title><narrative>T</narrative></title>"
+        '<other-identifier type="B1" ref="NOT-OURS"/><other-identifier type="A1"/>'
+        '<other-identifier type="A1" ref="OURS-7"/>'
+        '<document-link url="https://example.org/a" format="text/html"><category code="A12"/></document-link>'
+        '<document-link url="https://example.org/b.pdf" format="application/pdf"><category code="A02"/></document-link>',
+    )
+    (project,) = import_files([path]).projects
+    assert project.id == "OURS-7"
+    assert [(link.url, link.kind) for link in project.links] == [
+        ("https://example.org/a", "website"),
+        ("https://example.org/b.pdf", "document"),
+    ]
+
+
+def test_export_writes_link_formats_and_an_actual_date_of_today_as_actual():
+    import datetime as dt
+
+    from projreg.dates import PartialDate
+    from projreg.iati import Publisher, to_iati_xml
+    from projreg.model import Link, Participant, Project
+
+    project = Project(
+        id="P-1",
+        title="T",
+        summary="S",
+        donors=(Participant("D"),),
+        start=PartialDate(2020, 5, 4),
+        activity_status="ongoing",
+        links=(
+            Link("site", "https://example.org/", "website"),
+            Link("doc", "https://example.org/d", "document"),
+        ),
+    )
+    text = to_iati_xml(
+        [project], Publisher("XM-X", "X", "40", "XM-X"), dt.date(2020, 5, 4), None
+    ).text
+    root = etree.fromstring(text.encode())
+    assert root.xpath("//activity-date/@type") == ["2"]
+    assert root.xpath("//document-link/@format") == ["text/html", "application/octet-stream"]
+
+
+def test_export_leaves_out_a_project_whose_reporting_org_has_no_type():
+    import datetime as dt
+
+    from projreg.dates import PartialDate
+    from projreg.iati import Publisher, to_iati_xml
+    from projreg.model import Participant, Project
+
+    project = Project(
+        id="P-1",
+        title="T",
+        summary="S",
+        donors=(Participant("D"),),
+        start=PartialDate(2020, 5, 4),
+        reporting_org=(Participant("Own", ref="XM-OWN"),),
+    )
+    export = to_iati_xml([project], Publisher("XM-X", "X", None, "XM-X"), dt.date(2021, 1, 1), None)
+    ((pid, why),) = export.skipped
+    assert pid == "P-1" and "a reporting organisation with a type" in why
+    assert export.written == 0

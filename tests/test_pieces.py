@@ -20,6 +20,7 @@ from projreg import cache, load_registry, yamlsafe
 from projreg.encode import to_registry, to_yaml
 from projreg.load import _cache_in_pieces, _validate_and_cache
 
+from .conftest import examples
 from .test_cache import reseal
 from .test_roundtrip import registries
 
@@ -216,7 +217,7 @@ lines_added = st.lists(
 )
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(registries, st.integers(0, 4), lines_added, st.integers(1, 3))
 def test_pieces_read_any_registry_as_the_whole_text_does(generated, indent, added, size):
     """Any registry as projreg writes it, its list indented and lines added anywhere

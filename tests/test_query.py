@@ -203,3 +203,31 @@ def test_sort_and_limit(registry):
         "BOMCA-9",
     ]
     assert selection_ids(select(registry, Filters(), sort="title"))[0] == "BOMCA-9"
+
+
+def test_filters_are_a_value_nobody_can_change():
+    """Commands share one Filters (gh's FilterOptions): it is frozen, and equal filters
+    are equal and hash alike."""
+    import dataclasses
+
+    filters = Filters(countries=("Georgia",), today=TODAY)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        filters.countries = ("Armenia",)
+    assert filters == Filters(countries=("Georgia",), today=TODAY)
+    assert hash(filters) == hash(Filters(countries=("Georgia",), today=TODAY))
+
+
+def test_an_unknown_organisation_is_said_with_at_most_three_closest_names():
+    from projreg.model import Participant, Project, Registry
+
+    names = ["Agency Alpha", "Agency Alphb", "Agency Alphc", "Agency Alphd", "Agency Alphe"]
+    registry = Registry(
+        tuple(
+            Project(id=f"P-{i}", title="x", donors=(Participant(name),))
+            for i, name in enumerate(names)
+        )
+    )
+    (note,) = select(registry, Filters(donors=("Agency Alphz",), today=TODAY)).notes
+    assert note.startswith("no donor matches 'Agency Alphz'; closest: ")
+    shown = note.split("closest: ")[1].split(", ")
+    assert len(shown) == 3 and set(shown) <= set(names)

@@ -10,6 +10,8 @@ from projreg.dates import PartialDate
 from projreg.encode import to_registry, to_yaml
 from projreg.model import IMPLEMENTER_ROLES, Component, Link, Participant, Project, Registry
 
+from .conftest import examples
+
 # Any text the loader keeps as it is: no surrogates, nothing to strip at the ends. Built
 # that way rather than filtered: a filter threw most generated text away.
 _any = st.characters(exclude_categories=("Cs",))
@@ -32,33 +34,69 @@ def partial_dates(draw):
     )
 
 
-@st.composite
-def projects(draw, index):
-    start = draw(st.none() | partial_dates())
-    end = draw(st.none() | partial_dates())
-    if start and end and end.last_day() < start.first_day():
-        start, end = end, start
-        if end.last_day() < start.first_day():  # e.g. 2018 and 2018-06: keep one
-            end = None
-    nothing = st.none()
-    participant = st.builds(
+# Strategies are built once, here, not on every draw: building and validating them
+# was most of the time these properties took.
+_nothing = st.none()
+_donors = st.lists(
+    st.builds(
         Participant,
         name=text,
-        role=nothing,
+        role=_nothing,
         department=maybe_text,
         instrument=maybe_text,
         ref=maybe_text,
-        type=nothing,
-    )
-    implementer = st.builds(
+        type=_nothing,
+    ),
+    max_size=3,
+).map(tuple)
+_implementers = st.lists(
+    st.builds(
         Participant,
         name=text,
         role=st.none() | st.sampled_from(IMPLEMENTER_ROLES),
         department=maybe_text,
-        instrument=nothing,
+        instrument=_nothing,
         ref=maybe_text,
-        type=nothing,
-    )
+        type=_nothing,
+    ),
+    max_size=3,
+).map(tuple)
+_partners = st.lists(
+    st.builds(
+        Participant,
+        name=text,
+        role=maybe_text,
+        department=_nothing,
+        instrument=_nothing,
+        ref=maybe_text,
+        type=_nothing,
+    ),
+    max_size=2,
+).map(tuple)
+_components = st.lists(st.builds(Component, title=text, description=maybe_text), max_size=2).map(
+    tuple
+)
+_countries = st.lists(
+    st.sampled_from(["NO", "GE", "AZ", "XK", "TR", "MD"]), unique=True, max_size=3
+).map(tuple)
+_regions = st.lists(st.sampled_from(["Central Asia", "Schengen Area"]), unique=True).map(tuple)
+_links = st.lists(
+    st.builds(Link, text=text, url=maybe_text, kind=st.none() | st.just("document")),
+    max_size=2,
+).map(tuple)
+_maybe_date = st.none() | partial_dates()
+_months = st.none() | st.integers(1, 600)
+_status = st.none() | st.sampled_from(["planned", "cancelled"])
+
+
+@st.composite
+def projects(draw, index):
+    start = draw(_maybe_date)
+    end = draw(_maybe_date)
+    if start and end and end.last_day() < start.first_day():
+        start, end = end, start
+        if end.last_day() < start.first_day():  # e.g. 2018 and 2018-06: keep one
+            end = None
     return Project(
         id=f"P-{index}",
         title=draw(text),
@@ -66,64 +104,33 @@ def projects(draw, index):
         summary=draw(maybe_text),
         objective=draw(maybe_text),
         specific_objectives=draw(texts),
-        components=tuple(
-            draw(st.lists(st.builds(Component, title=text, description=maybe_text), max_size=2))
-        ),
+        components=draw(_components),
         target_groups=draw(texts),
         final_beneficiaries=draw(texts),
-        implementers=tuple(draw(st.lists(implementer, max_size=3))),
-        donors=tuple(draw(st.lists(participant, max_size=3))),
-        programme_partners=tuple(
-            draw(
-                st.lists(
-                    st.builds(
-                        Participant,
-                        name=text,
-                        role=maybe_text,
-                        department=nothing,
-                        instrument=nothing,
-                        ref=maybe_text,
-                        type=nothing,
-                    ),
-                    max_size=2,
-                )
-            )
-        ),
+        implementers=draw(_implementers),
+        donors=draw(_donors),
+        programme_partners=draw(_partners),
         programme=draw(maybe_text),
-        countries=tuple(
-            draw(
-                st.lists(
-                    st.sampled_from(["NO", "GE", "AZ", "XK", "TR", "MD"]), unique=True, max_size=3
-                )
-            )
-        ),
-        regions=tuple(
-            draw(st.lists(st.sampled_from(["Central Asia", "Schengen Area"]), unique=True))
-        ),
+        countries=draw(_countries),
+        regions=draw(_regions),
         start=start,
         end=end,
-        duration_months=draw(st.none() | st.integers(1, 600)),
-        activity_status=draw(st.none() | st.sampled_from(["planned", "cancelled"])),
+        duration_months=draw(_months),
+        activity_status=draw(_status),
         manager=draw(maybe_text),
-        links=tuple(
-            draw(
-                st.lists(
-                    st.builds(
-                        Link, text=text, url=maybe_text, kind=st.none() | st.just("document")
-                    ),
-                    max_size=2,
-                )
-            )
-        ),
+        links=draw(_links),
         notes=draw(texts),
     )
 
 
-registries = st.integers(1, 4).flatmap(lambda n: st.tuples(*(projects(i) for i in range(n))))
+_tuples = {n: st.tuples(*(projects(i) for i in range(n))) for n in range(1, 5)}
+registries = st.integers(1, 4).flatmap(_tuples.__getitem__)
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(registries)
 def test_yaml_output_loads_back_unchanged(tmp_path, generated):
@@ -158,7 +165,7 @@ _values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.one_of(
         st.lists(_values, max_size=5),

@@ -136,10 +136,11 @@ def axis_for(
 ) -> Axis:
     days = []
     for p in projects:
-        if p.first_day() is None:
+        first = p.first_day()
+        if first is None:
             continue
-        days.append(p.first_day())
-        days.append(p.last_day() or max(today, p.first_day()))
+        days.append(first)
+        days.append(p.last_day() or max(today, first))
     if on:
         days += list(on)
     if not days:

@@ -64,7 +64,7 @@ class PartialDate(_DateFields):
             raise DateError(f"year {year} is out of range")
         if month is not None and not 1 <= month <= 12:
             raise DateError(f"month {month} is not between 1 and 12")
-        if day is not None and not 1 <= day <= days_in_month(year, month):
+        if day is not None and month is not None and not 1 <= day <= days_in_month(year, month):
             raise DateError(f"day {day} is not in {year}-{month:02d}")
         return super().__new__(cls, year, month, day)
 
@@ -81,9 +81,9 @@ class PartialDate(_DateFields):
         return dt.date(self.year, self.month or 1, self.day or 1)
 
     def last_day(self) -> dt.date:
-        if self.day is not None:
-            return dt.date(self.year, self.month, self.day)
         month = self.month or 12
+        if self.day is not None:
+            return dt.date(self.year, month, self.day)
         return dt.date(self.year, month, days_in_month(self.year, month))
 
     def iso(self) -> str:
@@ -133,16 +133,18 @@ def parse_date(text: str) -> PartialDate:
         raise DateError("empty date", _HINT)
     iso = _ISO.fullmatch(text)
     if iso:
-        year, month, day = (int(part) if part else None for part in iso.groups())
-        return _made(text, year, month, day)
+        year_text, month_text, day_text = iso.groups()
+        month = int(month_text) if month_text else None
+        return _made(text, int(year_text), month, int(day_text) if day_text else None)
     words = _WORDS.fullmatch(text)
     american = _AMERICAN.fullmatch(text)
     if words and words.group(2).casefold() in _MONTHS:
-        day, month, year = words.groups()
-        return _made(text, int(year), _MONTHS[month.casefold()], int(day) if day else None)
+        day_text, month_name, year_text = words.groups()
+        day = int(day_text) if day_text else None
+        return _made(text, int(year_text), _MONTHS[month_name.casefold()], day)
     if american and american.group(1).casefold() in _MONTHS:
-        month, day, year = american.groups()
-        return _made(text, int(year), _MONTHS[month.casefold()], int(day))
+        month_name, day_text, year_text = american.groups()
+        return _made(text, int(year_text), _MONTHS[month_name.casefold()], int(day_text))
     readings = _readings(text)
     if len(readings) > 1:
         message = f"{text!r} could be read as more than one date"
@@ -194,6 +196,8 @@ def _readings(text: str) -> list[PartialDate]:
 
 def _refusal_hint(text: str, readings: list[PartialDate]) -> str:
     quarter = _QUARTER.fullmatch(text)
+    if quarter and int(quarter.group(1) or quarter.group(4)) < FIRST_YEAR:
+        return "write the four-digit year, e.g. 2018"
     if quarter:
         year = int(quarter.group(1) or quarter.group(4))
         number = int(quarter.group(2) or quarter.group(3))

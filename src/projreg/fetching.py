@@ -148,7 +148,8 @@ def fetch(query: Query, session, progress: Progress | None = None, cache: Path |
     """Every page of query through session (an iati_client.Session): a Fetched, or FetchError."""
     progress = progress or Progress()
     folder = _page_folder(query, cache)
-    result, held = Fetched(page_size=query.page_size), {}
+    result = Fetched(page_size=query.page_size)
+    held: dict[str | None, tuple[Project, str]] = {}  # iati_id -> (project, last updated)
     offset, page = 0, 1
     while True:
         progress.starting(page, offset, result.expected)
@@ -306,9 +307,10 @@ def _from_solr(path: Path, response: dict) -> str | None:
     if not docs:
         return "end"
     parts = [doc.get("iati_xml") if isinstance(doc, dict) else None for doc in docs]
-    if not all(isinstance(part, str) and part.strip() for part in parts):
+    texts = [part for part in parts if isinstance(part, str) and part.strip()]
+    if len(texts) < len(parts):
         return "a Solr answer without the activities' XML (iati_xml)"
-    body = '<iati-activities version="2.03">\n' + "\n".join(parts) + "\n</iati-activities>\n"
+    body = '<iati-activities version="2.03">\n' + "\n".join(texts) + "\n</iati-activities>\n"
     path.write_text(body, encoding="utf-8")
     return None
 
@@ -324,6 +326,7 @@ def import_page(path: Path, page: int, result: Fetched, held: dict) -> int:
         result.activities += 1
         project, why = iati.project_from_activity(activity, lang)
         if project is None:
+            assert why is not None  # project_from_activity gives a reason with every None
             result.skipped.append((f"page {page}: activity {count}", why))
             continue
         updated = (activity.get("last-updated-datetime") or "").strip()

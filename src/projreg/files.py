@@ -238,6 +238,8 @@ class LockedFile:
 
     def commit(self, data: bytes, mode: int | None = None) -> None:
         """Write data into the lock and rename it over the file, unless it changed."""
+        if self.handle is None:
+            raise RuntimeError(f"{self.target}: commit() without holding the lock (outside `with`)")
         _fill(os.dup(self.handle), data, self.target, mode)
         check_target(self.target, force=True)
         try:

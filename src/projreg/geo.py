@@ -107,9 +107,9 @@ def dac_regions() -> tuple[Region, ...]:
     text = (Path(__file__).parent / "data" / "iati-Region.xml").read_bytes()
     regions = []
     for item in ElementTree.fromstring(text).iter("codelist-item"):
-        code = item.findtext("code").strip()
+        code = item.findtext("code", "").strip()
         name = next(
-            n.text.strip()
+            (n.text or "").strip()
             for n in item.iter("narrative")
             if n.get("{http://www.w3.org/XML/1998/namespace}lang") in (None, "en")
         )

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from .model import Organisation, Project, Registry, id_key
+from .model import Organisation, Origin, Project, Registry, id_key
 from .problems import Problem, RegistryError
 
 ENV_VAR = "PROJREG_REGISTRY"
@@ -95,10 +95,10 @@ def load_registry(path=None, use_cache: bool = True, fast: bool = True) -> Regis
     with collector_paused():
         read = {file: _read_file(file, problems, use_cache, fast) for file in files}
         duplicates = _duplicate_ids(_all_ids(read))
-        if duplicates and any(not p.origin.line for pair in duplicates for p in pair):
+        if duplicates and any(not _origin(p).line for pair in duplicates for p in pair):
             # Projects from the fast parser or the cache carry no line: read the files
             # concerned again, with positions, so that the message can point at both.
-            again = {p.origin.file for pair in duplicates for p in pair}
+            again = {_origin(p).file for pair in duplicates for p in pair}
             for file in again:
                 read[file] = _read_file(file, [], use_cache=False, fast=False)
             duplicates = _duplicate_ids(_all_ids(read))
@@ -168,6 +168,7 @@ def _parts(file: str, use_cache: bool):
         yield contents
         return
     parts, organisations, notes, warnings = stored
+    assert entry is not None  # stored was loaded from this entry
     _read_as[file] = entry
     first = True
     while True:
@@ -354,7 +355,7 @@ def _read_file(file: str, problems: list[Problem], use_cache: bool, fast: bool):
     if use_cache:
         known = cache.known_key(file)
         cached = cache.load(known) if known else None
-        if cached is not None:
+        if known and cached is not None:
             problems.extend(cached[3])
             _read_as[file] = known
             return FileContents(*cached), None
@@ -451,7 +452,8 @@ def _read_bytes(file: str, problems: list[Problem]) -> bytes | None:
                 problems.append(too_big)
                 return None
             stream = not stat.S_ISREG(status.st_mode)  # a pipe or a device: size unknown
-            chunks, size = [], 0
+            chunks: list[bytes] = []
+            size = 0
             while chunk := handle.read(_CHUNK):
                 if stream and b"\0" in chunk:  # YAML never holds NUL: /dev/zero is no registry
                     offset = size + chunk.index(b"\0")
@@ -530,6 +532,12 @@ def _duplicate_ids(projects: list[Project]) -> list[tuple[Project, Project]]:
     return found
 
 
+def _origin(project: Project) -> Origin:
+    """Where a project read from a file was read."""
+    assert project.origin is not None  # decode and the cache give every project read its origin
+    return project.origin
+
+
 def _duplicate_problem(earlier: Project, project: Project) -> Problem:
     same = earlier.id.casefold() == project.id.casefold()
     what = (
@@ -537,10 +545,11 @@ def _duplicate_problem(earlier: Project, project: Project) -> Problem:
         if same
         else f"id {project.id!r} is the same as {earlier.id!r} to `show`"
     )
+    origin = _origin(project)
     return Problem(
-        project.origin.file,
-        project.origin.line,
-        project.origin.column,
+        origin.file,
+        origin.line,
+        origin.column,
         f"{what}, first defined at {earlier.origin}",
         "give each project its own id"
         if same

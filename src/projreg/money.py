@@ -43,7 +43,11 @@ def counted_budgets(budgets: Iterable[Budget]) -> list[Budget]:
     overlaps (IATI: a revised budget replaces the original for its period); a budget whose
     type is not said counts as an original, IATI's default."""
     budgets = list(budgets)
-    revised = [b for b in budgets if b.type == "revised" and b.start and b.end]
+    revised = [
+        (b.start.first_day(), b.end.last_day())
+        for b in budgets
+        if b.type == "revised" and b.start and b.end
+    ]
     if not revised:
         return budgets
 
@@ -51,7 +55,7 @@ def counted_budgets(budgets: Iterable[Budget]) -> list[Budget]:
         if budget.type == "revised" or budget.start is None or budget.end is None:
             return False
         first, last = budget.start.first_day(), budget.end.last_day()
-        return any(r.start.first_day() <= last and r.end.last_day() >= first for r in revised)
+        return any(start <= last and end >= first for start, end in revised)
 
     return [b for b in budgets if not replaced(b)]
 

@@ -185,8 +185,9 @@ def group_of(project: Project, by: str, today: dt.date, top: Sequence[str]) -> s
     if not project.donors:
         return NO_DONOR
     for donor in project.donors:
-        if (donor.name or donor.ref) in top:
-            return donor.name or donor.ref
+        label = donor.name or donor.ref
+        if label is not None and label in top:
+            return label
     return OTHERS
 
 
@@ -272,6 +273,8 @@ def chosen_budgets(budgets: Sequence[Budget]) -> list[Budget]:
 def spread(budget: Budget, periods: Sequence[Period]) -> list[tuple[int, Decimal]]:
     """(period index, share) of a budget's amount, in proportion to the days of its period
     that fall in each; the shares add up to the amount exactly."""
+    if budget.start is None or budget.end is None:
+        return []  # an undated budget has no days to spread (callers pass dated ones only)
     first, last = budget.start.first_day(), budget.end.last_day()
     if last < first:
         first, last = last, first  # a period given backwards: its days are still its days

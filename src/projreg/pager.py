@@ -53,6 +53,8 @@ def paging(command: str | None) -> Iterator[None]:
         sys.stderr.write(f"projreg: cannot start the pager {command}: {error.strerror}\n")
         yield
         return
+    # stdin=PIPE above: Popen always makes the pipe, so process.stdin is set.
+    assert process.stdin is not None
     real = sys.stdout
     sys.stdout = _PagerStream(process.stdin)
     try:

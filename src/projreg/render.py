@@ -481,7 +481,8 @@ def timeline_lines(chart, width: int, today_month: int, marker: int | None, on=N
                 legend.append("   ")
             legend.append(symbol, style=style)
             legend.append(f" {words}")
-        lines.append(legend)
+        if legend is not None:  # always, as items is never empty
+            lines.append(legend)
     if chart.undated:
         lines.append(
             Text(f"Dates unknown: {', '.join(visible(i) for i in chart.undated)}", style="yellow")
@@ -741,7 +742,7 @@ def _page_value(name: str, value):
         for item in value:
             grid.add_row("•", Text(visible(as_text(item))))
         return grid
-    text = as_text(value)
-    if isinstance(value, str) and "\n" in text:
-        text = "\n\n".join(p.strip() for p in text.split("\n") if p.strip())
-    return Text(visible(text))
+    words = as_text(value)
+    if isinstance(value, str) and "\n" in words:
+        words = "\n\n".join(p.strip() for p in words.split("\n") if p.strip())
+    return Text(visible(words))

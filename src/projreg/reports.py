@@ -203,17 +203,18 @@ def years(
             first_year, last_year = max(first_year, within[0]), min(last_year, within[1])
         for year in range(first_year, last_year + 1):
             window = (year * 12, year * 12 + 11)
-            running = [
-                p
-                for p in projects
-                if known[p.id] and known[p.id][0] <= window[1] and known[p.id][1] >= window[0]
-            ]
+            running = [p for p in projects if _overlaps(known[p.id], window)]
             months = sum(project_months(p, today, window) for p in running)
             rows.append(_row(str(year), running, today, months))
     undated = [p for p in projects if not known[p.id]]
     if undated:
         rows.append(_row(UNKNOWN_DATES, undated, today, 0))
     return rows
+
+
+def _overlaps(months: tuple[int, int] | None, window: tuple[int, int]) -> bool:
+    """Whether a span of months (None: undated) shares a month with the window."""
+    return months is not None and months[0] <= window[1] and months[1] >= window[0]
 
 
 def coverage(projects: Iterable[Project]) -> dict[str, tuple[int, int]]:
@@ -241,12 +242,11 @@ def coverage_rows(projects: list[Project]) -> list[dict]:
     from .text import fold
 
     written = written_country_names(projects)
-    rows = [
-        {"country": written.get(c) or geo.country_name(c), "code": c, "direct": d, "via_region": v}
-        for c, (d, v) in coverage(projects).items()
+    counts = [
+        (written.get(c) or geo.country_name(c), c, d, v) for c, (d, v) in coverage(projects).items()
     ]
-    rows.sort(key=lambda r: (-r["direct"] - r["via_region"], -r["direct"], fold(r["country"])))
-    return rows
+    counts.sort(key=lambda r: (-r[2] - r[3], -r[2], fold(r[0])))
+    return [{"country": n, "code": c, "direct": d, "via_region": v} for n, c, d, v in counts]
 
 
 def coverage_names(projects: list[Project]) -> dict[str, str]:

@@ -72,7 +72,7 @@ def _names(keys: Sequence[str]) -> dict[str, str]:
 
 
 def donor_keys(project: Project) -> list[str]:
-    return list(dict.fromkeys(d.name or d.ref for d in project.donors if d.name or d.ref))
+    return list(dict.fromkeys(key for d in project.donors if (key := d.name or d.ref)))
 
 
 def _json_for_html(data) -> str:
@@ -150,8 +150,8 @@ class _Site:
         name = self.country_files.get(code)
         return f"{root}countries/{name}.html" if name else None
 
-    def donor_href(self, key: str, root: str) -> str | None:
-        name = self.donor_names.get(key)
+    def donor_href(self, key: str | None, root: str) -> str | None:
+        name = self.donor_names.get(key) if key else None
         return f"{root}donors/{name}.html" if name else None
 
     # --- pages -----------------------------------------------------------------------------
@@ -373,10 +373,16 @@ def build(
         files[name] = (static / name).read_text(encoding="utf-8")
     for project in site.projects:
         files[site.project_href(project.id, "")] = site.project_page(project)
+    # Every country covered and every donor named has a file name (country_files and
+    # donor_names are made from them, and a slug is never empty), so each has an address.
     for code in site.coverage:
-        files[site.country_href(code, "")] = site.country_page(code)
+        country = site.country_href(code, "")
+        assert country is not None
+        files[country] = site.country_page(code)
     for key in site.donor_names:
-        files[site.donor_href(key, "")] = site.donor_page(key)
+        donor = site.donor_href(key, "")
+        assert donor is not None
+        files[donor] = site.donor_page(key)
     return dict(sorted(files.items()))
 
 

@@ -391,7 +391,7 @@ _IS_DATE = tuple(f.kind == schema.DATE for f in _SCALARS)
 
 
 def _project_row(key: int, project: Project) -> list:
-    row = [key]
+    row: list[object] = [key]
     for value, is_date in zip(_SCALAR_VALUES(project), _IS_DATE, strict=True):
         if is_date:
             row += (value.iso(), value.precision) if value else (None, None)
@@ -572,15 +572,15 @@ class Store:
             return [f"SELECT project FROM {table} WHERE {column} IN ({bind(values)})"]
 
         if codes or regions:
-            direct = keys("countries", "code", codes)
-            direct += keys("regions", "name", [r.name for r in regions])
+            named = keys("countries", "code", codes)
+            named += keys("regions", "name", [r.name for r in regions])
             around = [r.name for r in geo.REGIONS if any(c in r.countries for c in codes)]
             members = list(dict.fromkeys(c for r in regions for c in r.countries))
             via = keys("regions", "name", around) + keys("countries", "code", members)
             # One set of keys (a UNION): SQLite then looks the projects up by key instead of
             # testing every project against each subquery (half the time at 100,000).
-            where.append(f"p.key IN ({' UNION '.join(direct if filters.direct else direct + via)})")
-            direct = f"p.key IN ({' UNION '.join(direct)})"
+            where.append(f"p.key IN ({' UNION '.join(named if filters.direct else named + via)})")
+            direct = f"p.key IN ({' UNION '.join(named)})"
         else:
             direct = "1"
         if filters.search:
@@ -591,7 +591,7 @@ class Store:
             where.append("projreg_search((SELECT search FROM projreg_rows WHERE project = p.key))")
         if filters.statuses:
             where.append(f"({_status_sql()}) IN ({bind(filters.statuses)})")
-        answers = []
+        answers: list[str] = []
         spans = []
         if filters.active_on:
             spans.append((filters.active_on.first_day(), filters.active_on.last_day()))
@@ -621,8 +621,8 @@ class Store:
             chosen += f" LIMIT {int(limit)}"
             count = f"SELECT count(*) {self._from(plan, False)} AND {plan.known}"
             (total,) = self.db.execute(count, plan.params).fetchone()
-        rows = self.db.execute(chosen, plan.params).fetchall()
-        return rows, len(rows) if total is None else total
+        found = self.db.execute(chosen, plan.params).fetchall()
+        return found, len(found) if total is None else total
 
     def _undetermined(self, plan: _Plan, columns: str, rows: bool) -> list:
         """The columns of the projects the date filters could not decide, in registry order."""
@@ -694,15 +694,15 @@ class Store:
 
         columns = f"p.listing, {_status_sql()}, {places}"
         rows, total = self._chosen(plan, columns, False, limit)
-        out = []
+        records: list[dict] = []
         for values, status, where in rows:
             via = () if where is None else self._via(where, plan)
             record = dict(zip(PROJECT_LIST_FIELDS, cache.loads(values.encode()), strict=True))
             record.update(status=status, via=list(via), match=match_text(via))
-            out.append({name: record[name] for name in names})
+            records.append({name: record[name] for name in names})
         if tsv:
-            out = [tsv_cells(row, names) + "\n" for row in out]
-        return Listing(out, total, undetermined)
+            return Listing([tsv_cells(row, names) + "\n" for row in records], total, undetermined)
+        return Listing(records, total, undetermined)
 
     @staticmethod
     def _via(places: str, plan: _Plan) -> tuple[str, ...]:
@@ -754,8 +754,9 @@ def _entry(path) -> _Entry | None:
     from .load import entry_of, registry_paths
 
     files = [str(file) for file in registry_paths(path)]
-    parts = [entry_of(file) for file in files]
-    if None in parts:
+    found = [entry_of(file) for file in files]
+    parts = [part for part in found if part is not None]
+    if len(parts) < len(found):
         return None
     if len(files) == 1:
         return _Entry(parts[0], parts, files, files[0])

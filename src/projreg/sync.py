@@ -51,8 +51,10 @@ def _value(project: Project | None, name: str, entry: dict | None = None):
 
 
 def digest(value) -> str | None:
-    if value is None:
-        return None
+    return None if value is None else _hashed(value)
+
+
+def _hashed(value: object) -> str:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
@@ -161,14 +163,15 @@ def plan(ours: Registry, fetched: dict, theirs: list[Project], prefer_source=Fal
         if not p.iati_id or (p.iati_id not in base and p.iati_id not in {t.iati_id for t in theirs})
     )
     for project in theirs:
-        result.base[project.iati_id] = base_line(digests(project))
-        here = mine.get(project.iati_id)
+        identifier = _iati_id(project)
+        result.base[identifier] = base_line(digests(project))
+        here = mine.get(identifier)
         if here is None:
-            if project.iati_id not in base:  # new upstream (one deleted here stays deleted)
+            if identifier not in base:  # new upstream (one deleted here stays deleted)
                 result.added.append(project)
                 result.changes.append(Change(ADDED, project.id, new=project.title))
             continue
-        _merge_fields(here, project, base.get(project.iati_id), result)
+        _merge_fields(here, project, base.get(identifier), result)
     for identifier, values in base.items():
         if identifier in result.base:
             continue
@@ -177,6 +180,13 @@ def plan(ours: Registry, fetched: dict, theirs: list[Project], prefer_source=Fal
             continue  # deleted here and upstream
         _unpublished(here, values, result)
     return result
+
+
+def _iati_id(project: Project) -> str:
+    """The IATI identifier of a fetched project, or of one of ours matched by it."""
+    # project_from_activity skips an activity without one; ours are matched only by theirs.
+    assert project.iati_id is not None
+    return project.iati_id
 
 
 def _merge_fields(ours: Project, theirs: Project, base: dict | None, result: Plan) -> None:
@@ -199,20 +209,21 @@ def _merge_fields(ours: Project, theirs: Project, base: dict | None, result: Pla
         else:
             result.conflicts.append(Conflict(ours.id, f.name, old_text, new_text))
     if writes:
-        result.writes[theirs.iati_id] = writes
+        result.writes[_iati_id(theirs)] = writes
 
 
 def _unpublished(here: Project, values: dict, result: Plan) -> None:
     notes = list(here.notes or ())
     marked = any(n.startswith(MARK.split(" (")[0]) for n in notes)
+    identifier = _iati_id(here)
     if result.prune:
-        result.unpublished.append(here.iati_id)
+        result.unpublished.append(identifier)
         result.changes.append(Change(UNPUBLISHED, here.id, old=here.title + " (pruned)"))
         return
-    result.base[here.iati_id] = base_line(values)
+    result.base[identifier] = base_line(values)
     if marked:
         return
-    result.unpublished.append(here.iati_id)
+    result.unpublished.append(identifier)
     result.changes.append(Change(UNPUBLISHED, here.id, old=here.title))
 
 
@@ -351,5 +362,5 @@ def _indented(text: str, column: int) -> str:
 
 def _marked_base(line: str, notes: list) -> str:
     values = {name: value for name, _, value in (p.partition(":") for p in line.split())}
-    values["notes"] = digest([str(n) for n in notes])
+    values["notes"] = _hashed([str(n) for n in notes])
     return base_line(values)

@@ -484,9 +484,10 @@ def load(text: str) -> tuple[object, list[DuplicateKey]]:
         except yaml.MarkedYAMLError as error:
             if "exceeded maximum nesting depth" not in str(error.problem):
                 raise
+            mark = error.problem_mark
             raise Refused(
                 f"nested more than {MAX_DEPTH} levels deep",
-                (error.problem_mark.line + 1, error.problem_mark.column + 1),
+                None if mark is None else (mark.line + 1, mark.column + 1),
                 "flatten the structure",
             ) from None
         if node is None:

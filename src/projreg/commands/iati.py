@@ -46,7 +46,7 @@ def import_iati(
     from ..render import Output
 
     refuse_inputs(output, files, force)
-    result = _with_progress(files, iati.import_files, terminal(ctx).stderr_tty)
+    result = _with_progress(files, iati.import_files, terminal(ctx))
     text = iati.registry_text(result, files)
     write_file(output, text, force, inputs=files)
     note = Output(terminal=terminal(ctx)).note
@@ -60,13 +60,18 @@ def import_iati(
         note(f"  skipped {where}: {why}")
 
 
-def _with_progress(files, work, on_terminal: bool):
-    """Run work(files, progress), with a progress bar (by bytes read) on a terminal."""
-    if not on_terminal:
+def _with_progress(files, work, shown_on):
+    """Run work(files, progress), with a progress bar (by bytes read) when stderr is a
+    terminal: on stderr, never on stdout, which may be a pipe."""
+    if not shown_on.stderr_tty:
         return work(files)
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as progress:
+    console = Console(
+        stderr=True, force_terminal=True, no_color=shown_on.no_color, width=shown_on.width
+    )
+    with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Importing activities", total=None)
 
         def advance(done: int, total: int) -> None:

@@ -126,11 +126,11 @@ def fetch(
       projreg fetch --country Georgia --into registry.yaml
       IATI_DATASTORE_KEY=... projreg fetch --source datastore --country AM -o am.yaml
     """
-    _check_targets(output, into, force)
+    target = _check_targets(output, into, force)
     query = _query(source, endpoint, country, publisher, activity, page_size)
     if into is not None:
         _same_query(into, query)
-    fetched = _run(ctx, query, output or into, timeout, retries, max_page_size)
+    fetched = _run(ctx, query, target, timeout, retries, max_page_size)
     returned = {p.iati_id for p in fetched.projects}
     missing = [a for a in query.activities if a not in returned]
     if missing:
@@ -138,18 +138,21 @@ def fetch(
     if into is not None:
         _merge(ctx, into, query, fetched, (prefer_source, False, True))
     else:
-        _write_new(ctx, output, query, fetched, force)
+        _write_new(ctx, target, query, fetched, force)  # into is None: target is output
 
 
-def _check_targets(output: Path | None, into: Path | None, force: bool) -> None:
-    """One target: a new file (never over an old one without --force), or a registry to
+def _check_targets(output: Path | None, into: Path | None, force: bool) -> Path:
+    """The one target: a new file (never over an old one without --force), or a registry to
     merge into."""
-    if (output is None) == (into is None):
-        raise UsageError("give the registry to write: -o NEW.yaml, or --into REGISTRY")
-    if into is not None and not into.is_file():
-        raise UsageError(f"--into {into}: no such file")
-    if output is not None and output.exists() and not force:
-        raise WriteError(f"{output} exists; use --force to overwrite it")
+    if output is not None and into is None:
+        if output.exists() and not force:
+            raise WriteError(f"{output} exists; use --force to overwrite it")
+        return output
+    if into is not None and output is None:
+        if not into.is_file():
+            raise UsageError(f"--into {into}: no such file")
+        return into
+    raise UsageError("give the registry to write: -o NEW.yaml, or --into REGISTRY")
 
 
 def _query(source, endpoint, country, publisher, activity, page_size):
@@ -287,7 +290,7 @@ def _settings(query, timeout: float, retries: int, max_page_size: int):
         raise UsageError("--timeout must be more than 0 seconds")
     if retries < 0:
         raise UsageError("--retries must be 0 or more")
-    headers = ()
+    headers: tuple[tuple[str, str], ...] = ()
     if query.source == fetching.DATASTORE:
         key = os.environ.get(fetching.DATASTORE_KEY_ENV, "").strip()
         if not key:

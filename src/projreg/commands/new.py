@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -65,7 +65,8 @@ def new(
 
     target = _target(file, source)
     registry = _whole_registry(source, target)
-    values = {
+    # Skeleton's keyword arguments: id and title may still be None until _complete asks.
+    values: dict[str, Any] = {
         "id": np.check_id(project_id, registry) if project_id is not None else None,
         "title": np.check_text("title", title) if title is not None else None,
         "acronym": np.check_text("acronym", acronym) if acronym else None,

@@ -94,11 +94,11 @@ def report(
 def _years_asked(filters: Filters) -> tuple[int, int] | None:
     """The years --between and --active-on ask about: a report by year shows only those."""
     first, last = 1, 9999
-    for period in filter(None, (filters.between, (filters.active_on,) * 2)):
-        if period[0] is None:
+    for start, end in filter(None, (filters.between, (filters.active_on,) * 2)):
+        if start is None or end is None:
             continue
-        first = max(first, period[0].first_day().year)
-        last = min(last, period[1].last_day().year)
+        first = max(first, start.first_day().year)
+        last = min(last, end.last_day().year)
     return None if (first, last) == (1, 9999) else (first, last)
 
 
