@@ -289,10 +289,15 @@ def compare_values(path: Path, tmp: Path, alter=None) -> list[Difference]:
     return differences
 
 
+# Files whose transactions the export writes back exactly as this comparison reads them.
+EXPORTED_AS_READ = {("dfid-al-2.01.xml", "export"), ("iati-standard-example-2.03.xml", "export")}
 # (file, field, stage) -> why a value differs, in every activity of that file where it does.
 VALUES_EXPLAINED = {
     **{
-        (name, "transactions", stage): "lost: projreg neither imports nor exports transactions (issue 22)"
+        (name, "transactions", stage): "compared as written: projreg holds the type as a word "
+        "(commitment), the file a code (2 or C), and a 1.0x file's value dates (written with Z) "
+        "or missing currency as the value's own; the values, currencies and days round-trip "
+        "(tests/test_iati_transactions.py checks them with lxml)"
         for name in (
             "aet-southsudan-region289.xml",
             "dfid-al-2.01.xml",
@@ -304,6 +309,7 @@ VALUES_EXPLAINED = {
             "worldbank-zw-1.01.xml",
         )
         for stage in ("import", "export")
+        if (name, stage) not in EXPORTED_AS_READ
     },
     **{
         (name, "countries", "export"): "lost: the registry keeps no recipient-country percentage; the codes are held"

@@ -57,6 +57,7 @@ def test_a_folder_gets_both_tables_and_is_never_overwritten(run, registry, tmp_p
     assert result.stderr.splitlines() == [
         f"wrote {tmp_path / 'projects.csv'}",
         f"wrote {tmp_path / 'participations.csv'}",
+        f"wrote {tmp_path / 'transactions.csv'}",
     ]
     long = rows((tmp_path / "participations.csv").read_text(encoding="utf-8"))
     assert list(long[0]) == list(PARTICIPATION_COLUMNS)
@@ -71,6 +72,7 @@ def test_a_folder_gets_both_tables_and_is_never_overwritten(run, registry, tmp_p
     assert sorted(p.name for p in (tmp_path / "tables" / "2026").iterdir()) == [
         "participations.csv",
         "projects.csv",
+        "transactions.csv",
     ]
 
 
@@ -108,7 +110,7 @@ def test_json_refuses_csv_options(run):
     result = run("export", "-f", "json", "--spreadsheet-safe")
     assert (result.exit_code, result.stderr) == (
         2,
-        "projreg: --participations and --spreadsheet-safe are for -f csv\n",
+        "projreg: --participations, --transactions and --spreadsheet-safe are for -f csv\n",
     )
     assert run("export", "-f", "xlsx").exit_code == 2
     iati_only = run("export", "-f", "csv", "--reporting-org-ref", "XM-EXAMPLE")

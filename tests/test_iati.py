@@ -199,11 +199,12 @@ def test_export_seed_registry_is_schema_valid(run, tmp_path, schema):
     )
     # What IATI requires and the registry does not know is never invented: those are named.
     assert (
-        "not exported: PP-DATA: IATI requires a participating organisation and an activity date and an activity status"
-        in result.stderr
+        "not exported, 1 project: IATI requires a participating organisation and an activity "
+        "date and an activity status, which the registry does not give: PP-DATA" in result.stderr
     )
     assert (
-        "not exported: PRAGUE-PROCESS: IATI requires a participating organisation" in result.stderr
+        "IATI requires a participating organisation, which the registry does not give: "
+        "PRAGUE-PROCESS" in result.stderr
     )
     assert len(identifiers) == 6
 

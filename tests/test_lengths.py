@@ -14,8 +14,7 @@ FUNCTION_LIMIT, CLASS_LIMIT = 60, 250
 
 # path:qualified name -> its length when this list was made (to be split along what it does)
 STILL_LONG = {
-    "commands/iati.py:export": 165,
-    "iati.py:_activity": 86,  # + the published geography written back (issue 22, item 6)
+    "commands/iati.py:export": 90,  # the signature and its help; the work is iati.export_activities
 }
 
 

@@ -22,6 +22,8 @@ _EXPORTS = {
     "Participant": "schema",
     "Organisation": "schema",
     "Budget": "schema",
+    "Transaction": "schema",
+    "Relation": "schema",
     "Sector": "schema",
     "Published": "schema",
     "Link": "schema",
@@ -42,6 +44,8 @@ _EXPORTS = {
     "import_iati": "iati",
     "to_iati_xml": "iati",
     "Publisher": "iati",
+    "export_activities": "iati",
+    "ExportOptions": "iati",
     # errors
     "ProjregError": "errors",
     "UsageError": "errors",

@@ -2,9 +2,10 @@
 
 JSON holds one record per project, the same records as `projreg show --json`
 (every field of the format, plus status, country codes and date precision).
-CSV comes as two tables: one row per project with the main fields (lists joined
-with "; "), and a long-form table with one row per organisation taking part in
-a project, for pivot tables and joins.
+CSV comes as tables: one row per project with the main fields (lists joined
+with "; "), a long-form table with one row per organisation taking part in
+a project, for pivot tables and joins, and one row per transaction (amounts as
+exact decimal text, never converted).
 
 Spreadsheets run a cell that starts with =, +, -, @ (or a tab or carriage
 return) as a formula. With `safe`, such cells get a leading single quote, which
@@ -19,7 +20,7 @@ import io
 
 from .fields import SHOW_FIELDS, Context, record
 from .model import Project
-from .schema import PEOPLE
+from .schema import FIELDS, PEOPLE
 
 PROJECT_COLUMNS = (
     "id", "acronym", "title", "status", "activity_status", "start", "end", "planned_start",
@@ -38,6 +39,9 @@ ROLES = {
 }
 assert set(ROLES) == set(PEOPLE), "a new kind of participant needs a role name here"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# One row per transaction, its parts in the format's order (amounts exact, days as ISO).
+_TRANSACTION_PARTS = FIELDS["transactions"].parts
+TRANSACTION_COLUMNS = ("project_id", *(part.name for part in _TRANSACTION_PARTS))
 
 
 def json_records(projects, today: dt.date) -> list[dict]:
@@ -81,6 +85,22 @@ def participation_rows(projects) -> list[list]:
         for field in PEOPLE  # in the format's order: implementers, then donors, ...
         for p in getattr(project, field)
     ]
+
+
+def transaction_rows(projects) -> list[list]:
+    return [
+        [project.id, *(_cell(getattr(t, part.name)) for part in _TRANSACTION_PARTS)]
+        for project in projects
+        for t in project.transactions
+    ]
+
+
+def _cell(value):
+    return value.iso() if hasattr(value, "iso") else value
+
+
+def transactions_csv(projects, safe: bool = False) -> str:
+    return csv_text(TRANSACTION_COLUMNS, transaction_rows(projects), safe)
 
 
 def _safe(cell: str) -> str:

@@ -173,6 +173,8 @@ def _styles():
                 style = '"'  # double quotes are the YAML style that can escape these
             elif not plain_is_text(value):
                 style = "'"  # e.g. 1e3: a number to our YAML 1.2 reader, not to PyYAML's writer
+            elif value[:1].isdigit() and "_" in value:
+                style = "'"  # 00081406_2012: text, but a number form the fast reader declines
             elif "\n" in value:
                 style = "|"
             else:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
-from . import geo, schema
+from . import geo, money, schema
 from .model import CONTRADICTS, Project
 from .schema import Component, Link, Participant
 from .text import flat
@@ -77,6 +77,8 @@ FIELDS.update(
         "months": lambda p, c: p.months(),
         "status": lambda p, c: p.status_on(c.today),
         "coverage": lambda p, c: [*p.regions, *(p.country_name(code) for code in p.countries)],
+        "budget_totals": lambda p, c: money.budget_totals((p,)),
+        "transaction_totals": lambda p, c: money.transaction_totals(p.transactions),
         "via": lambda p, c: list(c.via),
         "match": lambda p, c: match_text(c.via),
     }
@@ -109,7 +111,7 @@ _PAGE_FIRST = (
     "id", "acronym", "title", "status", "period", "duration_months", "countries", "regions",
     "donors", "implementers", "programme_partners", "extending", "accountable", "programme",
     "manager", "iati_id", "planned_start", "planned_end", "sectors", "budgets",
-    "transaction_countries", "summary",
+    "budget_totals", "transactions", "transaction_totals", "transaction_countries", "summary",
 )  # fmt: skip
 PAGE_FIELDS = (*_PAGE_FIRST, *(n for n in schema.NAMES if n not in (*_PAGE_FIRST, "start", "end")))
 # What JSON and YAML show of a project: every stored field, each worked-out one beside its source.
@@ -119,6 +121,8 @@ _BESIDE = {
     "end": ("end_precision",),
     "planned_end": ("dates_basis",),
     "duration_months": ("months", "status"),
+    "budgets": ("budget_totals",),
+    "transactions": ("transaction_totals",),
 }
 SHOW_FIELDS = tuple(n for f in schema.NAMES for n in (f, *_BESIDE.get(f, ())))
 
@@ -129,6 +133,8 @@ SHORT_FIELDS = frozenset(
         "start_precision", "end_precision", "dates_basis", "duration_months", "months",
         "country_codes", "projects", "earliest_start", "latest_end", "project_months", "direct",
         "via_region", "via_country", "group",
+        # Money: a total cut short would read as another amount.
+        "budget", "committed", "disbursed", "spent",
     }
 )  # fmt: skip
 
@@ -208,6 +214,10 @@ def describe(item: dict) -> str:
         )
     if "code" in item:  # a sector
         return " ".join(str(x) for x in (item.get("name") or item["code"], _percent(item)) if x)
+    if "value" in item and item.get("type") not in (None, *schema.BUDGET_TYPES):
+        return _transaction(item)
+    if "currency" in item and item["currency"] is None:  # a total of amounts without one
+        return f"{_amount(item['value'])} (currency not given)"
     if "value" in item:  # a budget
         period = " – ".join(str(item[k]) for k in ("start", "end") if item.get(k))
         amount = f"{_amount(item['value'])} {item.get('currency') or ''}".strip()
@@ -219,12 +229,25 @@ def describe(item: dict) -> str:
             if kind
             else amount
         )
+    if set(item) == {"ref", "type"} and item["type"] in schema.RELATION_TYPES:  # related activity
+        return f"{item['ref']} ({item['type']})"
     if "name" in item or "ref" in item:
         return Participant(**{"name": None, **item}).describe()
     if "description" in item or ("title" in item and "text" not in item):
         component = Component(**item)
         return component.title or component.description or ""
     return Link(**item).describe()
+
+
+def _transaction(item: dict) -> str:
+    """A transaction, or a total of one type: "2011-03-22 disbursement 500,000 GBP, to IOM"."""
+    amount = f"{_amount(item['value'])} {item.get('currency') or '(currency not given)'}"
+    text = " ".join(x for x in (item.get("date"), item["type"], amount) if x)
+    provider = item.get("provider") or item.get("provider_ref")
+    receiver = item.get("receiver") or item.get("receiver_ref")
+    return (
+        text + (f", from {provider}" if provider else "") + (f", to {receiver}" if receiver else "")
+    )
 
 
 def _amount(value) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import geo
+from . import geo, iati_transactions
 from .dates import FIRST_YEAR, DateError, PartialDate, parse_date
 from .errors import ProjregError
 from .model import Budget, Link, Participant, Project, Published, Sector
@@ -482,6 +482,7 @@ def project_from_activity(
         budgets=tuple(_budgets_of(activity, lang, notes, kept)),
         manager=_manager_of(activity, lang),
         links=tuple(_links_of(activity, lang)),
+        **iati_transactions.read(activity, lang, notes),
         notes=tuple(dict.fromkeys(notes)),
         published=tuple(kept),
         dataset=_dataset_of(activity),
@@ -1022,6 +1023,86 @@ class Export:
     skipped: list[tuple[str, str]]
     notes: list[str]
     written: int
+    introduction: list[str] = field(default_factory=list)  # where identifiers came from
+
+    def messages(self, verbose: bool = False) -> list[str]:
+        """What a person reads about the export, before the line that says what was written:
+        the projects left out grouped by reason (a count and the first few ids; verbose: all),
+        then the notes (the first few; verbose: all)."""
+        lines = list(self.introduction)
+        reasons: dict[str, list[str]] = {}
+        for project_id, why in self.skipped:
+            reasons.setdefault(why, []).append(project_id)
+        for why, ids in reasons.items():
+            count = f"{len(ids)} project{'' if len(ids) == 1 else 's'}"
+            lines.append(f"not exported, {count}: {why}: {_some(ids, verbose, 'ids')}")
+        shown = self.notes if verbose else self.notes[:SHOWN_NOTES]
+        lines += shown
+        if len(shown) < len(self.notes):
+            lines.append(f"... and {len(self.notes) - len(shown)} more notes (--verbose lists all)")
+        return lines
+
+
+SHOWN_IDS = 5  # of the projects left out for one reason, the ids named without --verbose
+SHOWN_NOTES = 10
+
+
+def _some(ids: list[str], verbose: bool, what: str) -> str:
+    if verbose or len(ids) <= SHOWN_IDS:
+        return ", ".join(ids)
+    more = len(ids) - SHOWN_IDS
+    return f"{', '.join(ids[:SHOWN_IDS])} and {more} more (--verbose lists all {what})"
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the caller gives an IATI export (the --reporting-org options and the others)."""
+
+    reporting_org_ref: str | None = None
+    reporting_org_name: str | None = None
+    reporting_org_type: str | None = None
+    id_prefix: str | None = None
+    placeholder_description: str | None = None
+
+
+def export_activities(projects: list[Project], options: ExportOptions, today: dt.date) -> Export:
+    """The IATI document of the projects, with what a person needs to know about it.
+
+    Raises UsageError when projects hold no reporting organisation of their own and the
+    options do not give one.
+    """
+    from .errors import UsageError
+
+    without = [p for p in projects if needs_publisher(p)]
+    given = {
+        "--reporting-org-ref": options.reporting_org_ref,
+        "--reporting-org-name": options.reporting_org_name,
+        "--reporting-org-type": options.reporting_org_type,
+    }
+    missing = [name for name, value in given.items() if not value]
+    if without and missing:
+        raise UsageError(
+            f"IATI requires a reporting organisation, which {len(without)} of the projects "
+            f"do not hold; give {', '.join(missing)}"
+        )
+    prefix = options.id_prefix or options.reporting_org_ref
+    introduction = []
+    new_ids = [p for p in without if not p.iati_id]
+    if new_ids:
+        introduction.append(
+            f"iati-identifiers of the {len(new_ids)} projects without one are "
+            f"{prefix}-<project id> (set --id-prefix to change); the others keep their own."
+        )
+    own = len(projects) - len(without)
+    if own and without:
+        introduction.append(
+            f"reporting-org: {own} projects name their own; {len(without)} take "
+            "--reporting-org-ref/-name/-type."
+        )
+    publisher = Publisher(*given.values(), prefix)
+    export = to_iati_xml(projects, publisher, today, options.placeholder_description)
+    export.introduction = introduction
+    return export
 
 
 def reporting_org(project: Project, publisher: Publisher) -> tuple[str, str, str] | None:
@@ -1250,6 +1331,8 @@ def to_iati_xml(
 def _activity(root, project, publisher, today, writer: _Writer, notes, placeholder) -> None:
     add = writer.add
     activity = ElementTree.SubElement(root, "iati-activity", {XML_LANG: "en"})
+    if project.hierarchy:
+        activity.set("hierarchy", str(project.hierarchy))
     ElementTree.SubElement(activity, "iati-identifier").text = writer.clean(
         project.iati_id or f"{publisher.prefix or publisher.ref}-{project.id}"
     )
@@ -1276,15 +1359,7 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
     if project.manager and writer.clean(project.manager).strip():
         contact = ElementTree.SubElement(activity, "contact-info")
         add(contact, "person-name", project.manager)
-    for code in project.countries:
-        add(activity, "recipient-country", code=code)
-    for region in project.regions:
-        found = geo.region(region)
-        if found.code:
-            add(activity, "recipient-region", found.name, code=found.code, vocabulary="1")
-        else:
-            add(activity, "recipient-region", region, code=region, vocabulary=OUR_REGION_VOCABULARY)
-    _published_geography(project, add, activity)
+    _geography(activity, project, add)
     for sector in project.sectors:
         vocabulary = sector_vocabulary(sector.vocabulary)
         if vocabulary is False:
@@ -1302,6 +1377,28 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
             vocabulary=vocabulary,
             percentage=percentage,
         )
+    _budgets(activity, project, add, notes)
+    iati_transactions.write(activity, project, add, notes)
+    _links(activity, project, add, notes)
+    iati_transactions.write_relations(activity, project, add, notes)
+
+
+def _geography(activity, project, add) -> None:
+    """Recipient countries and regions (DAC regions by code, the registry's own in its
+    vocabulary), then the geography kept as published."""
+    for code in project.countries:
+        add(activity, "recipient-country", code=code)
+    for region in project.regions:
+        found = geo.region(region)
+        if found.code:
+            add(activity, "recipient-region", found.name, code=found.code, vocabulary="1")
+        else:
+            add(activity, "recipient-region", region, code=region, vocabulary=OUR_REGION_VOCABULARY)
+    _published_geography(project, add, activity)
+
+
+def _budgets(activity, project, add, notes) -> None:
+    """The budgets that have both ends of their period (IATI requires them)."""
     for budget in project.budgets:
         if budget.start is None or budget.end is None:
             notes.append(
@@ -1319,6 +1416,10 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
             currency=budget.currency,
         )
         value.text = decimal_text(budget.value)
+
+
+def _links(activity, project, add, notes) -> None:
+    """The links that have an address (IATI requires one)."""
     for link in project.links:
         url = _uri(link.url)
         if not url:  # IATI needs an address; the registry keeps the link's text

@@ -218,6 +218,8 @@ _NOUNS = {
     "Sector": "a sector",
     "Published": "a published value",
     "Budget": "a budget",
+    "Transaction": "a transaction",
+    "Relation": "a related activity",
 }
 
 

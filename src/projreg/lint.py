@@ -51,6 +51,7 @@ def warnings(registry: Registry, today: dt.date) -> list[Problem]:
     found += _invisible(registry.projects)
     found += _same_titles(registry.projects)
     found += _organisation_spellings(registry)
+    found += _transaction_types(registry.projects)
     return found
 
 
@@ -113,6 +114,32 @@ def _invisible(projects) -> list[Problem]:
                         place,
                     )
                 )
+    return found
+
+
+def _transaction_types(projects) -> list[Problem]:
+    """A transaction whose type is none of IATI's counts in no total: say so."""
+    from difflib import get_close_matches
+
+    from .schema import TRANSACTION_TYPES
+
+    found = []
+    for project in projects:
+        for index, transaction in enumerate(project.transactions):
+            if transaction.type in TRANSACTION_TYPES:
+                continue
+            close = get_close_matches(transaction.type, TRANSACTION_TYPES, n=1)
+            found.append(
+                _warning(
+                    project,
+                    "transactions",
+                    f"transaction type {transaction.type!r} is not one projreg knows: "
+                    "no total counts it, and export leaves it out",
+                    (f"did you mean {close[0]}? " if close else "")
+                    + f"the types are {', '.join(TRANSACTION_TYPES)}",
+                    f"transactions[{index}]",
+                )
+            )
     return found
 
 

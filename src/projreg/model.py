@@ -27,7 +27,9 @@ from .schema import (  # noqa: F401  (the small records are part of the model's 
     Organisation,
     Participant,
     Published,
+    Relation,
     Sector,
+    Transaction,
 )
 
 # What a list can be sorted by (query.select): the id, the dates that answer date
@@ -108,6 +110,9 @@ class Project:
     activity_status: str | None = None
     sectors: tuple[schema.Sector, ...] = ()
     budgets: tuple[schema.Budget, ...] = ()
+    transactions: tuple[schema.Transaction, ...] = ()
+    hierarchy: int | None = None
+    related_activities: tuple[schema.Relation, ...] = ()
     manager: str | None = None
     links: tuple[schema.Link, ...] = ()
     notes: tuple[str, ...] = ()

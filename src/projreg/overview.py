@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import money
 from .model import Project
 from .schema import Budget
 
@@ -264,22 +265,9 @@ def overview(projects: Iterable[Project], today: dt.date, by: str = "status") ->
 
 
 def chosen_budgets(budgets: Sequence[Budget]) -> list[Budget]:
-    """The budgets that count: a revised one replaces the original ones its period overlaps."""
-    revised = [
-        (b.start.first_day(), b.end.last_day())
-        for b in budgets
-        if b.type == "revised" and b.start and b.end
-    ]
-    if not revised:
-        return list(budgets)
-
-    def replaced(budget: Budget) -> bool:
-        if budget.type == "revised" or budget.start is None or budget.end is None:
-            return False
-        first, last = budget.start.first_day(), budget.end.last_day()
-        return any(start <= last and end >= first for start, end in revised)
-
-    return [b for b in budgets if not replaced(b)]
+    """The budgets that count: a revised one replaces the original ones its period overlaps
+    (money.counted_budgets: the one rule for every total of budgets)."""
+    return money.counted_budgets(budgets)
 
 
 def spread(budget: Budget, periods: Sequence[Period]) -> list[tuple[int, Decimal]]:

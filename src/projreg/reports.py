@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from . import geo
+from . import geo, money
 from .model import NO_END, Project, written_country_names
 from .schema import NAMES as PROJECT_FIELDS
 
@@ -25,8 +25,16 @@ PLACE_FIELDS = {"country": ("direct", "via_region"), "region": ("direct", "via_c
 
 
 def report_fields(by: str) -> tuple[str, ...]:
-    """The fields of a report's rows, grouped `by`."""
-    return (*REPORT_FIELDS[:2], *PLACE_FIELDS.get(by, ()), *REPORT_FIELDS[2:])
+    """The fields of a report's rows, grouped `by`: by year without money (a budget or a
+    transaction is not split across the years a project runs)."""
+    amounts = () if by == "year" else money.MONEY_FIELDS
+    return (*REPORT_FIELDS[:2], *PLACE_FIELDS.get(by, ()), *REPORT_FIELDS[2:], *amounts)
+
+
+def shown_fields(fields, rows: list[dict]) -> list[str]:
+    """A report's fields shown by default: the money ones only where some group has money,
+    so that a registry without budgets or transactions reads as before."""
+    return [f for f in fields if f not in money.MONEY_FIELDS or any(row[f] for row in rows)]
 
 
 def month_index(day: dt.date) -> int:
@@ -171,9 +179,11 @@ def group_by(
         row = _row(NONE_LABEL[by], ungrouped, today)
         if by in PLACE_FIELDS:
             row = {**row, PLACE_FIELDS[by][0]: None, PLACE_FIELDS[by][1]: None}
-            row = {name: row[name] for name in report_fields(by)}
         rows.append(row)
-    return rows
+    by_id = {p.id: p for p in projects}
+    for row in rows:  # the money of each group's projects, per currency
+        row.update(money.money(by_id[i] for i in row["ids"]))
+    return [{name: row[name] for name in report_fields(by)} for row in rows]
 
 
 def years(
@@ -357,6 +367,7 @@ def stats(projects: Iterable[Project], today: dt.date) -> dict:
         "last_end": None if open_end else _latest_end(projects),
         **statuses,
         "known_project_months": sum(project_months(p, today) for p in projects),
+        **money.money(projects),
         "most_missing": [
             f"{name} ({missing[name]} of {len(projects)})" for name in most_missing[:8]
         ],

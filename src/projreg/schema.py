@@ -39,6 +39,14 @@ RECORDED_STATUSES = ("planned", "ongoing", "finalisation", "completed", "cancell
 BUDGET_TYPES = ("original", "revised")  # IATI BudgetType 1 and 2
 IMPLEMENTER_ROLES = ("lead", "partner", "co-implementing", "consortium-lead", "consortium-member")
 LINK_KINDS = ("website", "document")
+# IATI TransactionType codes 1 to 13, as words a person writes; the 1.0x letters map to them.
+TRANSACTION_TYPES = (
+    "incoming-funds", "commitment", "disbursement", "expenditure", "interest-payment",
+    "loan-repayment", "reimbursement", "purchase-of-equity", "sale-of-equity",
+    "credit-guarantee", "incoming-commitment", "outgoing-pledge", "incoming-pledge",
+)  # fmt: skip
+# IATI RelatedActivityType codes.
+RELATION_TYPES = ("parent", "child", "sibling", "co-funded", "third-party")
 
 
 # --- the small records inside a project ------------------------------------------------------
@@ -104,6 +112,36 @@ class Published(NamedTuple):
     problem: str | None = None
     vocabulary: str | None = None
     vocabulary_uri: str | None = None
+
+
+class Transaction(NamedTuple):
+    """Money that moved or was promised (IATI transaction); the value is exact."""
+
+    type: str
+    value: Decimal
+    currency: str | None = None
+    date: PartialDate | None = None
+    value_date: PartialDate | None = None
+    provider: str | None = None
+    provider_ref: str | None = None
+    provider_activity: str | None = None
+    receiver: str | None = None
+    receiver_ref: str | None = None
+    receiver_activity: str | None = None
+    description: str | None = None
+    flow: str | None = None
+    finance: str | None = None
+    aid: str | None = None
+    tied: str | None = None
+    channel: str | None = None
+    ref: str | None = None
+
+
+class Relation(NamedTuple):
+    """Another activity this one is tied to (IATI related-activity)."""
+
+    ref: str
+    type: str | None = None  # parent, child, sibling, co-funded, third-party (or the code)
 
 
 class Component(NamedTuple):
@@ -231,6 +269,40 @@ PROJECT: tuple[Field, ...] = (
             Field("end", DATE, "last day of the period"),
             Field("type", CHOICE, "`original` or `revised` (IATI budget type 1 or 2); a revised budget replaces the original one for its period", choices=BUDGET_TYPES),
         ),
+    ),
+    Field(
+        "transactions", RECORDS, "money committed, disbursed or spent, each as published; never converted between currencies", "`transaction`",
+        "- {type: disbursement, value: 25000.00, currency: GBP, date: 2014-03-31}", record=Transaction,
+        parts=(
+            Field("type", TEXT, "`" + "`, `".join(TRANSACTION_TYPES) + "` (IATI TransactionType 1 to 13; the 1.0x letters C, D, E, IF... are read as these)", required=True),
+            Field("value", DECIMAL, "the amount, exact", required=True),
+            Field("currency", TEXT, "ISO 4217 code, e.g. EUR (the activity's default currency when the source gives none on the value)"),
+            Field("date", DATE, "the day of the transaction (`transaction-date`)"),
+            Field("value_date", DATE, "the day the value was converted or fixed (`value/@value-date`)"),
+            Field("provider", TEXT, "the organisation the money came from"),
+            Field("provider_ref", TEXT, "its organisation identifier"),
+            Field("provider_activity", TEXT, "the provider's activity identifier"),
+            Field("receiver", TEXT, "the organisation the money went to"),
+            Field("receiver_ref", TEXT, "its organisation identifier"),
+            Field("receiver_activity", TEXT, "the receiver's activity identifier"),
+            Field("description", TEXT, "what the transaction was for"),
+            Field("flow", TEXT, "IATI FlowType code, e.g. 10 (ODA)"),
+            Field("finance", TEXT, "IATI FinanceType code, e.g. 110 (standard grant)"),
+            Field("aid", TEXT, "IATI AidType code, e.g. C01 (project-type intervention)"),
+            Field("tied", TEXT, "IATI TiedStatus code, e.g. 5 (untied)"),
+            Field("channel", TEXT, "IATI DisbursementChannel code"),
+            Field("ref", TEXT, "the publisher's own reference for the transaction"),
+        ),
+    ),
+    Field("hierarchy", COUNT, "the activity's level in its publisher's hierarchy (IATI `@hierarchy`; 1 is the top, 2 a child)", "`iati-activity/@hierarchy`", "2"),
+    Field(
+        "related_activities", RECORDS, "other activities this one is tied to: its parent, children, siblings", "`related-activity` (`@ref`, `@type`)",
+        "- {ref: GB-1-114192, type: parent}", record=Relation,
+        parts=(
+            Field("ref", TEXT, "the other activity's IATI identifier", required=True),
+            Field("type", TEXT, "`" + "`, `".join(RELATION_TYPES) + "` (IATI RelatedActivityType 1 to 5)"),
+        ),
+        shorthand="ref",
     ),
     Field("manager", TEXT, "the project manager the source names", "`contact-info/person-name`", "Violeta Wagner"),
     Field(

@@ -70,9 +70,13 @@ for tag, pattern, first in (
 
 
 def plain_is_text(value: str) -> bool:
-    """Would this string, written unquoted, load back as text under our YAML 1.2 rules?"""
+    """Would this string, written unquoted, load back as text under our YAML 1.2 rules, and
+    leave the fast path open? (`00081406_2012_2013` is text to both readers, but a number
+    form the fast path declines, so a file holding it plain is read the slow way.)"""
     candidates = Loader.yaml_implicit_resolvers.get(value[:1] if value else "", [])
-    return not any(pattern.match(value) for _tag, pattern in candidates)
+    if any(pattern.match(value) for _tag, pattern in candidates):
+        return False
+    return not (_number_form(value) or _other_number_form(value) or _reads_apart(value))
 
 
 def _construct_int(loader: Loader, node) -> int:

@@ -120,84 +120,113 @@ def _with_progress(files, work, shown_on):
         return work(files, advance)
 
 
+# The options of `export`, declared apart so that the command reads as what it does.
+Format = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="iati-xml (IATI 2.03 activities); json or csv (data files, see below); "
+        "sqlite (a database, with -o).",
+        autocompletion=choices(("iati-xml", "json", "csv", "sqlite")),
+    ),
+]
+OutputPath = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of stdout. CSV: a folder (or a name without an extension) gets projects.csv, participations.csv and transactions.csv.",
+    ),
+]
+Participations = Annotated[
+    Path | None,
+    typer.Option(
+        "--participations",
+        metavar="FILE",
+        help="CSV: also write the long-form table of organisations by project to FILE.",
+    ),
+]
+Transactions = Annotated[
+    Path | None,
+    typer.Option(
+        "--transactions",
+        metavar="FILE",
+        help="CSV: also write one row per transaction (project, type, value, currency, dates...) to FILE.",
+    ),
+]
+SpreadsheetSafe = Annotated[
+    bool,
+    typer.Option(
+        "--spreadsheet-safe",
+        help="CSV: prefix cells starting with = + - @ with ' so spreadsheets never run them.",
+    ),
+]
+ReportingOrgRef = Annotated[
+    str | None,
+    typer.Option(
+        "--reporting-org-ref",
+        metavar="REF",
+        help="IATI organisation identifier of the publisher.",
+    ),
+]
+ReportingOrgName = Annotated[
+    str | None,
+    typer.Option("--reporting-org-name", metavar="NAME", help="Name of the publisher."),
+]
+ReportingOrgType = Annotated[
+    str | None,
+    typer.Option(
+        "--reporting-org-type",
+        metavar="CODE",
+        help="IATI OrganisationType code, e.g. 40 (multilateral).",
+    ),
+]
+IdPrefix = Annotated[
+    str | None,
+    typer.Option(
+        "--id-prefix",
+        metavar="PREFIX",
+        help="Prefix of iati-identifiers. Default: the reporting-org ref.",
+    ),
+]
+PlaceholderDescription = Annotated[
+    str | None,
+    typer.Option(
+        "--placeholder-description",
+        metavar="TEXT",
+        help="Description for projects without one (IATI requires one); without it they are left out.",
+    ),
+]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        help="Name every project left out and every note (without it: a count and the first few).",
+    ),
+]
+
+
 @app.command()
 @registry_options
 @filter_options
 def export(
     filters: Filters,
     source: Source,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="iati-xml (IATI 2.03 activities); json or csv (data files, see below); "
-            "sqlite (a database, with -o).",
-            autocompletion=choices(("iati-xml", "json", "csv", "sqlite")),
-        ),
-    ] = "iati-xml",
-    path: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to FILE instead of stdout. CSV: a folder (or a name without an extension) gets projects.csv and participations.csv.",
-        ),
-    ] = None,
+    fmt: Format = "iati-xml",
+    path: OutputPath = None,
     force: Force = False,
-    participations: Annotated[
-        Path | None,
-        typer.Option(
-            "--participations",
-            metavar="FILE",
-            help="CSV: also write the long-form table of organisations by project to FILE.",
-        ),
-    ] = None,
-    spreadsheet_safe: Annotated[
-        bool,
-        typer.Option(
-            "--spreadsheet-safe",
-            help="CSV: prefix cells starting with = + - @ with ' so spreadsheets never run them.",
-        ),
-    ] = False,
-    reporting_org_ref: Annotated[
-        str | None,
-        typer.Option(
-            "--reporting-org-ref",
-            metavar="REF",
-            help="IATI organisation identifier of the publisher.",
-        ),
-    ] = None,
-    reporting_org_name: Annotated[
-        str | None,
-        typer.Option("--reporting-org-name", metavar="NAME", help="Name of the publisher."),
-    ] = None,
-    reporting_org_type: Annotated[
-        str | None,
-        typer.Option(
-            "--reporting-org-type",
-            metavar="CODE",
-            help="IATI OrganisationType code, e.g. 40 (multilateral).",
-        ),
-    ] = None,
-    id_prefix: Annotated[
-        str | None,
-        typer.Option(
-            "--id-prefix",
-            metavar="PREFIX",
-            help="Prefix of iati-identifiers. Default: the reporting-org ref.",
-        ),
-    ] = None,
-    placeholder_description: Annotated[
-        str | None,
-        typer.Option(
-            "--placeholder-description",
-            metavar="TEXT",
-            help="Description for projects without one (IATI requires one); without it they are left out.",
-        ),
-    ] = None,
+    participations: Participations = None,
+    transactions: Transactions = None,
+    spreadsheet_safe: SpreadsheetSafe = False,
+    reporting_org_ref: ReportingOrgRef = None,
+    reporting_org_name: ReportingOrgName = None,
+    reporting_org_type: ReportingOrgType = None,
+    id_prefix: IdPrefix = None,
+    placeholder_description: PlaceholderDescription = None,
+    verbose: Verbose = False,
 ) -> None:
     """Export projects as IATI 2.03 activities, JSON, CSV or an SQLite database.
 
@@ -209,12 +238,15 @@ def export(
     give the --reporting-org options, and their identifiers are the prefix and
     the project id. A project that lacks what IATI requires and the registry
     does not know (a description, an activity date, a status, a participating
-    organisation) is left out and named on stderr. The document always
+    organisation) is left out: stderr gives one line per reason, with a count and
+    the first few ids (--verbose: all), and the last line says what was written.
+    Transactions, the hierarchy and related activities go out as imported. The document always
     validates against the IATI 2.03 schema. Every list filter applies.
 
     -f json: one record per project, as `show --json` gives it. -f csv: one
     row per project with the main fields (lists joined with "; "), and with
-    --participations (or -o FOLDER) one row per organisation and project.
+    --participations (or -o FOLDER) one row per organisation and project, with
+    --transactions (or -o FOLDER) one row per transaction.
     Spreadsheets run cells that start with = + - @ as formulas: open data
     from others with --spreadsheet-safe.
 
@@ -228,14 +260,15 @@ def export(
       projreg export -f json -o projects.json
       projreg export -f csv -o tables/ --spreadsheet-safe
     """
-    from ..iati import Publisher, needs_publisher, to_iati_xml
+    from ..iati import ExportOptions, export_activities
     from ..query import select
     from ..render import Output
 
     if fmt in ("json", "csv"):
         if reporting_org_ref or reporting_org_name or reporting_org_type or id_prefix:
             raise UsageError("--reporting-org-* and --id-prefix are for -f iati-xml")
-        _export_data(fmt, source, filters, path, force, participations, spreadsheet_safe)
+        tables = {"participations": participations, "transactions": transactions}
+        _export_data(fmt, source, filters, path, force, tables, spreadsheet_safe)
         return
     if fmt == "sqlite":
         return _export_sqlite(source, filters, path, force)
@@ -244,53 +277,34 @@ def export(
     registry = source.load()
     if path is not None:
         refuse_inputs(path, registry.sources, force)
-    selection = select(registry, filters)
+    projects = select(registry, filters).projects
+    options = ExportOptions(
+        reporting_org_ref,
+        reporting_org_name,
+        reporting_org_type,
+        id_prefix,
+        placeholder_description,
+    )
+    export = export_activities(projects, options, filters.today)
     note = Output(terminal=source.terminal).note
-    without = [p for p in selection.projects if needs_publisher(p)]
-    given = {
-        "--reporting-org-ref": reporting_org_ref,
-        "--reporting-org-name": reporting_org_name,
-        "--reporting-org-type": reporting_org_type,
-    }
-    missing = [name for name, value in given.items() if not value]
-    if without and missing:
-        raise UsageError(
-            f"IATI requires a reporting organisation, which {len(without)} of the projects "
-            f"do not hold; give {', '.join(missing)}"
-        )
-    id_prefix = id_prefix or reporting_org_ref
-    new_ids = [p for p in without if not p.iati_id]
-    if new_ids:
-        note(
-            f"iati-identifiers of the {len(new_ids)} projects without one are "
-            f"{id_prefix}-<project id> (set --id-prefix to change); the others keep their own."
-        )
-    own = len(selection.projects) - len(without)
-    if own and without:
-        note(
-            f"reporting-org: {own} projects name their own; {len(without)} take "
-            "--reporting-org-ref/-name/-type."
-        )
-    publisher = Publisher(reporting_org_ref, reporting_org_name, reporting_org_type, id_prefix)
-    export = to_iati_xml(selection.projects, publisher, filters.today, placeholder_description)
-    for project_id, why in export.skipped:
-        note(f"not exported: {project_id}: {why}")
-    for line in export.notes:
+    for line in export.messages(verbose):
         note(line)
     if not export.written:  # IATI needs an activity: write no document rather than an invalid one
         note(
-            f"nothing exported: of {len(selection.projects)} selected projects, "
+            f"nothing exported: of {len(projects)} selected projects, "
             "none has what IATI requires; no document written."
         )
         return
-    if path is None:
+    if path is not None:
+        write_file(path, export.text, force, inputs=registry.sources)
+    else:
         sys.stdout.write(export.text)
-        return
-    write_file(path, export.text, force, inputs=registry.sources)
-    note(f"wrote {export.written} activities to {output_note(path)}")
+    left_out = f"; {len(export.skipped)} left out (above)" if export.skipped else ""
+    where = "standard output" if path is None else output_note(path)
+    note(f"wrote {export.written} activities to {where}{left_out}")
 
 
-def _export_data(fmt, source, filters, path, force, participations, safe) -> None:
+def _export_data(fmt, source, filters, path, force, tables: dict, safe) -> None:
     """export -f json|csv: the selected projects as data files (see dataexport.py)."""
     from .. import dataexport
     from ..query import select
@@ -300,8 +314,10 @@ def _export_data(fmt, source, filters, path, force, participations, safe) -> Non
     projects = select(registry, filters).projects
     note = Output(terminal=source.terminal).note
     if fmt == "json":
-        if participations or safe:
-            raise UsageError("--participations and --spreadsheet-safe are for -f csv")
+        if any(tables.values()) or safe:
+            raise UsageError(
+                "--participations, --transactions and --spreadsheet-safe are for -f csv"
+            )
         text = to_json(dataexport.json_records(projects, filters.today)) + "\n"
         files = {path: text}
     else:
@@ -312,11 +328,13 @@ def _export_data(fmt, source, filters, path, force, participations, safe) -> Non
                 path.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise WriteError(f"cannot make {path}: {error.strerror or error}") from None
-            participations = participations or path / "participations.csv"
+            tables = {name: tables[name] or path / f"{name}.csv" for name in tables}
             path = path / "projects.csv"
         files = {path: dataexport.projects_csv(projects, filters.today, safe)}
-        if participations is not None:
-            files[participations] = dataexport.participations_csv(projects, safe)
+        if tables["participations"] is not None:
+            files[tables["participations"]] = dataexport.participations_csv(projects, safe)
+        if tables["transactions"] is not None:
+            files[tables["transactions"]] = dataexport.transactions_csv(projects, safe)
     for target in files:
         if target is not None:
             refuse_inputs(target, registry.sources, force)

@@ -54,26 +54,31 @@ def report(
     any day of, ongoing ones up to --today; with --between or --active-on only
     those years are shown. Projects with unknown dates get a row of their own.
 
+    Where there is money, each group gets its budget and what was committed, disbursed
+    and spent, one total per currency, never converted (not by year: an amount is not
+    split across years); a revised budget replaces the original it overlaps.
+
     Examples:
 
     \b
       projreg report --by donor
       projreg report --by year
       projreg report --by donor --country Georgia
+      projreg report --by donor --fields group,projects,budget,disbursed,spent
     """
     from ..query import select
     from ..render import emit_rows
-    from ..reports import group_by, report_fields
+    from ..reports import group_by, report_fields, shown_fields
 
     if by not in GROUPINGS:
         raise UsageError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
     out = output.output()
     fields = report_fields(by)
-    names = output.names(fields, fields)
     selection = select(source.load(), filters)
     rows = group_by(
         by, selection.projects, filters.today, _years_asked(filters), direct_only=filters.direct
     )
+    names = output.names(shown_fields(fields, rows), fields)
     rows = [{name: row[name] for name in names} for row in rows]
     for note in selection.notes:  # before the pager takes the screen
         out.note(note)
@@ -297,6 +302,10 @@ def _print_timeline(out, projects, today, on, by, overview: bool, shape) -> None
 @filter_options
 def stats(filters: Filters, output: OutputChoice, source: Source) -> None:
     """A short summary of the registry, like hledger's stats.
+
+    Money is summed per currency, exactly, never converted: the budgets (a revised
+    budget replaces the originals it overlaps), and the transactions
+    committed, disbursed and spent.
 
     Examples:
 
