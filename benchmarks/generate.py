@@ -136,7 +136,7 @@ def generate(count: int, seed: int = 1, out=sys.stdout, start: int = 0) -> None:
 
 def real_projects():
     """The activities of tests/iati/real/, as projreg imports them."""
-    from projreg.iati import import_files
+    from projreg.iati.activities import import_files
 
     return import_files([str(p) for p in sorted(REAL.glob("*.xml"))]).projects
 
@@ -145,7 +145,7 @@ _DATE_LINE = re.compile(r"^(\s*-?\s*(?:start|end|planned_start|planned_end): '?)
 
 
 def generate_iati(count: int, seed: int = 1, out=sys.stdout, start: int = 0) -> None:
-    from projreg.encode import registry_document, to_yaml
+    from projreg.registry.encode import registry_document, to_yaml
 
     rng = random.Random(seed)
     projects = real_projects()

@@ -236,7 +236,7 @@ def peers(scenario, shape, registry, workdir, env, runs, ours, count) -> None:
         check=True,
         capture_output=True,
     )
-    from projreg import geo
+    from projreg.model import geo
 
     code = geo.country_code(country)
     commands = {}

@@ -18,7 +18,7 @@ REGION = re.compile(r"(<!-- schema:(\w+) -->\n).*?(<!-- /schema -->)", re.DOTALL
 
 
 def type_words(field) -> str:
-    from projreg import schema
+    from projreg.model import schema
 
     kind = field.kind
     if kind == schema.CHOICE:
@@ -53,7 +53,7 @@ def example(field) -> str:
 
 
 def table(name: str) -> str:
-    from projreg import schema
+    from projreg.model import schema
 
     if name == "project":
         rows = ["| field | type | meaning | example | IATI 2.03 concept |", "|---|---|---|---|---|"]

@@ -1,4 +1,4 @@
-"""Rewrite Project's typed fields in src/projreg/model.py from schema.PROJECT.
+"""Rewrite Project's typed fields in src/projreg/model/project.py from schema.PROJECT.
 
 The schema table is the one place a field is declared; this script writes the
 annotated attributes an editor completes and a type checker reads.
@@ -12,9 +12,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from projreg import schema
+from projreg.model import schema
 
-MODEL = Path(__file__).resolve().parent.parent / "src" / "projreg" / "model.py"
+MODEL = Path(__file__).resolve().parent.parent / "src" / "projreg" / "model" / "project.py"
 BEGIN = "    # BEGIN fields: generated from schema.PROJECT by scripts/gen_model.py; do not edit\n"
 END = "    # END fields\n"
 

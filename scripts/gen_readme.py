@@ -29,7 +29,7 @@ def run(command: str) -> str:
 
     from projreg.cli import app
     from projreg.options import Source
-    from projreg.terminal import Terminal
+    from projreg.render.terminal import Terminal
 
     args = shlex.split(command)[1:]
     # What a person sees in a terminal of this width, without colour.

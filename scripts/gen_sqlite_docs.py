@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from projreg.store import _INDEXES, layout
+from projreg.query.store import _INDEXES, layout
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "sqlite.md"
 HEADING = "## The tables\n"

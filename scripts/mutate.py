@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # module: (source, test files run against each of its mutants, fastest and sharpest first)
 TARGETS = {
-    "dates": ("src/projreg/dates.py", ["tests/test_date_filters.py", "tests/test_dates.py"]),
+    "dates": ("src/projreg/model/dates.py", ["tests/test_date_filters.py", "tests/test_dates.py"]),
     "query": (
-        "src/projreg/query.py",
+        "src/projreg/query/filters.py",
         [
             "tests/test_date_filters.py",
             "tests/test_query.py",
@@ -43,7 +43,7 @@ TARGETS = {
         ],
     ),
     "iati": (
-        "src/projreg/iati.py",
+        "src/projreg/iati/activities.py",
         [
             "tests/test_iati_values.py",
             "tests/test_iati.py",

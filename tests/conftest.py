@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from projreg import load_registry
 from projreg.cli import app
 from projreg.options import Source
-from projreg.terminal import Terminal
+from projreg.render.terminal import Terminal
 
 # No examples database: it would be written into the checkout (.hypothesis/), and no test
 # writes outside its temporary folder. A failing example is printed with its seed instead.

@@ -139,7 +139,7 @@ def counts_of_projects(projects, skipped: int = 0) -> dict:
 
 
 def compare(path: Path, tmp: Path) -> list[Row]:
-    from projreg.iati import Publisher, import_files, to_iati_xml
+    from projreg.iati.activities import Publisher, import_files, to_iati_xml
 
     source = facts(path)
     result = import_files([path])
@@ -256,7 +256,7 @@ def _published_for_import(one: dict) -> dict:
 def compare_values(path: Path, tmp: Path, alter=None) -> list[Difference]:
     """Every value that differs, activity by activity, at import and at export. alter, if
     given, changes the imported projects first (to prove a wrong value is caught)."""
-    from projreg.iati import Publisher, import_files, to_iati_xml
+    from projreg.iati.activities import Publisher, import_files, to_iati_xml
 
     from .iati_facts import values
 

@@ -10,14 +10,15 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from projreg import geo, load_registry
-from projreg.dates import DateError, PartialDate, parse_date
-from projreg.lint import check
-from projreg.model import Project, Registry
-from projreg.problems import RegistryError
-from projreg.query import Filters, select
-from projreg.reports import group_by
-from projreg.terminal import Terminal
+from projreg import load_registry
+from projreg.model import geo
+from projreg.model.dates import DateError, PartialDate, parse_date
+from projreg.model.problems import RegistryError
+from projreg.model.project import Project, Registry
+from projreg.query.filters import Filters, select
+from projreg.query.reports import group_by
+from projreg.registry.lint import check
+from projreg.render.terminal import Terminal
 
 ONE = """
 projects:
@@ -179,7 +180,7 @@ def test_ids_equal_to_show_are_duplicates_across_files(tmp_path, run):
 
 
 def test_a_large_plain_registry_passes_check_as_it_passes_list(write, run, monkeypatch):
-    from projreg import yamlsafe
+    from projreg.registry import yamlsafe
 
     # The node limit, made small so that a small plain file is "large" to it.
     monkeypatch.setattr(yamlsafe, "MAX_EXPANDED_NODES", 500)
@@ -298,7 +299,7 @@ def test_a_newline_in_a_title_does_not_forge_table_rows(write, run):
     "character", ["\u00ad", "\U000e0041", "\u3164", "\u115f", "\u180e", "\ufe0f", "\u200b"]
 )
 def test_terminal_output_escapes_invisible_characters(character):
-    from projreg.text import visible
+    from projreg.model.text import visible
 
     assert character not in visible(f"a{character}b")
 
@@ -513,7 +514,7 @@ SAFE_ID = st.from_regex(r"[A-Z][A-Z0-9]{0,6}", fullmatch=True)
 
 
 def _value(field, valid=False):
-    from projreg import schema
+    from projreg.model import schema
 
     kind = field.kind
     if kind == schema.TEXT:
@@ -558,7 +559,7 @@ def _value(field, valid=False):
 
 
 def _project(valid=False):
-    from projreg import schema
+    from projreg.model import schema
 
     optional = {
         f.name: st.one_of(st.just(f.empty), _value(f, valid))
@@ -583,7 +584,7 @@ def _project(valid=False):
 
 
 def _outcome(path, **options):
-    from projreg.problems import RegistryError
+    from projreg.model.problems import RegistryError
 
     try:
         registry = load_registry(path, **options)
@@ -595,7 +596,7 @@ def _outcome(path, **options):
 @settings(max_examples=20, deadline=None)
 @given(st.lists(_project(), min_size=1, max_size=3, unique_by=lambda p: p.id.casefold()))
 def test_warm_runs_equal_cold_runs_for_anything_the_format_holds(tmp_path_factory, projects):
-    from projreg.encode import registry_document, to_yaml
+    from projreg.registry.encode import registry_document, to_yaml
 
     folder = tmp_path_factory.mktemp("numbers")
     path = folder / "registry.yaml"
@@ -625,7 +626,7 @@ def _list_json(path, *extra):
 
 def registry_facts(project) -> list[tuple[str, str]]:
     """(key, text) for every scalar and list item of the project's registry entry."""
-    from projreg.encode import to_registry
+    from projreg.registry.encode import to_registry
 
     facts = []
     for name, value in to_registry(project).items():
@@ -661,7 +662,7 @@ def piped_show(path, project_id, fmt):
 
 
 def assert_show_carries_every_fact(path, project):
-    from projreg.text import flat, visible
+    from projreg.model.text import flat, visible
 
     for fmt, shown in (("tsv", flat), ("csv", visible)):
         lines = piped_show(path, project.id, fmt)
@@ -700,7 +701,7 @@ def test_piped_show_keeps_items_that_contain_semicolons(write):
 @settings(max_examples=10, deadline=None)
 @given(_project(valid=True))
 def test_piped_show_carries_every_fact_of_generated_projects(tmp_path_factory, project):
-    from projreg.encode import registry_document, to_yaml
+    from projreg.registry.encode import registry_document, to_yaml
 
     path = tmp_path_factory.mktemp("show") / "registry.yaml"
     path.write_text(to_yaml(registry_document(None, [project])), encoding="utf-8")
@@ -763,7 +764,7 @@ def test_a_registry_that_writes_turkiye_shows_turkiye(write, run):
 
 
 def test_fields_all_lists_every_field(run):
-    from projreg.fields import FIELDS
+    from projreg.model.fields import FIELDS
 
     rows = json.loads(run("list", "--fields", "all", "--json").stdout)
     assert list(rows[0]) == list(FIELDS)
@@ -772,7 +773,7 @@ def test_fields_all_lists_every_field(run):
 
 
 def test_the_site_keeps_the_registry_spelling(registry, tmp_path):
-    from projreg.site import _Site
+    from projreg.render.site import _Site
 
     site = _Site(registry, list(registry.projects), TODAY, "Projects")
     assert site.country_name("TR") == "Turkey"

@@ -28,24 +28,49 @@ def lint(config: Path, source: Path) -> subprocess.CompletedProcess:
 def test_every_import_points_down():
     result = lint(ROOT / "pyproject.toml", ROOT / "src")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 kept, 0 broken" in result.stdout
+    contracts = (
+        (ROOT / "pyproject.toml")
+        .read_text(encoding="utf-8")
+        .count("[[tool.importlinter.contracts]]")
+    )
+    assert f"{contracts} kept, 0 broken" in result.stdout
+
+
+def test_the_folders_are_the_layers():
+    """src/projreg/ shows the design: a package per layer, few modules at the top."""
+    top = sorted(p.name for p in (ROOT / "src" / "projreg").glob("*.py"))
+    assert len(top) <= 8, top
+    packages = {p.parent.name for p in (ROOT / "src" / "projreg").glob("*/__init__.py")}
+    assert {"model", "registry", "query", "iati", "render", "commands"} <= packages
 
 
 def test_an_upward_import_breaks_the_contract(tmp_path):
     # The same package with one leaf importing the command line: the test above must catch it.
     shutil.copytree(ROOT / "src" / "projreg", tmp_path / "projreg")
-    leaf = tmp_path / "projreg" / "text.py"
-    leaf.write_text(leaf.read_text(encoding="utf-8") + "\nfrom . import cli  # noqa\n")
+    leaf = tmp_path / "projreg" / "model" / "text.py"
+    leaf.write_text(leaf.read_text(encoding="utf-8") + "\nfrom projreg import cli  # noqa\n")
     result = lint(ROOT / "pyproject.toml", tmp_path)
     assert result.returncode != 0
-    assert "projreg.text -> projreg.cli" in result.stdout
+    assert "projreg.model.text -> projreg.cli" in result.stdout
 
 
-def test_only_iati_client_speaks_http(tmp_path):
+def test_an_upward_import_inside_a_folder_breaks_its_contract(tmp_path):
+    # A leaf of model/ importing the output fields above it, in the same folder.
+    shutil.copytree(ROOT / "src" / "projreg", tmp_path / "projreg")
+    leaf = tmp_path / "projreg" / "model" / "dates.py"
+    leaf.write_text(
+        leaf.read_text(encoding="utf-8") + "\nfrom projreg.model import fields  # noqa\n"
+    )
+    result = lint(ROOT / "pyproject.toml", tmp_path)
+    assert result.returncode != 0
+    assert "projreg.model.dates -> projreg.model.fields" in result.stdout
+
+
+def test_only_the_iati_client_speaks_http(tmp_path):
     # Another module importing the HTTP library breaks the forbidden contract.
     shutil.copytree(ROOT / "src" / "projreg", tmp_path / "projreg")
-    module = tmp_path / "projreg" / "fetching.py"
+    module = tmp_path / "projreg" / "iati" / "fetching.py"
     module.write_text(module.read_text(encoding="utf-8") + "\nimport urllib3  # noqa\n")
     result = lint(ROOT / "pyproject.toml", tmp_path)
     assert result.returncode != 0
-    assert "projreg.fetching -> urllib3" in result.stdout
+    assert "projreg.iati.fetching -> urllib3" in result.stdout

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projreg import RegistryError, cache, load_registry, schema
+from projreg import RegistryError, load_registry
+from projreg.model import schema
+from projreg.registry import cache
 
 from .conftest import examples
 

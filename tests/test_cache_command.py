@@ -6,7 +6,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projreg import cache, load_registry
+from projreg import load_registry
+from projreg.registry import cache
 
 from .conftest import examples
 
@@ -97,7 +98,7 @@ def test_a_file_with_warnings_only_is_cached_with_its_warnings(write):
 
 
 def test_the_fast_parser_takes_real_links_and_refuses_number_forms():
-    from projreg import yamlsafe
+    from projreg.registry import yamlsafe
 
     # From tests/iati/real/dfid-al-2.01.xml, imported: a "0B" inside a link is text.
     assert not yamlsafe._needs_care("url: https://docs.google.com/file/d/0B_DU6p5-acbveDFMektMc\n")
@@ -114,7 +115,7 @@ NUMBER_FORMS = (
 @settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet="0bBO_15.+- \t\n:[]{},?ax", max_size=16))
 def test_the_number_form_scan_finds_what_the_patterns_find(text):
-    from projreg import yamlsafe
+    from projreg.registry import yamlsafe
 
     expected = any(re.search(p, text, re.M) for p in NUMBER_FORMS)
     assert yamlsafe._number_form(text) == expected
@@ -123,7 +124,7 @@ def test_the_number_form_scan_finds_what_the_patterns_find(text):
 @settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.sampled_from("!&*ab -:[]{},\t\n\r\x0b\x1c\x85\xa0\u2003x"), max_size=12))
 def test_the_tag_scan_finds_what_the_pattern_finds(text):
-    from projreg import yamlsafe
+    from projreg.registry import yamlsafe
 
     expected = re.search(r"(?:^|[\s\[\]{},:-])[!&*]\S", text) is not None
     assert yamlsafe._tag_or_alias(text) == expected

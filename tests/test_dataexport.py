@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from projreg import load_registry
-from projreg.dataexport import PARTICIPATION_COLUMNS, PROJECT_COLUMNS
-from projreg.schema import PEOPLE
+from projreg.model.schema import PEOPLE
+from projreg.render.dataexport import PARTICIPATION_COLUMNS, PROJECT_COLUMNS
 
 REAL = Path(__file__).parent / "iati" / "real"
 TODAY = ("--today", "2026-11-27")

@@ -16,9 +16,9 @@ import json
 
 import pytest
 
-from projreg.dates import MONTH_NAMES, DateError, PartialDate, parse_date
-from projreg.model import Project, Registry
-from projreg.query import FilterError, Filters, select
+from projreg.model.dates import MONTH_NAMES, DateError, PartialDate, parse_date
+from projreg.model.project import Project, Registry
+from projreg.query.filters import FilterError, Filters, select
 
 TODAY = dt.date(2026, 11, 27)
 YES, NO, UNKNOWN = "yes", "no", "unknown"

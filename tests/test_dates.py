@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projreg.dates import DateError, PartialDate, parse_date
+from projreg.model.dates import DateError, PartialDate, parse_date
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from projreg import load_registry
-from projreg.dates import parse_date
-from projreg.diff import Change, compare
-from projreg.terminal import Terminal
+from projreg.model.dates import parse_date
+from projreg.query.diff import Change, compare
+from projreg.render.terminal import Terminal
 
 EXAMPLES = Path(__file__).parent / "examples"
 OLD, NEW = EXAMPLES / "old.yaml", EXAMPLES / "new.yaml"
@@ -147,7 +147,7 @@ def test_without_git_a_revision_is_refused_clearly(run, monkeypatch, tmp_path):
 
 
 def test_the_source_and_organisations_are_compared_too(write):
-    from projreg.load import BUNDLED
+    from projreg.registry.load import BUNDLED
 
     text = BUNDLED.read_text(encoding="utf-8")
     edited = (

@@ -38,7 +38,7 @@ def test_format_docs_are_the_schema():
     assert generator.render(current) == current, (
         "docs/registry-format.md is out of date: run python scripts/gen_format_docs.py"
     )
-    from projreg import schema
+    from projreg.model import schema
 
     for field in schema.PROJECT:
         assert f"| `{field.name}` |" in current

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from projreg.terminal import Terminal
+from projreg.render.terminal import Terminal
 
 MAX_WIDTH = 1000  # wider than any screen
 
@@ -40,7 +40,7 @@ def test_columns_is_made_sane_for_every_library_at_start_up():
 def test_check_reads_the_file_once_however_many_problems_quote_it(run, tmp_path, monkeypatch):
     import builtins
 
-    from projreg import problems
+    from projreg.model import problems
 
     path = tmp_path / "many.yaml"
     lines = ["projects:"]
@@ -186,7 +186,8 @@ def test_a_cache_database_edited_in_place_with_its_time_set_back_is_not_believed
 ):
     import sqlite3
 
-    from projreg import cache, store
+    from projreg.query import store
+    from projreg.registry import cache
 
     monkeypatch.setattr(store, "STORE_MIN", 0)  # every registry gets a database
     path = tmp_path / "registry.yaml"

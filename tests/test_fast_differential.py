@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projreg import yamlsafe
+from projreg.registry import yamlsafe
 
 pytest.importorskip("yaml_rs")
 

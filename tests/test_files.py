@@ -10,7 +10,7 @@ import pytest
 
 
 def test_new_files_respect_the_umask_and_replaced_files_keep_their_mode(tmp_path):
-    from projreg.files import write_text_atomically
+    from projreg.registry.files import write_text_atomically
 
     old = os.umask(0o022)
     try:
@@ -29,7 +29,7 @@ def test_new_files_respect_the_umask_and_replaced_files_keep_their_mode(tmp_path
 
 
 def test_writing_through_a_symbolic_link_replaces_its_target(tmp_path):
-    from projreg.files import write_text_atomically
+    from projreg.registry.files import write_text_atomically
 
     target = tmp_path / "real" / "registry.yaml"
     target.parent.mkdir()

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from projreg.terminal import Terminal
+from projreg.render.terminal import Terminal
 
 from .conftest import TODAY
 
@@ -101,7 +101,7 @@ def test_a_field_written_by_its_meaning_gets_a_hint_by_meaning(run, write):
     assert "'start'" not in hints[0]  # the closest spelling is not what was meant
     assert hints[0].startswith("hint: did you mean 'activity_status'? write")
     assert "'activity_status: completed'" in hints[0]
-    from projreg.schema import RECORDED_STATUSES
+    from projreg.model.schema import RECORDED_STATUSES
 
     assert all(status in hints[0] for status in RECORDED_STATUSES)
     assert hints[1].startswith("hint: did you mean 'ongoing'?")
@@ -120,7 +120,7 @@ def test_a_status_written_by_its_meaning_is_suggested_on_the_command_line(run):
 def test_the_readme_lists_every_status_the_code_accepts():
     from pathlib import Path
 
-    from projreg.model import STATUSES
+    from projreg.model.project import STATUSES
 
     readme = Path(__file__).parent.parent / "README.md"
     (sentence,) = [p for p in readme.read_text().split("\n\n") if "--status STATUS" in p]
@@ -133,8 +133,8 @@ def test_each_status_the_readme_names_is_accepted(run, status):
 
 
 def test_every_synonym_means_a_field_or_a_value_the_format_takes():
-    from projreg import schema, synonyms
-    from projreg.model import STATUSES
+    from projreg.model import schema, synonyms
+    from projreg.model.project import STATUSES
 
     parts = {p.name for f in (*schema.PROJECT, *schema.TOP) for p in f.parts}
     assert set(synonyms.FIELDS.values()) <= set(schema.NAMES)

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from projreg import load_registry
 from projreg.cli import app
-from projreg.fields import LIST_FIELDS, SHOW_FIELDS
-from projreg.model import STATUSES
-from projreg.terminal import Terminal
+from projreg.model.fields import LIST_FIELDS, SHOW_FIELDS
+from projreg.model.project import STATUSES
+from projreg.render.terminal import Terminal
 
 COMMANDS = {
     "list": ["list", "--country", "Georgia"],
@@ -275,7 +275,7 @@ def test_a_narrow_terminal_leaves_out_low_value_columns_first(run):
 
 
 def test_table_widths_count_terminal_cells_for_wide_characters():
-    from projreg.render import Output, emit_rows
+    from projreg.render.output import Output, emit_rows
 
     rows = [
         {"id": "A-1", "title": "東京の国境管理プロジェクト" * 4, "status": "ongoing"},

@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from projreg import yamlsafe
-from projreg.formatschema import CHECK_ONLY, json_schema, schema_text
-from projreg.load import BUNDLED
+from projreg.registry import yamlsafe
+from projreg.registry.formatschema import CHECK_ONLY, json_schema, schema_text
+from projreg.registry.load import BUNDLED
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "docs" / "projects.schema.json"
@@ -166,7 +166,7 @@ def test_the_description_lists_what_only_check_knows():
     ],
 )  # fmt: skip
 def test_date_shapes(validator, text, schema_accepts):
-    from projreg.dates import DateError, parse_date
+    from projreg.model.dates import DateError, parse_date
 
     data = {"projects": [{"id": "A", "title": "T", "start": text}]}
     assert (not any(validator.iter_errors(data))) is schema_accepts

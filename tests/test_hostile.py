@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projreg import RegistryError, load_registry
-from projreg.lint import check
-from projreg.terminal import Terminal
-from projreg.yamlsafe import Refused
-from projreg.yamlsafe import load as yaml_load
+from projreg.registry.lint import check
+from projreg.registry.yamlsafe import Refused
+from projreg.registry.yamlsafe import load as yaml_load
+from projreg.render.terminal import Terminal
 
 from .conftest import examples
 
@@ -413,7 +413,7 @@ def test_a_device_or_an_endless_pipe_is_read_only_up_to_a_limit(run, monkeypatch
         == "/dev/zero:1:1: error: not a text file (a NUL byte at offset 0)"
     )
     assert run("check", "/dev/zero").stderr == result.stderr
-    from projreg import load
+    from projreg.registry import load
 
     monkeypatch.setattr(load, "MAX_FILE_SIZE", 1000)
     big = tmp_path / "big.yaml"
@@ -434,7 +434,7 @@ def test_a_device_or_an_endless_pipe_is_read_only_up_to_a_limit(run, monkeypatch
 
 
 def test_text_that_may_nest_deeply_never_reaches_the_fast_parser():
-    from projreg.yamlsafe import NOT_FAST, load_fast
+    from projreg.registry.yamlsafe import NOT_FAST, load_fast
 
     deep = "projects:\n" + "".join(" " * i + f"- a{i}:\n" for i in range(0, 240, 2))
     assert load_fast(deep) is NOT_FAST  # yaml-rs crashed at about 12,000 levels
@@ -448,7 +448,7 @@ def test_text_that_may_nest_deeply_never_reaches_the_fast_parser():
 @given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x1b\u202e\xad\t\n")))
 def test_visible_and_flat_escape_exactly_what_the_pattern_names(text):
     """The shortcuts for printable ASCII text leave out nothing UNSAFE would escape."""
-    from projreg.text import UNSAFE, _escape, flat, visible
+    from projreg.model.text import UNSAFE, _escape, flat, visible
 
     assert visible(text) == UNSAFE.sub(_escape, text)
     assert visible(text, keep_newlines=False) == UNSAFE.sub(_escape, text).replace("\n", "\\n")

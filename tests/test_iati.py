@@ -9,9 +9,9 @@ import pytest
 from lxml import etree
 
 from projreg import load_registry
-from projreg.iati import IatiError, import_files
-from projreg.lint import check
-from projreg.terminal import Terminal
+from projreg.iati.activities import IatiError, import_files
+from projreg.registry.lint import check
+from projreg.render.terminal import Terminal
 
 FIXTURES = Path(__file__).parent / "iati"
 PUBLISHER = [
@@ -460,9 +460,9 @@ def test_links_other_identifiers_and_today(tmp_path):
 def test_export_writes_link_formats_and_an_actual_date_of_today_as_actual():
     import datetime as dt
 
-    from projreg.dates import PartialDate
-    from projreg.iati import Publisher, to_iati_xml
-    from projreg.model import Link, Participant, Project
+    from projreg.iati.activities import Publisher, to_iati_xml
+    from projreg.model.dates import PartialDate
+    from projreg.model.project import Link, Participant, Project
 
     project = Project(
         id="P-1",
@@ -487,9 +487,9 @@ def test_export_writes_link_formats_and_an_actual_date_of_today_as_actual():
 def test_export_leaves_out_a_project_whose_reporting_org_has_no_type():
     import datetime as dt
 
-    from projreg.dates import PartialDate
-    from projreg.iati import Publisher, to_iati_xml
-    from projreg.model import Participant, Project
+    from projreg.iati.activities import Publisher, to_iati_xml
+    from projreg.model.dates import PartialDate
+    from projreg.model.project import Participant, Project
 
     project = Project(
         id="P-1",

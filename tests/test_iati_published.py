@@ -14,9 +14,9 @@ import pytest
 from lxml import etree
 
 from projreg import load_registry
-from projreg.iati import import_files, import_page
-from projreg.lint import check
-from projreg.terminal import Terminal
+from projreg.iati.activities import import_files, import_page
+from projreg.registry.lint import check
+from projreg.render.terminal import Terminal
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "iati" / "corpus"  # publishers' files, gzipped (origins in its README)
@@ -166,7 +166,7 @@ def test_only_xml_that_is_not_well_formed_refuses_the_file(run, tmp_path, text, 
 
 
 def test_date_hints_are_not_worked_out_during_an_import(tmp_path, monkeypatch):
-    from projreg import dates
+    from projreg.model import dates
 
     def no(*_args):
         raise AssertionError("a hint was worked out that nobody reads")
@@ -417,7 +417,7 @@ def test_the_two_readers_agree_on_what_import_writes(tmp_path, corpus):
     """import writes YAML without reading it back: both readers must load it as imported."""
     from dataclasses import replace
 
-    from projreg.iati import registry_text
+    from projreg.iati.activities import registry_text
 
     result = import_files([*sorted(corpus.glob("*.xml")), *sorted(REAL.glob("*.xml"))])
     out = tmp_path / "all.yaml"
@@ -432,7 +432,7 @@ def test_the_two_readers_agree_on_what_import_writes(tmp_path, corpus):
 def test_the_spooled_import_writes_what_registry_text_writes(tmp_path, corpus):
     """import-iati writes a project at a time from a spool: the same text as in memory,
     ids made unique alike (two activities sharing an other-identifier)."""
-    from projreg.iati import import_spooled, registry_text
+    from projreg.iati.activities import import_spooled, registry_text
 
     shared = '<other-identifier ref="SAME" type="A1"/>'
     extra = written(tmp_path, page(activity("XM-A-1", shared), activity("XM-B-1", shared), ODD))

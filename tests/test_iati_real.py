@@ -11,8 +11,8 @@ import pytest
 from lxml import etree
 
 from projreg import load_registry
-from projreg.iati import Publisher, import_files, to_iati_xml
-from projreg.model import Budget, Participant, Project
+from projreg.iati.activities import Publisher, import_files, to_iati_xml
+from projreg.model.project import Budget, Participant, Project
 
 from .iati_facts import facts
 
@@ -51,7 +51,7 @@ def activity(identifier="XM-X-1", inner="") -> str:
 
 
 def project(**fields) -> Project:
-    from projreg.dates import parse_date
+    from projreg.model.dates import parse_date
 
     base = dict(
         id="P-1",
@@ -81,7 +81,7 @@ def test_budget_values_are_exact_through_import_and_export(run, tmp_path, import
 
 
 def test_export_writes_amounts_digit_for_digit(schema):
-    from projreg.dates import parse_date
+    from projreg.model.dates import parse_date
 
     year = parse_date("2019")
     amounts = ["1166170.55", "162964.12", "1E+3", "0.000001"]
@@ -123,7 +123,7 @@ def test_comma_decimals_and_bad_percentages_are_kept_as_published(tmp_path):
 
 
 def test_planned_dates_are_never_exported_as_actual(schema):
-    from projreg.dates import parse_date
+    from projreg.model.dates import parse_date
 
     planned_only = project(
         id="PLANNED",
@@ -153,7 +153,7 @@ def test_show_says_which_dates_answer(run, write):
             planned_end: 2030-12
         """
     )
-    from projreg.terminal import Terminal
+    from projreg.render.terminal import Terminal
 
     result = run(
         "--registry",
@@ -310,7 +310,7 @@ def test_sectors_without_code_are_noted(tmp_path):
 
 
 def test_registry_sector_vocabularies_that_iati_lacks_are_not_exported():
-    from projreg.model import Sector
+    from projreg.model.project import Sector
 
     export = to_iati_xml(
         [project(sectors=(Sector("A1", "WBSector"), Sector("15210", "DAC")))], PUBLISHER, TODAY
@@ -424,7 +424,7 @@ def test_export_never_writes_a_document_without_activities(run, tmp_path):
 def test_the_c_emitter_writes_what_the_pure_python_one_writes(imports, monkeypatch):
     import yaml
 
-    from projreg.encode import registry_document, to_yaml
+    from projreg.registry.encode import registry_document, to_yaml
 
     documents = [registry_document(None, r.projects) for r in imports.values()]
     with_c = [to_yaml(d) for d in documents]
@@ -456,7 +456,7 @@ def test_list_says_which_dates_answer_for_imported_activities(run, tmp_path):
     ],
 )
 def test_link_addresses_are_uris_or_left_out(url, written, schema):
-    from projreg.model import Link
+    from projreg.model.project import Link
 
     export = to_iati_xml([project(links=(Link("t", url, "website"),))], PUBLISHER, TODAY)
     document = etree.fromstring(export.text.encode())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from projreg.iati import import_files
+from projreg.iati.activities import import_files
 
 HERE = Path(__file__).parent
 REAL = HERE / "iati" / "real"
@@ -212,7 +212,7 @@ def test_export_groups_what_it_leaves_out_and_ends_with_what_it_wrote(run, tmp_p
 def test_export_command_does_no_library_work():
     """commands/iati.py parses, calls and renders: the export's logic is the library's."""
     from projreg.commands import iati as command
-    from projreg.iati import ExportOptions, export_activities
+    from projreg.iati.activities import ExportOptions, export_activities
 
     source = Path(command.__file__).read_text(encoding="utf-8")
     source = source[source.index("def export(") : source.index("def _export_data(")]

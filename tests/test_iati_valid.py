@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from projreg import geo, schema
-from projreg.dates import PartialDate
-from projreg.iati import Publisher, to_iati_xml
-from projreg.model import Project
+from projreg.iati.activities import Publisher, to_iati_xml
+from projreg.model import geo, schema
+from projreg.model.dates import PartialDate
+from projreg.model.project import Project
 
 SCHEMA = etree.XMLSchema(
     etree.parse(str(Path(__file__).parent / "iati" / "schema-2.03" / "iati-activities-schema.xsd"))

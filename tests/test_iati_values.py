@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from projreg.dates import PartialDate
+from projreg.model.dates import PartialDate
 
 from .iati_compare import VALUES_EXPLAINED, compare_values
 

@@ -189,7 +189,7 @@ def test_429_honours_retry_after(server, tmp_path):
 
 
 def test_a_retry_after_of_an_hour_is_capped(server, tmp_path, monkeypatch):
-    from projreg import iati_client
+    from projreg.iati import client as iati_client
 
     monkeypatch.setattr(iati_client, "RETRY_AFTER_MAX", 0.2)
     server.faults[0] = ["429:3600"]
@@ -444,7 +444,7 @@ def test_the_datastore_page_count_is_in_the_message(server, target):
 
 @pytest.mark.parametrize("width", [60, 80, 120, 200])
 def test_a_progress_bar_on_a_terminal_only(server, tmp_path, width):
-    from projreg.terminal import Terminal
+    from projreg.render.terminal import Terminal
     from tests.conftest import Runner
 
     run = Runner()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from projreg.terminal import Terminal
+from projreg.render.terminal import Terminal
 
 from .test_iati_transactions import LETTERS
 
@@ -237,7 +237,7 @@ def test_a_revised_budget_replaces_the_original_it_overlaps_in_every_total(run, 
         "      - {value: 50, currency: EUR, start: 2021-01-01, end: 2021-06-30}\n"
     )
     from projreg import load_registry
-    from projreg.overview import chosen_budgets
+    from projreg.query.overview import chosen_budgets
 
     # By hand: the revised 700 overlaps the original 1000, which no longer counts; 50 stays.
     stats = json.loads(run("--registry", str(registry), "stats", "--json").stdout)

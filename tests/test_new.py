@@ -11,10 +11,10 @@ import pytest
 
 from projreg import load_registry
 from projreg.cli import app
-from projreg.load import BUNDLED
-from projreg.newproject import Skeleton, add_project
 from projreg.options import Source
-from projreg.terminal import Terminal
+from projreg.registry.load import BUNDLED
+from projreg.registry.newproject import Skeleton, add_project
+from projreg.render.terminal import Terminal
 
 EXAMPLE = Path(__file__).parent / "examples" / "old.yaml"
 OPTIONS = ("--id", "NEW-1", "--title", "A new project", "--start", "January 2021", "--end", "2023-06",

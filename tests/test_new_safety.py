@@ -73,7 +73,7 @@ def test_two_writers_at_once_lose_no_entry(tmp_path):
 
 
 def test_a_held_lock_is_waited_for_then_refused_clearly(run, tmp_path, monkeypatch):
-    from projreg import files
+    from projreg.registry import files
 
     monkeypatch.setattr(files, "LOCK_WAIT", 0.2)
     path = tmp_path / "registry.yaml"
@@ -91,7 +91,7 @@ def test_a_held_lock_is_waited_for_then_refused_clearly(run, tmp_path, monkeypat
 
 
 def test_a_file_saved_meanwhile_is_not_overwritten(run, tmp_path, monkeypatch):
-    from projreg import newproject
+    from projreg.registry import newproject
 
     path = tmp_path / "registry.yaml"
     path.write_text("projects:\n  - id: A-0\n    title: Start\n")
@@ -113,7 +113,7 @@ def test_a_file_saved_meanwhile_is_not_overwritten(run, tmp_path, monkeypatch):
 def test_locked_file_keeps_the_mode_and_refuses_a_fifo(tmp_path):
     import os
 
-    from projreg.files import LockedFile, NotRegular
+    from projreg.registry.files import LockedFile, NotRegular
 
     path = tmp_path / "registry.yaml"
     path.write_text("old\n")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from projreg import load_registry
-from projreg.dates import parse_date
-from projreg.query import Filters, select
-from projreg.terminal import Terminal
+from projreg.model.dates import parse_date
+from projreg.query.filters import Filters, select
+from projreg.render.terminal import Terminal
 
 from .conftest import TODAY
 from .test_formats import complete

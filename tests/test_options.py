@@ -5,7 +5,7 @@ and output fits terminals of 60, 80, 120 and 200 columns."""
 import pytest
 
 from projreg.options import FILTER_OPTIONS, OUTPUT_OPTIONS
-from projreg.terminal import Terminal
+from projreg.render.terminal import Terminal
 
 EXPORT = [
     "export",

@@ -13,11 +13,11 @@ from html.parser import HTMLParser
 import pytest
 
 from projreg import load_registry
-from projreg.chart import Axis, timeline_svg, truncate
-from projreg.reports import coverage, timeline
-from projreg.site import MANIFEST, build, safe_url, write
-from projreg.terminal import Terminal
-from projreg.text import visible
+from projreg.model.text import visible
+from projreg.query.reports import coverage, timeline
+from projreg.render.chart import Axis, timeline_svg, truncate
+from projreg.render.site import MANIFEST, build, safe_url, write
+from projreg.render.terminal import Terminal
 
 from .conftest import TODAY
 from .test_hostile import HOSTILE
@@ -132,8 +132,8 @@ def test_lanes_put_a_project_in_each_of_its_groups(registry):
 
 
 def test_lanes_by_status_take_every_status_a_project_can_have(run, write, tmp_path):
-    from projreg.chart import STATUS_LANES
-    from projreg.model import STATUSES
+    from projreg.model.project import STATUSES
+    from projreg.render.chart import STATUS_LANES
 
     assert sorted(STATUS_LANES) == sorted(STATUSES)
     path = write(
@@ -287,8 +287,8 @@ def test_project_page_has_every_fact_show_has(bundled_site, registry, run):
 
 
 def test_every_project_page_labels_every_fact_show_prints(bundled_site, registry):
-    from projreg.fields import PAGE_FIELDS, Context, label, record
-    from projreg.site import _names
+    from projreg.model.fields import PAGE_FIELDS, Context, label, record
+    from projreg.render.site import _names
 
     names = _names([p.id for p in registry.projects])
     for project in registry.projects:
@@ -506,7 +506,7 @@ def test_terminal_legend_is_never_cut(run, width):
 
 
 def test_file_names_are_safe_and_distinct():
-    from projreg.site import _names, slug
+    from projreg.render.site import _names, slug
 
     assert slug("../../etc/passwd") == "etc-passwd"
     assert slug("日本") == "x"
@@ -518,7 +518,7 @@ def test_file_names_are_safe_and_distinct():
 
 
 def test_the_site_marks_planned_dates_as_list_does(write, run):
-    from projreg.site import _Site
+    from projreg.render.site import _Site
 
     path = write("""
         projects:

@@ -16,9 +16,10 @@ import yaml_rs
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from projreg import cache, load_registry, yamlsafe
-from projreg.encode import to_registry, to_yaml
-from projreg.load import _cache_in_pieces, _validate_and_cache
+from projreg import load_registry
+from projreg.registry import cache, yamlsafe
+from projreg.registry.encode import to_registry, to_yaml
+from projreg.registry.load import _cache_in_pieces, _validate_and_cache
 
 from .conftest import examples
 from .test_cache import reseal
@@ -244,7 +245,7 @@ def test_pieces_read_registries_projreg_writes(generated, indent, size):
 
 
 def imported(name: str) -> str:
-    from projreg import iati
+    from projreg.iati import activities as iati
 
     path = REAL / name
     return iati.registry_text(iati.import_files([str(path)]), [str(path)])
@@ -257,7 +258,7 @@ def test_pieces_read_real_imports_as_the_whole_text_does(name):
 
 
 def test_pieces_read_the_bundled_registry_as_the_whole_text_does():
-    from projreg.load import BUNDLED
+    from projreg.registry.load import BUNDLED
 
     assert same_or_declined(BUNDLED.read_text(encoding="utf-8"), 2)
 
@@ -344,8 +345,8 @@ def test_a_damaged_row_stops_the_slices(tmp_path):
 def test_an_entry_written_in_parts_reads_back_as_written(generated):
     from dataclasses import replace
 
-    from projreg.load import FileContents
-    from projreg.model import Origin
+    from projreg.model.project import Origin
+    from projreg.registry.load import FileContents
 
     projects = [replace(p, origin=Origin("x.yaml", n)) for n, p in enumerate(generated, 1)]
     entry = "0" * 16 + "-" + "1" * 40

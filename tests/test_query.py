@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from projreg import parse_date
-from projreg.query import FilterError, Filters, select
+from projreg.query.filters import FilterError, Filters, select
 
 from .conftest import TODAY
 
@@ -218,7 +218,7 @@ def test_filters_are_a_value_nobody_can_change():
 
 
 def test_an_unknown_organisation_is_said_with_at_most_three_closest_names():
-    from projreg.model import Participant, Project, Registry
+    from projreg.model.project import Participant, Project, Registry
 
     names = ["Agency Alpha", "Agency Alphb", "Agency Alphc", "Agency Alphd", "Agency Alphe"]
     registry = Registry(

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from projreg import parse_date
-from projreg.query import Filters, select
-from projreg.reports import group_by, month_index, stats, timeline
+from projreg.query.filters import Filters, select
+from projreg.query.reports import group_by, month_index, stats, timeline
 
 from .conftest import TODAY
 
@@ -259,7 +259,7 @@ def test_parse_date_helper_is_exported():
 
 
 def test_a_report_by_place_keeps_its_direct_and_via_split_at_80_columns(run):
-    from projreg.terminal import Terminal
+    from projreg.render.terminal import Terminal
 
     run.terminal = Terminal(stdout_tty=True, width=80, no_color=True)
     result = run("report", "--by", "country")

@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projreg import load_registry
-from projreg.dates import PartialDate
-from projreg.encode import to_registry, to_yaml
-from projreg.model import IMPLEMENTER_ROLES, Component, Link, Participant, Project, Registry
+from projreg.model.dates import PartialDate
+from projreg.model.project import IMPLEMENTER_ROLES, Component, Link, Participant, Project, Registry
+from projreg.registry.encode import to_registry, to_yaml
 
 from .conftest import examples
 
@@ -174,6 +174,6 @@ _values = st.recursive(
 )
 def test_yaml_written_an_item_at_a_time_is_the_yaml_written_whole(data):
     """to_yaml writes a long list item by item (bounded memory); the text must not change."""
-    from projreg.encode import _to_yaml
+    from projreg.registry.encode import _to_yaml
 
     assert to_yaml(data) == _to_yaml(data)

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from projreg import load_registry, schema
-from projreg.dates import PartialDate
-from projreg.encode import registry_document, to_registry, to_yaml
-from projreg.fields import FIELDS, SHOW_FIELDS
-from projreg.model import Project
+from projreg import load_registry
+from projreg.model import schema
+from projreg.model.dates import PartialDate
+from projreg.model.fields import FIELDS, SHOW_FIELDS
+from projreg.model.project import Project
+from projreg.registry.encode import registry_document, to_registry, to_yaml
 
 # One value of each kind, as the library holds it.
 VALUE = {

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from projreg.fields import SHOW_FIELDS, Context, as_text, record
+from projreg.model.fields import SHOW_FIELDS, Context, as_text, record
 
 from .conftest import SEED_PAGE, TODAY
 

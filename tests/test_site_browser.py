@@ -12,8 +12,8 @@ import os
 import pytest
 
 from projreg import load_registry
-from projreg.query import Filters, select
-from projreg.site import build, write
+from projreg.query.filters import Filters, select
+from projreg.render.site import build, write
 
 from .conftest import TODAY
 

@@ -31,7 +31,7 @@ def test_compiled_modules_are_kept_in_the_cache_folder_not_beside_the_sources(tm
     )
     first = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     kept = {p.name.split(".")[0] for p in (cache / "bytecode").rglob("projreg/**/*.pyc")}
-    assert {"options", "model", "query", "load", "render"} <= kept
+    assert {"options", "project", "query", "load", "output"} <= kept
     assert not list(copy.rglob("__pycache__"))
     again = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     assert again.stdout == first.stdout and first.stdout.startswith("id\tENIGMMA-2\n")

@@ -7,12 +7,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projreg import Filters, cache, load_registry, select, store
-from projreg.dates import PartialDate
-from projreg.fields import LIST_FIELDS, Context, record, tsv_cells
-from projreg.model import STATUSES, Origin, Participant, Project, Registry
-from projreg.schema import RECORDED_STATUSES, Organisation
-from projreg.store import Store, write
+from projreg import Filters, load_registry, select
+from projreg.model.dates import PartialDate
+from projreg.model.fields import LIST_FIELDS, Context, record, tsv_cells
+from projreg.model.project import STATUSES, Origin, Participant, Project, Registry
+from projreg.model.schema import RECORDED_STATUSES, Organisation
+from projreg.query import store
+from projreg.query.store import Store, write
+from projreg.registry import cache
 
 from .conftest import TODAY
 
@@ -109,7 +111,7 @@ def test_a_warm_list_is_answered_from_the_store(run, write, stored):
     assert warm.stdout == cold.stdout and "via Eastern Partnership" in warm.stdout
     assert ids(warm.stdout) == ["a-2", "B-1"]
     # The store really answers: a registry loaded from YAML or JSON is never asked.
-    import projreg.load as load
+    import projreg.registry.load as load
 
     def refuse(*args, **kwargs):
         raise AssertionError("loaded the whole registry")
@@ -346,7 +348,7 @@ def test_the_store_answers_as_select_on_the_bundled_registry(tmp_path, registry)
 def test_docs_show_the_layout_as_it_is():
     from pathlib import Path
 
-    from projreg.store import _INDEXES, layout
+    from projreg.query.store import _INDEXES, layout
 
     text = (Path(__file__).parent.parent / "docs" / "sqlite.md").read_text(encoding="utf-8")
     # python scripts/gen_sqlite_docs.py rewrites it
@@ -378,7 +380,7 @@ def test_show_answers_from_the_store_and_misses_still_suggest(run, write, stored
 
 
 def test_country_names_are_looked_up_as_geo_does(tmp_path, registry):
-    from projreg import geo
+    from projreg.model import geo
 
     path = tmp_path / "bundled.db"
     write(path, registry, private=True)
@@ -452,7 +454,7 @@ def answer(result) -> tuple:
 
 
 def refusing_to_load(monkeypatch):
-    import projreg.load as load
+    import projreg.registry.load as load
 
     def refuse(*args, **kwargs):
         raise AssertionError("loaded the whole registry")
@@ -483,7 +485,7 @@ def test_a_large_registry_is_written_into_its_database_before_the_first_answer(
 ):
     """Above store.BUILD_FIRST the registry is taken in a file at a time, helper processes
     validating the next files meanwhile: the whole registry is never loaded at once."""
-    from projreg import load
+    from projreg.registry import load
 
     where = folder(tmp_path, FIRST, SECOND, "projects:\n  - {id: C-1, title: Fifth}\n")
     expected = {q: run("--registry", str(where), *q, "--no-cache") for q in QUESTIONS}
@@ -500,7 +502,7 @@ def test_a_large_registry_is_written_into_its_database_before_the_first_answer(
 
 
 def test_a_helper_that_cannot_run_leaves_the_files_to_this_process(run, tmp_path, monkeypatch):
-    from projreg import load
+    from projreg.registry import load
 
     where = folder(tmp_path, FIRST, SECOND)
     cold = run("--registry", str(where), "list", "-f", "tsv", "--no-cache")
@@ -533,7 +535,7 @@ def test_errors_in_a_large_registry_are_reported_as_in_any_other(
 
 def test_a_registry_s_own_country_names_stay_its_own(tmp_path):
     """A database's spellings ("Turkey") are its projects', never every registry's after it."""
-    from projreg import geo
+    from projreg.model import geo
 
     written = {"GE": "Sakartvelo"}
     projects = (

@@ -1,4 +1,4 @@
-"""The sync engine alone (projreg.sync): the three-way rules field by field, and the text
+"""The sync engine alone (projreg.iati.sync): the three-way rules field by field, and the text
 edit that writes them, on small registries written here (the live tests run it on real
 activities through a server)."""
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import yaml
 
 from projreg import load_registry
-from projreg.dates import parse_date
-from projreg.model import Project
-from projreg.sync import apply, plan, registry_text
+from projreg.iati.sync import apply, plan, registry_text
+from projreg.model.dates import parse_date
+from projreg.model.project import Project
 
 RECORD = {"source": "d-portal", "endpoint": "http://127.0.0.1:1/q", "at": "2026-12-02T00:00:00Z"}
 

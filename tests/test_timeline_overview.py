@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from projreg.terminal import Terminal, pager_command
+from projreg.render.terminal import Terminal, pager_command
 
 from .conftest import TODAY
 
@@ -219,7 +219,7 @@ def test_overview_parts_add_up_and_donors_beyond_the_top_are_others(run, real_re
 
 def test_budgets_are_spread_over_their_periods_by_days(write):
     from projreg import load_registry
-    from projreg.overview import overview
+    from projreg.query.overview import overview
 
     path = write(
         """
@@ -365,7 +365,7 @@ def test_a_forced_gantt_file_groups_rows_under_donors(run, real_registry, tmp_pa
 
 def test_the_site_timeline_page_shows_the_overview_then_the_grouped_gantt(real_registry):
     from projreg import load_registry
-    from projreg.site import build
+    from projreg.render.site import build
 
     files = build(load_registry(real_registry), TODAY)
     page = files["timeline.html"]
@@ -483,7 +483,7 @@ def test_the_timeline_code_keeps_its_functions_short():
     import projreg
 
     folder = Path(projreg.__file__).parent
-    for name in ("chart.py", "overview.py", "pager.py", "commands/reports.py"):
+    for name in ("render/chart.py", "query/overview.py", "render/pager.py", "commands/reports.py"):
         tree = ast.parse((folder / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -10,8 +10,8 @@ from itertools import pairwise
 
 import pytest
 
-from projreg import worldmap
-from projreg.worldmap import (
+from projreg.render import worldmap
+from projreg.render.worldmap import (
     PALETTE,
     central_meridian,
     classes,

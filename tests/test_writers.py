@@ -166,7 +166,7 @@ def test_sqlite_to_standard_output_is_a_database(tmp_path, registry):
 
 
 def test_temporary_files_are_new_random_and_never_followed(tmp_path):
-    from projreg import files
+    from projreg.registry import files
 
     target = tmp_path / "out.txt"
     victim = tmp_path / "victim.txt"
@@ -192,7 +192,7 @@ def test_temporary_files_are_new_random_and_never_followed(tmp_path):
 
 
 def test_without_force_a_file_made_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
-    from projreg import files
+    from projreg.registry import files
 
     target = tmp_path / "out.txt"
     real_fill = files._fill
@@ -209,7 +209,7 @@ def test_without_force_a_file_made_meanwhile_is_not_overwritten(tmp_path, monkey
 
 
 def test_a_dangling_link_is_refused(tmp_path):
-    from projreg import files
+    from projreg.registry import files
 
     link = tmp_path / "out.txt"
     link.symlink_to(tmp_path / "missing" / "x.txt")
@@ -221,7 +221,7 @@ def test_a_dangling_link_is_refused(tmp_path):
 def test_a_device_is_refused_before_anything_is_opened():
     """/dev/null, as a character device: check_target only looks (lstat), so this test
     writes nothing anywhere; every writer calls it before writing."""
-    from projreg.files import NotRegular, check_target
+    from projreg.registry.files import NotRegular, check_target
 
     device = Path("/dev/null")
     if not device.exists() or not stat.S_ISCHR(os.lstat(device).st_mode):

@@ -13,48 +13,51 @@ docs/api.md walks through it. Names are imported on first use (PEP 562), so
 that `import projreg` stays cheap for the command line.
 """
 
-from .version import __version__
+from projreg import _moved
+from projreg.version import __version__
+
+_moved.install()  # the module paths before the layer folders, for one release
 
 _EXPORTS = {
     # data
-    "Registry": "model",
-    "Project": "model",
-    "Participant": "schema",
-    "Organisation": "schema",
-    "Budget": "schema",
-    "Transaction": "schema",
-    "Relation": "schema",
-    "Sector": "schema",
-    "Published": "schema",
-    "Link": "schema",
-    "Component": "schema",
-    "PartialDate": "dates",
-    "parse_date": "dates",
+    "Registry": "model.project",
+    "Project": "model.project",
+    "Participant": "model.schema",
+    "Organisation": "model.schema",
+    "Budget": "model.schema",
+    "Transaction": "model.schema",
+    "Relation": "model.schema",
+    "Sector": "model.schema",
+    "Published": "model.schema",
+    "Link": "model.schema",
+    "Component": "model.schema",
+    "PartialDate": "model.dates",
+    "parse_date": "model.dates",
     # loading and checking
-    "load_registry": "load",
-    "check": "lint",
-    "Problem": "problems",
+    "load_registry": "registry.load",
+    "check": "registry.lint",
+    "Problem": "model.problems",
     # querying and reporting
-    "Filters": "query",
-    "select": "query",
-    "group_by": "reports",
-    "timeline": "reports",
-    "stats": "reports",
+    "Filters": "query.filters",
+    "select": "query.filters",
+    "group_by": "query.reports",
+    "timeline": "query.reports",
+    "stats": "query.reports",
     # IATI
-    "import_iati": "iati",
-    "to_iati_xml": "iati",
-    "Publisher": "iati",
-    "export_activities": "iati",
-    "ExportOptions": "iati",
+    "import_iati": "iati.activities",
+    "to_iati_xml": "iati.activities",
+    "Publisher": "iati.activities",
+    "export_activities": "iati.activities",
+    "ExportOptions": "iati.activities",
     # errors
     "ProjregError": "errors",
     "UsageError": "errors",
     "NotFound": "errors",
-    "RegistryError": "problems",
-    "UnknownProject": "model",
-    "AmbiguousProject": "model",
-    "DateError": "dates",
-    "IatiError": "iati",
+    "RegistryError": "model.problems",
+    "UnknownProject": "model.project",
+    "AmbiguousProject": "model.project",
+    "DateError": "model.dates",
+    "IatiError": "iati.activities",
 }
 _RENAMED = {"import_iati": "import_files"}
 

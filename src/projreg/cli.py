@@ -34,7 +34,7 @@ def _command_name(arguments: list[str]) -> str | None:
 
 def __getattr__(name: str):
     if name == "app":  # the whole application, every command registered (tests, docs)
-        from .commands import app, load_commands
+        from projreg.commands import app, load_commands
 
         load_commands()
         return app
@@ -48,10 +48,10 @@ def main() -> None:
     which costs more than everything `projreg show` does; a run needs only its own.
     """
     _keep_bytecode()
-    from .terminal import sanitize_columns
+    from projreg.render.terminal import sanitize_columns
 
     sanitize_columns()
-    from .commands import COMMANDS, app, load_commands
+    from projreg.commands import COMMANDS, app, load_commands
 
     name = _command_name(sys.argv[1:])
     completing = bool(os.environ.get("_PROJREG_COMPLETE"))
@@ -83,7 +83,7 @@ def _keep_bytecode() -> None:
 
     if os.path.exists(importlib.util.cache_from_source(__file__)):
         return  # compiled beside the sources (an installed projreg): nothing to do
-    from .files import cache_folder, owned
+    from projreg.registry.files import cache_folder, owned
 
     folder = cache_folder()
     try:

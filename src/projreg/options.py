@@ -17,10 +17,10 @@ from typing import Annotated, NamedTuple
 
 import typer
 
-from .dates import DateError, PartialDate, parse_date
-from .errors import UsageError
-from .model import STATUSES
-from .terminal import Terminal
+from projreg.errors import UsageError
+from projreg.model.dates import DateError, PartialDate, parse_date
+from projreg.model.project import STATUSES
+from projreg.render.terminal import Terminal
 
 # --- values ----------------------------------------------------------------------------------
 
@@ -37,7 +37,7 @@ def _unknown_status(value: str) -> str:
     """'unknown status', with the status it means (synonyms.py) or the closest spelling."""
     import difflib
 
-    from .synonyms import value_meant
+    from projreg.model.synonyms import value_meant
 
     meant = value_meant("activity_status", value, STATUSES)
     close = [meant] if meant else difflib.get_close_matches(value, STATUSES, 1, 0.6)
@@ -57,14 +57,14 @@ class Source(NamedTuple):
     terminal: Terminal | None = None
 
     def load(self):
-        from .load import load_registry
+        from projreg.registry.load import load_registry
 
         return load_registry(self.path, use_cache=self.use_cache)
 
     def get(self, text: str):
         """The project whose id or acronym is text (Registry.get), from the store if it can."""
         if self.use_cache:
-            from .store import get_stored
+            from projreg.query.store import get_stored
 
             found = get_stored(self.path, text)
             if found is not None:
@@ -79,12 +79,12 @@ class Source(NamedTuple):
         None): a store.Listing of the records of names (TSV lines with tsv) when it keeps
         them ready, else a query.Selection. Else query.select on the loaded registry."""
         if self.use_cache:
-            from .store import select_stored
+            from projreg.query.store import select_stored
 
             answer = select_stored(self.path, filters, sort, limit, reverse, names, tsv)
             if answer is not None:
                 return answer, None
-        from .query import select
+        from projreg.query.filters import select
 
         registry = self.load()
         return select(registry, filters, sort=sort, limit=limit, reverse=reverse), registry
@@ -93,7 +93,7 @@ class Source(NamedTuple):
         """After the answer is printed: keep a large registry as the cache's SQLite database,
         from which the next list, active or show answers (see store.remember)."""
         if self.use_cache and registry is not None:
-            from .store import remember
+            from projreg.query.store import remember
 
             remember(self.path, registry)
 
@@ -118,7 +118,7 @@ class OutputChoice(NamedTuple):
     terminal: Terminal | None = None
 
     def output(self):
-        from .render import COLORS, FORMATS, Output
+        from projreg.render.output import COLORS, FORMATS, Output
 
         fmt = "json" if self.as_json else self.format
         if fmt is not None and fmt not in FORMATS:
@@ -132,7 +132,7 @@ class OutputChoice(NamedTuple):
     def names(self, default, available=None) -> list[str]:
         """The fields asked for with --fields (all of them: `all`), else the default ones."""
         if available is None:
-            from .fields import FIELDS as available
+            from projreg.model.fields import FIELDS as available
         if not self.fields:
             return list(default)
         names = [n.strip() for n in self.fields.split(",") if n.strip()]
@@ -140,7 +140,7 @@ class OutputChoice(NamedTuple):
             return list(available)
         unknown = [n for n in names if n not in available]
         if unknown or not names:
-            from .synonyms import field_meant
+            from projreg.model.synonyms import field_meant
 
             meant = [field_meant(n, available) for n in unknown]
             hint = "".join(
@@ -158,7 +158,7 @@ class OutputChoice(NamedTuple):
 
 def _complete(values):
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
-        from .load import load_registry
+        from projreg.registry.load import load_registry
 
         try:
             registry = load_registry(
@@ -182,7 +182,7 @@ def choices(values):
 
 
 def _country_values(registry):
-    from . import geo
+    from projreg.model import geo
 
     yield from (p.country_name(c) for p in registry.projects for c in p.countries)
     for region in geo.REGIONS:
@@ -190,7 +190,7 @@ def _country_values(registry):
 
 
 def _region_values(registry):
-    from . import geo
+    from projreg.model import geo
 
     return list(
         dict.fromkeys(r.name for r in (*geo.REGIONS, *geo.dac_regions(), *geo.m49_regions()))
@@ -304,7 +304,7 @@ def make_filters(
     today=None,
 ):
     """The Filters for the filter options; usage errors exit 2."""
-    from .query import Filters
+    from projreg.query.filters import Filters
 
     for value in status or ():
         if value not in STATUSES:

@@ -14,10 +14,10 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from ..errors import ProjregError
-from ..options import Source
-from ..text import visible
-from ..version import __version__
+from projreg.errors import ProjregError
+from projreg.model.text import visible
+from projreg.options import Source
+from projreg.version import __version__
 
 # Command name -> module in this package. A new command is a module and a line here.
 COMMANDS = {
@@ -43,8 +43,8 @@ COMMANDS = {
 
 def fail(error: ProjregError, width: int | None = None) -> int:
     """Print a library error for the user, wrapped to width (a terminal's); its exit code."""
-    from ..problems import RegistryError
-    from ..text import wrapped
+    from projreg.model.problems import RegistryError
+    from projreg.model.text import wrapped
 
     if isinstance(error, RegistryError):
         sys.stderr.write(error.render(width) + "\n")
@@ -55,7 +55,7 @@ def fail(error: ProjregError, width: int | None = None) -> int:
 
 def error_width(ctx) -> int | None:
     """The width errors wrap to in this run: stderr's terminal's, None for a pipe."""
-    from ..options import terminal
+    from projreg.options import terminal
 
     return terminal(ctx).error_width()
 
@@ -78,7 +78,7 @@ class ProjregGroup(TyperGroup):
 
 def _wrap_usage(error, width: int | None) -> None:
     """Wrap a usage error's message to width, as click prints it after 'Error: '."""
-    from ..text import wrapped
+    from projreg.model.text import wrapped
 
     if width is None or not hasattr(error, "format_message"):
         return
@@ -180,7 +180,7 @@ def global_options(
 
 
 def _without_pager(terminal):
-    from ..terminal import Terminal
+    from projreg.render.terminal import Terminal
 
     return (terminal or Terminal.detect())._replace(pager=None)
 

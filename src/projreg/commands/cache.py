@@ -6,7 +6,7 @@ import datetime as dt
 
 import typer
 
-from . import app
+from projreg.commands import app
 
 cache_app = typer.Typer(
     name="cache",
@@ -36,7 +36,7 @@ def info() -> None:
     \b
       projreg cache info
     """
-    from .. import cache
+    from projreg.registry import cache
 
     entries = cache.entries()
     total = sum(e.size for e in entries)
@@ -62,7 +62,7 @@ def clear() -> None:
     \b
       projreg cache clear
     """
-    from .. import cache
+    from projreg.registry import cache
 
     removed = cache.clear()
     typer.echo(

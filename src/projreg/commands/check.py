@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
-from ..options import Today, choices, settings, today_of
-from . import app
+from projreg.commands import app
+from projreg.errors import UsageError
+from projreg.options import Today, choices, settings, today_of
 
 
 @app.command()
@@ -54,9 +54,9 @@ def check(
       projreg check registry/ --strict
       projreg check my-projects.yaml --format json
     """
-    from ..lint import check as run_check
-    from ..problems import RegistryError
-    from ..render import to_json
+    from projreg.model.problems import RegistryError
+    from projreg.registry.lint import check as run_check
+    from projreg.render.output import to_json
 
     fmt = "json" if as_json else fmt
     if fmt not in ("text", "json"):
@@ -68,7 +68,7 @@ def check(
     if fmt == "json":
         sys.stdout.write(to_json([p.as_dict() for p in problems]) + "\n")
     elif problems:
-        from ..options import terminal
+        from projreg.options import terminal
 
         width = terminal(ctx).error_width()  # wrapped on a terminal, one line each in a pipe
         sys.stderr.write("\n".join(p.render(width) for p in problems) + "\n")

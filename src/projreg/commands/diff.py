@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..options import OutputChoice, Source, output_options, registry_options
-from . import app
+from projreg.commands import app
+from projreg.options import OutputChoice, Source, output_options, registry_options
 
 FIELDS = ("change", "id", "field", "old", "new")
 
@@ -50,8 +50,8 @@ def diff(
       projreg diff v1.0 -- registry/projects.yaml
       projreg diff main HEAD -- registry/ --exit-code
     """
-    from .. import diff as differ
-    from ..render import emit_rows
+    from projreg.query import diff as differ
+    from projreg.render.output import emit_rows
 
     old, new = differ.versions(versions, lambda: _registry_in_use(source), source.use_cache)
     changes = differ.compare(old, new)
@@ -66,6 +66,6 @@ def diff(
 
 
 def _registry_in_use(source: Source) -> Path:
-    from ..load import BUNDLED, ENV_VAR
+    from projreg.registry.load import BUNDLED, ENV_VAR
 
     return Path(source.path or os.environ.get(ENV_VAR) or BUNDLED)

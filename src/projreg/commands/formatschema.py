@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import app
+from projreg.commands import app
 
 
 @app.command()
@@ -25,6 +25,6 @@ def schema() -> None:
       # first line of the registry:
       # yaml-language-server: $schema=projects.schema.json
     """
-    from ..formatschema import schema_text
+    from projreg.registry.formatschema import schema_text
 
     sys.stdout.write(schema_text())

@@ -8,11 +8,18 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UsageError, WriteError
-from ..options import Source, choices, filter_options, registry_options, terminal
-from ..query import Filters
-from . import app
-from .writing import Force, is_stdout, output_note, refuse_inputs, write_error, write_file
+from projreg.commands import app
+from projreg.commands.writing import (
+    Force,
+    is_stdout,
+    output_note,
+    refuse_inputs,
+    write_error,
+    write_file,
+)
+from projreg.errors import UsageError, WriteError
+from projreg.options import Source, choices, filter_options, registry_options, terminal
+from projreg.query.filters import Filters
 
 
 @app.command("import-iati")
@@ -58,8 +65,8 @@ def import_iati(
       projreg import-iati a.xml b.xml -o both.yaml --force --warnings
       curl -s URL | projreg import-iati - -o page.yaml
     """
-    from .. import iati
-    from ..render import Output
+    from projreg.iati import activities as iati
+    from projreg.render.output import Output
 
     inputs = [f for f in files if str(f) != "-"]
     refuse_inputs(output, inputs, force)
@@ -260,9 +267,9 @@ def export(
       projreg export -f json -o projects.json
       projreg export -f csv -o tables/ --spreadsheet-safe
     """
-    from ..iati import ExportOptions, export_activities
-    from ..query import select
-    from ..render import Output
+    from projreg.iati.activities import ExportOptions, export_activities
+    from projreg.query.filters import select
+    from projreg.render.output import Output
 
     if fmt in ("json", "csv"):
         if reporting_org_ref or reporting_org_name or reporting_org_type or id_prefix:
@@ -306,9 +313,9 @@ def export(
 
 def _export_data(fmt, source, filters, path, force, tables: dict, safe) -> None:
     """export -f json|csv: the selected projects as data files (see dataexport.py)."""
-    from .. import dataexport
-    from ..query import select
-    from ..render import Output, to_json
+    from projreg.query.filters import select
+    from projreg.render import dataexport
+    from projreg.render.output import Output, to_json
 
     registry = source.load()
     projects = select(registry, filters).projects
@@ -350,10 +357,10 @@ def _export_sqlite(source, filters: Filters, path: Path | None, force: bool) -> 
     """`export -f sqlite -o FILE`: the selected projects as a database (store.py's layout)."""
     import sqlite3
 
-    from ..files import write_through
-    from ..query import select
-    from ..render import Output
-    from ..store import write
+    from projreg.query.filters import select
+    from projreg.query.store import write
+    from projreg.registry.files import write_through
+    from projreg.render.output import Output
 
     if path is None:
         raise UsageError("-f sqlite writes a database file: give it with -o FILE (or -o -)")

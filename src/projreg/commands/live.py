@@ -11,10 +11,10 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ProjregError, UsageError, WriteError
-from ..options import settings, terminal
-from . import app
-from .writing import Force
+from projreg.commands import app
+from projreg.commands.writing import Force
+from projreg.errors import ProjregError, UsageError, WriteError
+from projreg.options import settings, terminal
 
 Timeout = Annotated[
     float,
@@ -157,7 +157,7 @@ def _check_targets(output: Path | None, into: Path | None, force: bool) -> Path:
 
 def _query(source, endpoint, country, publisher, activity, page_size):
     """The fetch's query from its options, checked."""
-    from .. import fetching
+    from projreg.iati import fetching
 
     return fetching.Query(
         source=_source(source),
@@ -170,8 +170,8 @@ def _query(source, endpoint, country, publisher, activity, page_size):
 
 
 def _write_new(ctx, output: Path, query, fetched, force: bool) -> None:
-    from ..sync import registry_text
-    from .writing import write_file
+    from projreg.commands.writing import write_file
+    from projreg.iati.sync import registry_text
 
     text = registry_text(fetched.projects, _record(query, fetched), _source_line(query))
     write_file(output, text, force)
@@ -225,7 +225,7 @@ def sync(
         raise UsageError(f"{registry}: no such file")
     record = _fetched_record(registry)
     query = _recorded_query(registry, record, endpoint)
-    from ..load import load_registry
+    from projreg.registry.load import load_registry
 
     ours = load_registry(
         registry, use_cache=settings(ctx).use_cache
@@ -241,8 +241,8 @@ def sync(
 
 def _recorded_query(registry: Path, record: dict, endpoint: str | None):
     """The query the registry's `fetched` record holds (--endpoint: asked of another server)."""
-    from .. import fetching
-    from ..sync import SyncError
+    from projreg.iati import fetching
+    from projreg.iati.sync import SyncError
 
     try:
         query = fetching.Query.from_record(record)
@@ -256,7 +256,7 @@ def _recorded_query(registry: Path, record: dict, endpoint: str | None):
 
 
 def _source(text: str) -> str:
-    from .. import fetching
+    from projreg.iati import fetching
 
     word = text.strip().lower().replace("_", "-")
     word = {"dportal": fetching.DPORTAL, "d-portal": fetching.DPORTAL}.get(word, word)
@@ -266,7 +266,7 @@ def _source(text: str) -> str:
 
 
 def _country(text: str | None) -> str | None:
-    from .. import geo
+    from projreg.model import geo
 
     if not text:
         return None
@@ -283,8 +283,8 @@ def _positive(name: str, value: int) -> int:
 
 
 def _settings(query, timeout: float, retries: int, max_page_size: int):
-    from .. import fetching
-    from ..iati_client import Settings
+    from projreg.iati import fetching
+    from projreg.iati.client import Settings
 
     if timeout <= 0:
         raise UsageError("--timeout must be more than 0 seconds")
@@ -309,9 +309,9 @@ def _settings(query, timeout: float, retries: int, max_page_size: int):
 
 def _run(ctx, query, target: Path, timeout, retries, max_page_size):
     """The whole fetch, or one line saying how far it got and that target is unchanged."""
-    from .. import fetching
-    from ..files import cache_folder
-    from ..iati_client import Session
+    from projreg.iati import fetching
+    from projreg.iati.client import Session
+    from projreg.registry.files import cache_folder
 
     session = Session(_settings(query, timeout, retries, max_page_size))
     unchanged = f"{target} unchanged" if target.exists() else f"{target} not written"
@@ -426,8 +426,8 @@ def _say(ctx, fetched, last: str) -> None:
 def _same_query(path: Path, query) -> None:
     """--into a registry fetched before: only with the query it records (sync asks that one
     again, and would take another query's activities for unpublished ones)."""
-    from .. import fetching
-    from ..sync import SyncError
+    from projreg.iati import fetching
+    from projreg.iati.sync import SyncError
 
     try:
         record = _fetched_record(path)
@@ -456,8 +456,8 @@ def _counts(plan) -> str:
 def _fetched_record(path: Path) -> dict:
     """The registry's `fetched` record, read plainly (the file is checked when loaded). The
     record is the file's last top-level key as fetch writes it: its lines alone are read."""
-    from .. import yamlsafe
-    from ..sync import SyncError
+    from projreg.iati.sync import SyncError
+    from projreg.registry import yamlsafe
 
     text = path.read_bytes().decode("utf-8", errors="replace")
     at = text.find("\nfetched:")
@@ -485,9 +485,9 @@ def _merge(ctx, path: Path, query, fetched, how, record=None, ours=None) -> bool
     Whether anything changed."""
     import datetime as dt
 
-    from .. import sync
-    from ..files import write_text_atomically
-    from ..load import load_registry
+    from projreg.iati import sync
+    from projreg.registry.files import write_text_atomically
+    from projreg.registry.load import load_registry
 
     prefer_source, prune, write = how
     if ours is None:

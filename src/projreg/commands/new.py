@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import UsageError, WriteError
-from ..options import Source, registry_options
-from . import app
+from projreg.commands import app
+from projreg.errors import UsageError, WriteError
+from projreg.options import Source, registry_options
 
 
 def _many(values: list[str] | None) -> tuple[str, ...]:
@@ -61,7 +61,7 @@ def new(
       projreg new registry.yaml   # asks for each field
       projreg new fresh.yaml --id SAHEL-1 --title "Sahel border posts"   # a new registry
     """
-    from .. import newproject as np
+    from projreg.registry import newproject as np
 
     target = _target(file, source)
     registry = _whole_registry(source, target)
@@ -84,7 +84,7 @@ def new(
 def _target(file: Path | None, source: Source) -> Path:
     """The file to add to: FILE, else the registry in use when it is one file (made when it
     does not exist, in a folder that does)."""
-    from ..load import ENV_VAR
+    from projreg.registry.load import ENV_VAR
 
     target = Path(file or source.path or os.environ.get(ENV_VAR) or "")
     if not file and (not str(target) or target == Path()):
@@ -99,8 +99,8 @@ def _target(file: Path | None, source: Source) -> Path:
 def _whole_registry(source: Source, target: Path):
     """The registry the file belongs to (its folder, if that is the registry in use): ids
     must be unique across it. An empty one for a file not made yet (in no such folder)."""
-    from ..load import ENV_VAR, load_registry
-    from ..model import Registry
+    from projreg.model.project import Registry
+    from projreg.registry.load import ENV_VAR, load_registry
 
     in_use = source.path or os.environ.get(ENV_VAR)
     if in_use and Path(in_use).is_dir() and target.parent.resolve() == Path(in_use).resolve():
@@ -115,7 +115,7 @@ def _complete(values: dict, source: Source, registry, np) -> dict:
     missing = [name for name in ("id", "title") if values[name] is None]
     if not missing:
         return values
-    from ..options import terminal as terminal_of
+    from projreg.options import terminal as terminal_of
 
     term = source.terminal or terminal_of(None)
     if not term.stdin_tty:
@@ -129,9 +129,9 @@ def _complete(values: dict, source: Source, registry, np) -> dict:
 def _add(source: Source, target: Path, skeleton, dry_run: bool) -> None:
     """Under the file's lock (git's FILE.lock): read it, add the entry, write it back,
     unless another writer changed it meanwhile."""
-    from .. import newproject as np
-    from ..files import LockedFile
-    from .writing import write_error
+    from projreg.commands.writing import write_error
+    from projreg.registry import newproject as np
+    from projreg.registry.files import LockedFile
 
     try:
         with LockedFile(target, create=True) as locked:

@@ -7,17 +7,11 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
-from ..options import (
-    OutputChoice,
-    Source,
-    filter_options,
-    output_options,
-    registry_options,
-)
-from ..query import Filters
-from . import app
-from .writing import Force, is_stdout, output_note, write_file
+from projreg.commands import app
+from projreg.commands.writing import Force, is_stdout, output_note, write_file
+from projreg.errors import UsageError
+from projreg.options import OutputChoice, Source, filter_options, output_options, registry_options
+from projreg.query.filters import Filters
 
 COVERAGE_FIELDS = ("country", "code", "direct", "via_region")
 
@@ -56,14 +50,14 @@ def map_(
       projreg map -o coverage.html --donor "European Union"
       projreg map --json
     """
-    from ..query import select
+    from projreg.query.filters import select
 
     kind = _map_kind(path)
     out = output.output()
     projects = select(source.load(), filters).projects
     if path is None:
-        from ..render import emit_rows
-        from ..reports import coverage_rows
+        from projreg.query.reports import coverage_rows
+        from projreg.render.output import emit_rows
 
         names = output.names(COVERAGE_FIELDS, COVERAGE_FIELDS)
         rows = [{n: row[n] for n in names} for row in coverage_rows(projects)]
@@ -71,7 +65,7 @@ def map_(
         if out.format == "table":
             out.note("Draw it with --output FILE.svg.")
         return
-    from ..chart import html_page
+    from projreg.render.chart import html_page
 
     svg = _map_svg(projects)
     write_file(path, svg if kind == "svg" else html_page(svg, "Where the projects work"), force)
@@ -79,8 +73,8 @@ def map_(
 
 
 def _map_svg(projects) -> str:
-    from ..reports import coverage, coverage_names
-    from ..worldmap import coverage_svg
+    from projreg.query.reports import coverage, coverage_names
+    from projreg.render.worldmap import coverage_svg
 
     n = len(projects)
     return coverage_svg(
@@ -152,9 +146,9 @@ def site(
     """
     import sys
 
-    from ..query import select
-    from ..site import build, write
-    from ..text import visible
+    from projreg.model.text import visible
+    from projreg.query.filters import select
+    from projreg.render.site import build, write
 
     registry = source.load()
     selection = select(registry, filters)

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..dates import PartialDate
-from ..model import CONTRADICTS, CONTRADICTS_NOTE, SORT_KEYS
-from ..options import (
+from projreg.commands import app
+from projreg.commands.writing import NoPager, paged
+from projreg.model.dates import PartialDate
+from projreg.model.project import CONTRADICTS, CONTRADICTS_NOTE, SORT_KEYS
+from projreg.options import (
     OutputChoice,
     Source,
     Today,
@@ -22,11 +24,9 @@ from ..options import (
     registry_options,
     today_of,
 )
-from . import app
-from .writing import NoPager, paged
 
 if TYPE_CHECKING:  # only the options' decorators make one: `show` never imports query.py
-    from ..query import Filters
+    from projreg.query.filters import Filters
 
 Sort = Annotated[
     str,
@@ -64,10 +64,10 @@ def print_selection(
     no_pager: bool = False,
 ) -> None:
     """Load, select and print projects: the shared body of `list` and `active`."""
-    from ..fields import LIST_FIELDS, SHOW_FIELDS
-    from ..query import select
-    from ..render import emit_rows
-    from ..store import Listing
+    from projreg.model.fields import LIST_FIELDS, SHOW_FIELDS
+    from projreg.query.filters import select
+    from projreg.query.store import Listing
+    from projreg.render.output import emit_rows
 
     out = output.output()
     whole = out.format == "yaml" and not output.fields  # a registry document: needs it all
@@ -125,15 +125,15 @@ def _answered(answer, whole_registry, names, filters: Filters):
     """What print_selection prints of an answer (a Listing from the cache's database, or a
     Selection): rows, how many matched, how many are shown, the ids whose dates could not
     tell, the notes, and the registry document when the whole registry is asked for."""
-    from ..store import Listing
+    from projreg.query.store import Listing
 
     if isinstance(answer, Listing):  # from the cache's database, no project made
-        from ..query import region_notes
+        from projreg.query.filters import region_notes
 
         notes = region_notes(filters) if filters.regions else ()
         return answer.rows, answer.total, len(answer.rows), answer.undetermined, notes, None
-    from ..encode import registry_document
-    from ..fields import Context, record
+    from projreg.model.fields import Context, record
+    from projreg.registry.encode import registry_document
 
     document = None
     if whole_registry is not None:
@@ -207,8 +207,8 @@ def show(
       projreg show "bomca 9"
       projreg show enigmma2 --json
     """
-    from ..fields import PAGE_FIELDS, SHOW_FIELDS, Context, record
-    from ..render import emit_project
+    from projreg.model.fields import PAGE_FIELDS, SHOW_FIELDS, Context, record
+    from projreg.render.output import emit_project
 
     out = output.output()
     project = source.get(project_id)

@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
-from ..dates import PartialDate
-from ..errors import UsageError
-from ..options import (
+from projreg.commands import app
+from projreg.commands.query import Sort
+from projreg.commands.writing import Force, NoPager, is_stdout, output_note, paged, write_file
+from projreg.errors import UsageError
+from projreg.model.dates import PartialDate
+from projreg.options import (
     OutputChoice,
     Source,
     date_value,
@@ -17,12 +20,9 @@ from ..options import (
     output_options,
     registry_options,
 )
-from ..query import Filters
-from ..reports import GROUPINGS
-from ..reports import LANES as CHART_GROUPINGS
-from . import app
-from .query import Sort
-from .writing import Force, NoPager, is_stdout, output_note, paged, write_file
+from projreg.query.filters import Filters
+from projreg.query.reports import GROUPINGS
+from projreg.query.reports import LANES as CHART_GROUPINGS
 
 
 @app.command()
@@ -66,9 +66,9 @@ def report(
       projreg report --by donor --country Georgia
       projreg report --by donor --fields group,projects,budget,disbursed,spent
     """
-    from ..query import select
-    from ..render import emit_rows
-    from ..reports import group_by, report_fields, shown_fields
+    from projreg.query.filters import select
+    from projreg.query.reports import group_by, report_fields, shown_fields
+    from projreg.render.output import emit_rows
 
     if by not in GROUPINGS:
         raise UsageError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
@@ -196,7 +196,7 @@ def timeline(
       projreg timeline --output portfolio.svg --by donor
       projreg timeline -o portfolio.html --gantt --today 2026-01-01
     """
-    from ..query import select
+    from projreg.query.filters import select
 
     kind = _chart_kind(path, by, shape)
     out = output.output()
@@ -219,7 +219,7 @@ def timeline(
 
 def _chart_kind(path: Path | None, by: str | None, shape: bool | None) -> str | None:
     """svg or html for a chart file (None: the terminal); a usage error for what cannot be."""
-    from ..overview import SPLITS
+    from projreg.query.overview import SPLITS
 
     if by is not None and by not in CHART_GROUPINGS:
         raise UsageError(f"cannot draw lanes by {by!r}; choose one of {', '.join(CHART_GROUPINGS)}")
@@ -242,7 +242,7 @@ def _chart_kind(path: Path | None, by: str | None, shape: bool | None) -> str | 
 
 def _wants_overview(shape, by, path, out, projects, rows) -> bool:
     """Whether to draw the overview: asked for, or more dated projects than rows fit."""
-    from ..overview import SPLITS
+    from projreg.query.overview import SPLITS
 
     if shape is not None:
         return shape
@@ -263,12 +263,12 @@ def _wants_overview(shape, by, path, out, projects, rows) -> bool:
 
 
 def _chart_file(projects, today, on, by, kind, overview: bool) -> str:
-    from ..chart import html_page, overview_svg, timeline_svg
+    from projreg.render.chart import html_page, overview_svg, timeline_svg
 
     marked = (on.first_day(), on.last_day()) if on else None
     label = f"marked: {on.human()}" if on else ""
     if overview:
-        from ..overview import overview as make_overview
+        from projreg.query.overview import overview as make_overview
 
         svg = overview_svg(make_overview(projects, today, by or "status"), marked, label)
         title = "Projects over time: an overview"
@@ -279,10 +279,10 @@ def _chart_file(projects, today, on, by, kind, overview: bool) -> str:
 
 
 def _print_timeline(out, projects, today, on, by, overview: bool, shape) -> None:
-    from ..render import emit_overview, emit_timeline
+    from projreg.render.output import emit_overview, emit_timeline
 
     if overview:
-        from ..overview import overview as make_overview
+        from projreg.query.overview import overview as make_overview
 
         view = make_overview(projects, today, by or "status")
         hint = (
@@ -290,7 +290,7 @@ def _print_timeline(out, projects, today, on, by, overview: bool, shape) -> None
         )
         emit_overview(out, view, hint if out.format == "table" else "")
         return
-    from ..reports import timeline as make_timeline
+    from projreg.query.reports import timeline as make_timeline
 
     chart = make_timeline(projects, today, on.first_day() if on else None)
     emit_timeline(out, chart, today, on)
@@ -313,10 +313,10 @@ def stats(filters: Filters, output: OutputChoice, source: Source) -> None:
       projreg stats
       projreg stats --donor "European Union" --json
     """
-    from ..load import BUNDLED
-    from ..query import select
-    from ..render import emit_summary
-    from ..reports import stats as make_stats
+    from projreg.query.filters import select
+    from projreg.query.reports import stats as make_stats
+    from projreg.registry.load import BUNDLED
+    from projreg.render.output import emit_summary
 
     out = output.output()
     registry = source.load()

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import WriteError
+from projreg.errors import WriteError
 
 Force = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
 NoPager = Annotated[
@@ -26,7 +26,7 @@ NoPager = Annotated[
 
 def paged(out, no_pager: bool = False):
     """A context in which out's text goes through the terminal's pager, if it has one."""
-    from ..pager import paging
+    from projreg.render.pager import paging
 
     return paging(None if no_pager else out.terminal.pager)
 
@@ -41,7 +41,7 @@ def refuse_inputs(path: Path, inputs, force: bool = True) -> None:
     the inputs (even with --force), not a regular file, or existing without --force."""
     if is_stdout(path):
         return
-    from ..files import check_target, resolve_target
+    from projreg.registry.files import check_target, resolve_target
 
     try:
         check_target(resolve_target(path), force, inputs)
@@ -51,7 +51,7 @@ def refuse_inputs(path: Path, inputs, force: bool = True) -> None:
 
 def write_error(path, error: OSError) -> WriteError:
     """The one clear line for a write that was refused or failed."""
-    from ..files import Changed, Locked, NotRegular, SameFile
+    from projreg.registry.files import Changed, Locked, NotRegular, SameFile
 
     if isinstance(error, SameFile):
         return WriteError(f"{path} is {error.strerror}; choose another output file")
@@ -76,7 +76,7 @@ def write_file(path: Path, text: str, force: bool, inputs=()) -> None:
 
 
 def write_bytes(path: Path, data: bytes, force: bool, inputs=()) -> None:
-    from ..files import write_atomically
+    from projreg.registry.files import write_atomically
 
     try:
         write_atomically(path, data, force=force, inputs=inputs)

@@ -1,0 +1,145 @@
+"""Problems found in a registry: where (FILE:LINE:COL), what, and how to fix it.
+
+A Problem renders hledger-style: the headline, the offending line with a caret,
+and a hint. RegistryError carries every problem of a registry at once.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from typing import NamedTuple
+
+from projreg.errors import ProjregError
+from projreg.model.text import visible, wrapped
+
+DATE_HINT = "write a year (2018), a month (2018-06 or June 2018) or a day (2018-06-01)"
+
+
+class Problem(NamedTuple):
+    """One thing wrong with a registry, located as precisely as we can."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    project: str | None = None
+    field: str | None = None
+    severity: str = "error"
+
+    def headline(self) -> str:
+        where = ": ".join(x for x in (self.project, self.field) if x)
+        message = f"{where}: {self.message}" if where else self.message
+        location = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return visible(f"{location}: {self.severity}: {message}", keep_newlines=False)
+
+    def render(self, width: int | None = None) -> str:
+        """hledger style: the headline, the offending line with a caret, then the hint.
+
+        With a width (stderr is a terminal), the headline and the hint wrap at word
+        boundaries, FILE:LINE:COL staying first, and the quoted line is cut to fit.
+        """
+        lines = [wrapped(self.headline(), width)]
+        source = source_line(self.file, self.line)
+        if source is not None:
+            lines += self._excerpt(source, width)
+        if self.hint:
+            hint = f"  hint: {visible(self.hint, keep_newlines=False)}"
+            lines.append(wrapped(hint, width, " " * 8))
+        return "\n".join(lines)
+
+    def _excerpt(self, source: str, width: int | None) -> list[str]:
+        """The offending line around the column, and a caret under it."""
+        margin = f"  {self.line} | "
+        # 60 characters each side in a pipe; on a terminal, what fits its width.
+        room = max(width - len(margin), 20) if width else 120
+        before, after = source[: self.column - 1], source[self.column - 1 :]
+        if len(before) > room // 2:  # a long line: show the part around the column
+            before = "…" + before[-(room // 2 - 1) :]
+        limit = room // 2 if width is None else room - len(before)
+        if len(after) > limit:
+            after = after[: max(limit - 1, 1)] + "…"
+        shown_before = visible(before, keep_newlines=False)
+        return [
+            f"{margin}{shown_before}{visible(after, keep_newlines=False)}",
+            f"  {' ' * len(str(self.line))} | {' ' * len(shown_before)}^",
+        ]
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line or None,
+            "column": self.column or None,
+            "severity": self.severity,
+            "project": self.project,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint or None,
+        }
+
+
+def source_line(file: str, line: int) -> str | None:
+    """The text of one line of a file (1-based), as YAML counts lines; None if there is none.
+
+    The file is read and its lines indexed once per version of it (one file at a time is
+    kept), so that quoting the lines of 32,000 problems reads it once, not once each."""
+    if line < 1:
+        return None
+    try:
+        info = os.stat(file)
+        if not stat.S_ISREG(info.st_mode):  # a pipe or a device cannot be read again
+            return None
+        data, starts = _indexed(file, (info.st_ino, info.st_size, info.st_mtime_ns))
+    except OSError:
+        return None
+    if line > len(starts):
+        return None
+    end = starts[line] if line < len(starts) else len(data)
+    text = data[starts[line - 1] : end].decode("utf-8", "replace")
+    return text.rstrip("\r\n").lstrip("\ufeff")
+
+
+_INDEXED: dict[str, tuple[tuple, bytes, object]] = {}
+
+
+def _indexed(file: str, version: tuple):
+    """The file's bytes and the offset where each of its lines starts (after each \\n)."""
+    from array import array
+
+    kept = _INDEXED.get(file)
+    if kept is not None and kept[0] == version:
+        return kept[1], kept[2]
+    with open(file, "rb") as handle:
+        data = handle.read()
+    starts = array("q", [0])
+    at = data.find(b"\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = data.find(b"\n", at + 1)
+    if starts[-1] == len(data) and len(starts) > 1:
+        starts.pop()  # no line after the last line break
+    _INDEXED.clear()  # one file at a time: a registry's problems come file by file
+    _INDEXED[file] = (version, data, starts)
+    return data, starts
+
+
+class RegistryError(ProjregError):
+    """The registry could not be read or is not valid; .problems says why, all of it."""
+
+    def __init__(self, problems: list[Problem], registry=None):
+        # In the order of the files, then of the lines: `check` and every other command
+        # report the same file the same way.
+        order = {file: n for n, file in enumerate(dict.fromkeys(p.file for p in problems))}
+        self.problems = sorted(problems, key=lambda p: (order[p.file], p.line, p.column))
+        # What did load (the valid projects), so that `check` can still lint it.
+        self.registry = registry
+        super().__init__("\n".join(p.headline() for p in self.errors))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def render(self, width: int | None = None) -> str:
+        """The errors (not the warnings), each with its line and hint (see Problem.render)."""
+        return "\n".join(p.render(width) for p in self.errors)
