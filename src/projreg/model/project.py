@@ -43,6 +43,18 @@ STATUSES = (
 )  # fmt: skip
 # Recorded statuses that the dates cannot tell, so they answer as recorded (finalisation: done,
 # accounts still open).
+# The order statuses are drawn in (swim lanes, the overview's parts): what runs, then what
+# is done, then what never ran.
+STATUS_ORDER = (
+    "ongoing",
+    "no end given",
+    "planned",
+    "finalisation",
+    "completed",
+    "unknown",
+    "cancelled",
+    "suspended",
+)
 STATUSES_NOT_FROM_DATES = ("cancelled", "suspended", "finalisation")
 # The marker of dates that contradict (an end before the start, as a publisher wrote them).
 CONTRADICTS = "(!)"

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from projreg.model import money
-from projreg.model.project import Project
+from projreg.model.project import STATUS_ORDER, Project
 from projreg.model.schema import Budget
 
 SPLITS = ("status", "donor")
@@ -36,16 +36,6 @@ NO_DONOR = "(no donor named)"
 NO_CURRENCY = "(no currency)"
 # A span of at most this many years is drawn per quarter.
 QUARTERS_UP_TO = 3
-STATUS_ORDER = (
-    "ongoing",
-    "no end given",
-    "planned",
-    "finalisation",
-    "completed",
-    "unknown",
-    "cancelled",
-    "suspended",
-)
 SPREAD = (
     "each budget's amount is spread over its period in proportion to days; "
     "a revised budget replaces the original ones it overlaps"

@@ -17,20 +17,11 @@ from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 from projreg.model.dates import DAY
-from projreg.model.project import Project
+from projreg.model.project import STATUS_ORDER, Project
 from projreg.model.text import visible
 
-# The order of swim lanes by status: what runs, then what is done, then what never ran.
-STATUS_LANES = (
-    "ongoing",
-    "no end given",
-    "planned",
-    "finalisation",
-    "completed",
-    "unknown",
-    "cancelled",
-    "suspended",
-)
+STATUS_LANES = STATUS_ORDER  # the swim lanes, in the order statuses are drawn
+
 
 WIDTH = 1000
 _LABEL_W = 330  # the column of ids and titles
