@@ -76,15 +76,15 @@ def _map_svg(projects) -> str:
     from projreg.query.reports import coverage, coverage_names
     from projreg.render.worldmap import coverage_svg
 
-    n = len(projects)
+    n, counts = len(projects), coverage(projects)
     return coverage_svg(
-        coverage(projects),
+        counts,
         title="Where the projects work",
         description=(
             f"Map of {n} project{'s' if n != 1 else ''}: countries shaded by the number of "
             "projects that name them; countries covered only through a region are hatched."
         ),
-        names=coverage_names(projects),
+        names=coverage_names(projects, counts),
     )
 
 

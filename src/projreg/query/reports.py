@@ -249,10 +249,11 @@ def coverage_rows(projects: list[Project]) -> list[dict]:
     return [{"country": n, "code": c, "direct": d, "via_region": v} for n, c, d, v in counts]
 
 
-def coverage_names(projects: list[Project]) -> dict[str, str]:
-    """code -> the name the map shows: the registry's own, else the country's short name."""
+def coverage_names(projects: list[Project], codes: Iterable[str]) -> dict[str, str]:
+    """code -> the name the map shows for each of codes (the keys of coverage(projects)):
+    the registry's own, else the country's short name."""
     written = written_country_names(projects)
-    return {c: written.get(c) or geo.country_name(c) for c in coverage(projects)}
+    return {c: written.get(c) or geo.country_name(c) for c in codes}
 
 
 # --- timeline -------------------------------------------------------------------------
