@@ -27,7 +27,7 @@ CORPUS_NAMES = sorted(p.name.removesuffix(".gz") for p in CORPUS.glob("*.xml.gz"
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    """The corpus's files unzipped (projreg reads XML, not gzip)."""
+    """The corpus's files unzipped (the tests below compare projreg with lxml on plain XML)."""
     import gzip
 
     folder = tmp_path_factory.mktemp("corpus")
@@ -163,6 +163,72 @@ def test_only_xml_that_is_not_well_formed_refuses_the_file(run, tmp_path, text, 
     assert result.exit_code == 1
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"projreg: {source}{where} not well-formed XML: mismatched tag")
+
+
+# A published dump is often gzipped (`.xml.gz`): import reads it as it is parsed.
+GZIPPED = CORPUS / "iati-cloud__example_203_references.xml.gz"
+
+
+def test_a_gzipped_file_is_read_as_the_xml_it_holds(run, tmp_path):
+    out = tmp_path / "o.yaml"
+    result = run("import-iati", str(GZIPPED), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    # lxml (an independent reader) reads the gzip itself: the same activities, in order.
+    imported = [p.iati_id for p in load_registry(out).projects]
+    assert imported == list(dict.fromkeys(lxml_identifiers(GZIPPED)))
+    assert f"Imported {len(imported)} activities" in result.stderr
+
+
+def test_gzip_is_told_by_its_bytes_not_its_name(run, tmp_path):
+    import gzip
+
+    plain = gzip.decompress(GZIPPED.read_bytes())
+    named_xml = tmp_path / "dump.xml"  # gzipped, called .xml
+    named_xml.write_bytes(GZIPPED.read_bytes())
+    named_gz = tmp_path / "page.xml.gz"  # plain XML, called .gz
+    named_gz.write_bytes(plain)
+    texts = []
+    for source in (named_xml, named_gz):
+        out = tmp_path / f"{source.name}.yaml"
+        result = run("import-iati", str(source), "-o", str(out))
+        assert result.exit_code == 0, result.stderr
+        texts.append(out.read_text(encoding="utf-8").split("\n", 1)[1])  # after the source line
+    assert texts[0] == texts[1]
+    piped = _projreg(
+        "import-iati", "-", "-o", str(tmp_path / "piped.yaml"), stdin=gzip.compress(plain)
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert (tmp_path / "piped.yaml").read_text(encoding="utf-8").split("\n", 1)[1] == texts[0]
+
+
+def test_progress_of_a_gzipped_file_counts_the_file_s_own_bytes(tmp_path):
+    seen: list[tuple[int, int]] = []
+    result = import_files([GZIPPED], progress=lambda done, total: seen.append((done, total)))
+    size = GZIPPED.stat().st_size
+    assert len(result.projects) > 100 and len(seen) == result.activities
+    assert all(0 < done <= total == size for done, total in seen)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def _flipped(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [lambda d: d[: len(d) // 2], _flipped, lambda d: d[:2] + b"not gzip at all" * 9],
+    ids=["cut", "flipped", "magic-only"],
+)
+def test_a_corrupt_gzip_is_one_line_naming_the_file(run, tmp_path, spoil):
+    source = tmp_path / "dump.xml.gz"
+    source.write_bytes(spoil(GZIPPED.read_bytes()))
+    out = tmp_path / "o.yaml"
+    result = run("import-iati", str(source), "-o", str(out))
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"projreg: {source}: not a readable gzip file: ")
+    assert not out.exists()
 
 
 def test_date_hints_are_not_worked_out_during_an_import(tmp_path, monkeypatch):

@@ -30,7 +30,7 @@ def import_iati(
         typer.Argument(
             metavar="FILE.xml...",
             readable=False,
-            help="IATI activity files (2.0x or 1.0x); - reads standard input.",
+            help="IATI activity files (2.0x or 1.0x), plain or gzipped; - reads standard input.",
         ),
     ],
     output: Annotated[
@@ -51,7 +51,7 @@ def import_iati(
     """Import IATI activities into a new registry file.
 
     Reads IATI activity XML (2.01 to 2.03, 1.0x, a Datastore <result>, a d-portal
-    page) into a registry that `projreg check` accepts. Every activity with an
+    page; a gzipped file is read as it is parsed) into a registry that `projreg check` accepts. Every activity with an
     iati-identifier is kept (the same one twice: the later last-updated-datetime).
     A value the registry's rules reject is kept as published in the project's
     `published` list and counted as a warning (--warnings lists them; --strict

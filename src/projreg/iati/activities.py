@@ -124,6 +124,7 @@ class ImportResult:
 
 ACTIVITY_ROOTS = ("iati-activities", "iati-activity", "result")  # result: the Datastore's wrapper
 MAX_UNSEEKABLE = 1 << 30  # a pipe or device is read into memory: up to 1 GiB
+GZIP_MAGIC = b"\x1f\x8b"  # a gzip stream starts so, whatever the file is called
 
 
 def _source(source, name: str):
@@ -139,6 +140,8 @@ def _source(source, name: str):
 
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
+        if data.startswith(GZIP_MAGIC):
+            return _gunzipped(io.BytesIO(data), name)
         return io.BytesIO(data), _declares(data[:4], data)
     try:
         if str(source) == "-":
@@ -150,6 +153,9 @@ def _source(source, name: str):
             if stat.S_ISDIR(info.st_mode):
                 raise IsADirectoryError(21, "is a folder")
             if stat.S_ISREG(info.st_mode) and info.st_size > 0:
+                if handle.read(2) == GZIP_MAGIC:
+                    return _gunzipped(handle, name)
+                handle.seek(0)
                 return handle, _may_declare_entities(handle)
         if handle is not None:
             with handle:
@@ -158,7 +164,26 @@ def _source(source, name: str):
         raise IatiError(f"{name}: cannot read: {error.strerror or error}") from None
     if len(data) > MAX_UNSEEKABLE:
         raise IatiError(f"{name}: more than {MAX_UNSEEKABLE >> 20} MB from a pipe or device")
+    if data.startswith(GZIP_MAGIC):
+        return _gunzipped(io.BytesIO(data), name)
     return io.BytesIO(data), _declares(data[:4], data)
+
+
+def _gunzipped(raw, name: str):
+    """(handle, may it declare entities) for gzipped XML (an IATI dump, `.xml.gz`): read as
+    it is parsed, never whole. The whole stream is checked first, as the DTD is looked
+    for, so a corrupt or cut file is refused before anything is read from it."""
+    import gzip
+    import zlib
+
+    raw.seek(0)
+    handle = gzip.GzipFile(fileobj=raw, mode="rb")
+    try:
+        return handle, _may_declare_entities(handle)
+    except (OSError, EOFError, zlib.error) as error:
+        handle.close()
+        raw.close()
+        raise IatiError(f"{name}: not a readable gzip file: {error}") from None
 
 
 def _declares(start: bytes, data) -> bool:
@@ -187,15 +212,19 @@ def _json_page(handle, name: str) -> bool:
 def iter_activities(path, progress=None, name: str | None = None):
     """(default language, activity) for each activity of a file, parsed one at a time.
 
-    path is a file, `-` (standard input) or the bytes of a page. Activities may sit in
+    path is a file, `-` (standard input) or the bytes of a page, plain or gzipped (told by
+    the gzip's first bytes; read as it is parsed, never whole). Activities may sit in
     an iati-activities root, be the root, or come inside the Datastore's <result>
     wrapper. Each activity is dropped from the tree once the caller has it, so memory
     does not grow with the file. progress(bytes read) is called after each one.
     Raises IatiError with a clear reason (not well-formed XML: with line and column).
     """
     name = name or ("standard input" if str(path) == "-" else str(path))
+    import contextlib
+
     handle, declares = _source(path, name)
-    with handle:
+    raw = getattr(handle, "fileobj", None)  # a gzip stream's file: closed with it
+    with raw or contextlib.nullcontext(), handle:
         if handle.seekable() and _json_page(handle, name):
             return
         yield from _activities(handle, declares, name, progress)
@@ -284,12 +313,13 @@ def _root_language(handle, name: str, declares: bool) -> str:
 
 def _walk(events, lang: str, handle, progress):
     """Each iati-activity, emptied once the caller has it (its shell stays in the tree)."""
+    read = getattr(handle, "fileobj", None) or handle  # gzip: bytes read of the file itself
     for _event, element in events:
         if element.tag != "iati-activity":
             continue
         yield lang, element
         if progress:
-            progress(handle.tell())
+            progress(read.tell())
         element.clear()
 
 
