@@ -177,3 +177,38 @@ def test_yaml_written_an_item_at_a_time_is_the_yaml_written_whole(data):
     from projreg.registry.encode import _to_yaml
 
     assert to_yaml(data) == _to_yaml(data)
+
+
+def _written_whole(projects) -> str:
+    """The projects list as to_yaml_direct writes to_registry's mappings, whole."""
+    from projreg.registry.encode import to_yaml_direct
+
+    return to_yaml_direct({"projects": [to_registry(p) for p in projects]})
+
+
+def _written_each(projects) -> str:
+    """The same list as import-iati writes it, a project at a time, sharing one memo."""
+    from projreg.registry.encode import project_yaml
+
+    memo: dict = {}
+    return "projects:\n" + "".join(project_yaml(p, memo) for p in projects)
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(registries)
+def test_a_project_written_as_its_fields_are_walked_is_its_mapping_written(generated):
+    assert _written_each(generated) == _written_whole(generated)
+
+
+def test_real_projects_written_as_their_fields_are_walked_are_their_mappings_written():
+    """Every project of the real files (transactions, budgets, sectors, values kept as
+    published: fields the strategy above does not make)."""
+    from pathlib import Path
+
+    from projreg.iati.activities import import_files
+
+    real = Path(__file__).parent / "iati"
+    files = sorted((real / "real").glob("*.xml")) + sorted((real / "corpus").glob("*.xml.gz"))
+    projects = import_files(files).projects
+    assert len(projects) > 1000
+    assert _written_each(projects) == _written_whole(projects)

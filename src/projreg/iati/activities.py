@@ -928,14 +928,15 @@ class Spool(_Importer):
 
         super().__init__()
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.size = 0
         self.memo: dict = {}
 
     def hold(self, project: Project) -> _Spooled:
         from projreg.registry.encode import project_yaml
 
         data = project_yaml(project, self.memo).encode("utf-8")
-        offset = self.file.seek(0, 2)
-        self.file.write(data)
+        offset = self.size  # (a seek to the end would flush the file's buffer every time)
+        self.size += self.file.write(data)
         found = tuple(
             ImportWarning(project.iati_id, k.field, k.value, k.problem) for k in project.published
         )

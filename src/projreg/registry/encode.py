@@ -29,8 +29,11 @@ def _part_value(field: schema.Field, value):
 def _record(field: schema.Field, item) -> dict:
     out = {}
     for part in field.parts:
-        value = _part_value(part, getattr(item, part.name))
-        if value not in (None, [], ""):
+        value = getattr(item, part.name)
+        if value is None:  # most parts of most records (a transaction has 18)
+            continue
+        value = _part_value(part, value)
+        if value not in ([], ""):
             out[part.name] = value
     return out
 
@@ -42,6 +45,8 @@ def to_registry(project: Project) -> dict:
     out = {}
     for field in schema.PROJECT:
         value = getattr(project, field.name)
+        if value is None or value == ():  # most fields of most projects
+            continue
         if field.kind == schema.COUNTRIES:
             value = [project.country_name(code) for code in value]
         else:
@@ -220,10 +225,46 @@ def to_yaml_direct(data: dict) -> str:
 
 
 def project_yaml(project: Project, memo: dict) -> str:
-    """One project as an item of the projects list, as to_yaml_direct writes it."""
+    """One project as an item of the projects list, as to_yaml_direct writes to_registry's
+    mapping of it; written as the fields are walked, without making that mapping first
+    (the mappings were half of import-iati's writing). tests/test_roundtrip.py holds the two equal."""
     lines: list[str] = []
-    _block([to_registry(project)], "", lines, memo)
+    lead = "- "
+    for field in schema.PROJECT:
+        value = getattr(project, field.name)
+        if value is None or value == "" or value == () or value == []:
+            continue
+        head = f"{lead}{field.name}:"
+        lead = "  "
+        if field.kind == schema.RECORDS:
+            lines.append(head + "\n")
+            for item in value:
+                _record_lines(field, item, lines, memo)
+        elif field.kind == schema.COUNTRIES:
+            _entry(head, [project.country_name(code) for code in value], lead, lines, memo)
+        else:
+            _entry(head, _part_value(field, value), lead, lines, memo)
     return "".join(lines)
+
+
+def _record_lines(field: schema.Field, item, lines: list[str], memo: dict) -> None:
+    """One item of a list of records (at indent 2), as _block writes _record's mapping of it."""
+    lead = "  - "
+    for part in field.parts:
+        value = getattr(item, part.name)
+        if value is None or value == "":
+            continue
+        if value.__class__ is not str:
+            value = _part_value(part, value)
+            if value == []:
+                continue
+        if value.__class__ is str:
+            lines.append(f"{lead}{part.name}: {memo.get(value) or _scalar(value, memo)}\n")
+        else:
+            _entry(f"{lead}{part.name}:", value, "    ", lines, memo)
+        lead = "    "
+    if lead == "  - ":  # nothing to write: an empty mapping
+        lines.append("  - {}\n")
 
 
 def scalar_yaml(value) -> str:
@@ -237,24 +278,24 @@ def _block(value, indent: str, lines: list[str], memo: dict) -> None:
         for key, item in value.items():
             _entry(f"{indent}{key}:", item, indent, lines, memo)
         return
+    inner = indent + "  "
     for item in value:
         if item.__class__ is dict and item:
-            first = True
+            lead = indent + "- "  # the first key; the others at inner
             for key, part in item.items():
-                _entry(
-                    f"{indent}- {key}:" if first else f"{indent}  {key}:",
-                    part,
-                    indent + "  ",
-                    lines,
-                    memo,
-                )
-                first = False
+                if part.__class__ is str:  # most parts: written here, without a call
+                    lines.append(f"{lead}{key}: {memo.get(part) or _scalar(part, memo)}\n")
+                else:
+                    _entry(f"{lead}{key}:", part, inner, lines, memo)
+                lead = inner
         else:
             _entry(f"{indent}-", item, indent, lines, memo)
 
 
 def _entry(head: str, value, indent: str, lines: list[str], memo: dict) -> None:
-    if value.__class__ is dict and value:
+    if value.__class__ is str:  # most values: a text, often one written before
+        lines.append(f"{head} {memo.get(value) or _scalar(value, memo)}\n")
+    elif value.__class__ is dict and value:
         lines.append(head + "\n")
         _block(value, indent + "  ", lines, memo)
     elif value.__class__ is list and value:
