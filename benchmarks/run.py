@@ -432,53 +432,78 @@ def _lxml_seconds(path: Path, runs: int) -> float:
 def iati_real(scenario: Scenario, runs: int, large: bool) -> None:
     """Issue 22's targets (printed beside each figure), on publishers' files (tests/iati/real
     and tests/iati/corpus) cycled into one file of many publishers, as a fetch gives: time,
-    ratio to lxml parsing the same bytes and peak memory by size, and the slowest real file
-    of a hundred activities or more."""
-    import iati_input
-
+    ratio to lxml parsing the same bytes and peak memory by size, how memory grows with the
+    file, and the slowest real file of a hundred activities or more."""
     folder = scenario.workdir / "iati-real"
     folder.mkdir()
-    out = folder / "imported.yaml"
     print("IATI import of publishers' files (tests/iati/real, tests/iati/corpus), cycled")
-    for count, seconds, megabytes in ((5_000, 3.0, 300), (100_000, 60.0, None)):
-        (path,) = iati_input.build(count, folder, one=True)
-        command = [*projreg_command(), "import-iati", str(path), "-o", str(out), "--force"]
-        elapsed, peak = scenario.timings(command, runs if count <= 5_000 else 1, fresh=True)
-        label = f"import-iati {count:,} real activities ({path.stat().st_size / 1e6:.0f} MB)"
-        scenario.report(
-            f"{label}, time", f"{elapsed:.2f} s", f"<= {seconds:g} s", elapsed <= seconds
-        )
-        if count == 5_000:
-            ratio = elapsed / _lxml_seconds(path, runs)
-            scenario.report(f"{label}, x lxml parse", f"{ratio:.1f}x", "<= 8x", ratio <= 8)
-        if megabytes:
-            peak_mb = peak / 1024
-            scenario.report(
-                f"{label}, peak memory",
-                f"{peak_mb:.0f} MB",
-                f"<= {megabytes} MB",
-                peak_mb <= megabytes,
-            )
-        path.unlink()
+    peaks = {}
+    for count, seconds in ((5_000, 3.0), (10_000, None), (100_000, 60.0)):
+        peaks[count] = _cycled_import(scenario, folder, count, runs if count <= 5_000 else 1,
+                                      seconds)  # fmt: skip
+    # What each activity adds to the peak: the index of identifiers (repeats are kept once,
+    # clashing ids renamed at the end), and the parser's emptied shell of each activity.
+    growth = (peaks[100_000] - peaks[10_000]) * 1024 / 90_000
+    million = (peaks[100_000] * 1024 + growth * 900_000) / 2**30
+    scenario.report(
+        "peak memory added per activity, 10,000 -> 100,000",
+        f"{growth:.0f} bytes",
+        f"(1M: {million:.2f} GiB)",
+        True,
+    )
     if large:
-        (path,) = iati_input.build(1_000_000, folder, one=True)
-        command = [*projreg_command(), "import-iati", str(path), "-o", str(out), "--force"]
-        elapsed, peak = scenario.timings(command, 1, fresh=True)
-        gib = peak / 1024 / 1024
+        gib = _cycled_import(scenario, folder, 1_000_000, 1, None) / 1024 / 1024
         scenario.report(
             "import-iati 1,000,000 real activities, peak memory",
             f"{gib:.2f} GiB",
             "<= 2 GiB",
             gib <= 2,
         )
-        path.unlink()
-    slowest = 0.0
-    for path in iati_input.sources():
-        if len(iati_input._pool([path])[1]) >= 100:
+    _slowest_real_file(scenario, folder, runs)
+
+
+def _cycled_import(scenario: Scenario, folder: Path, count: int, runs: int, seconds) -> int:
+    """import-iati of COUNT real activities in one file: time (judged against seconds, and
+    at 5,000 against lxml and 300 MB) and peak memory, printed; the peak (KiB) returned."""
+    import iati_input
+
+    (path,) = iati_input.build(count, folder, one=True)
+    out = folder / "imported.yaml"
+    command = [*projreg_command(), "import-iati", str(path), "-o", str(out), "--force"]
+    elapsed, peak = scenario.timings(command, runs, fresh=True)
+    label = f"import-iati {count:,} real activities ({path.stat().st_size / 1e6:.0f} MB)"
+    target = f"<= {seconds:g} s" if seconds else ""
+    scenario.report(f"{label}, time", f"{elapsed:.2f} s", target, not seconds or elapsed <= seconds)
+    if count == 5_000:
+        ratio = elapsed / _lxml_seconds(path, runs)
+        scenario.report(f"{label}, x lxml parse", f"{ratio:.1f}x", "<= 8x", ratio <= 8)
+    peak_mb = peak / 1024
+    target = "<= 300 MB" if count == 5_000 else ""
+    scenario.report(f"{label}, peak memory", f"{peak_mb:.0f} MB", target, peak_mb <= 300)
+    path.unlink()
+    out.unlink(missing_ok=True)
+    return peak
+
+
+def _slowest_real_file(scenario: Scenario, folder: Path, runs: int) -> None:
+    """import-iati of each real file of 100 activities or more, as published (the corpus's
+    gzipped, d-portal's page as served): the slowest, judged against 1 s."""
+    import iati_input
+
+    out = folder / "imported.yaml"
+    pages = sorted((iati_input.TESTS / "dportal").glob("*.xml"))
+    timed = []
+    for path in [*iati_input.sources(), *pages]:
+        activities = len(iati_input._pool([path])[1])
+        if activities >= 100:
             command = [*projreg_command(), "import-iati", str(path), "-o", str(out), "--force"]
-            slowest = max(slowest, scenario.timings(command, runs, fresh=True)[0])
+            timed.append((scenario.timings(command, runs, fresh=True)[0], path.name, activities))
+    slowest, name, activities = max(timed)
     scenario.report(
-        "slowest real file of 100+ activities", f"{slowest:.2f} s", "<= 1 s", slowest <= 1
+        f"slowest of {len(timed)} real files of 100+ activities ({name}, {activities})",
+        f"{slowest:.2f} s",
+        "<= 1 s",
+        slowest <= 1,
     )
 
 

@@ -864,8 +864,8 @@ class _Importer:
 
     def __init__(self):
         self.projects: dict[
-            str, tuple[Project, str, str]
-        ] = {}  # iati_id -> (project, updated, where)
+            str, tuple[Project, str, tuple[str, int]]
+        ] = {}  # iati_id -> (project, updated, (file, activity number)): text only if named
         self.skipped: list[tuple[str, str]] = []
         self.files = self.activities = 0
 
@@ -873,10 +873,10 @@ class _Importer:
         self.files += 1
         for number, (lang, activity) in enumerate(activities, 1):
             self.activities += 1
-            where = f"{name}: activity {number}"
+            where = (name, number)
             project, why = project_from_activity(activity, lang)
             if project is None:
-                self.skipped.append((where, why))
+                self.skipped.append((_where(where), why))
                 continue
             updated = (activity.get("last-updated-datetime") or "").strip()
             earlier = self.projects.get(project.iati_id)
@@ -889,9 +889,10 @@ class _Importer:
                 self.projects[project.iati_id] = kept
             self.skipped.append(
                 (
-                    dropped[2],
+                    _where(dropped[2]),
                     f"iati-identifier {project.iati_id} again; kept the one "
-                    f"{'last updated ' + kept[1] if kept[1] else 'read first'} ({kept[2]})",
+                    f"{'last updated ' + kept[1] if kept[1] else 'read first'} "
+                    f"({_where(kept[2])})",
                 )
             )
 
@@ -904,7 +905,11 @@ class _Importer:
         return ImportResult(projects, self.skipped, self.files, self.activities)
 
 
-@dataclass(frozen=True)
+def _where(where: tuple[str, int]) -> str:
+    return f"{where[0]}: activity {where[1]}"
+
+
+@dataclass(frozen=True, slots=True)  # one per activity, kept to the end: no __dict__
 class _Spooled:
     """A project written to the spool: where its YAML is, and what import must remember."""
 

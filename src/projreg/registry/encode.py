@@ -311,7 +311,9 @@ def _scalar(value, memo: dict) -> str:
         written = memo.get(value)
         if written is None:
             written = _text(value)
-            if len(value) <= 80 and len(memo) < 100_000:  # codes and names repeat; prose not
+            if len(value) <= 80:  # codes and names repeat; prose not
+                if len(memo) >= 50_000:  # bounded: emptied (what repeats comes back soon)
+                    memo.clear()
                 memo[value] = written
         return written
     if value is None:
