@@ -102,16 +102,40 @@ def run_tree(command: list[str], env: dict) -> tuple[float, int]:
 def run_once(command: list[str], env: dict, expect: int = 0) -> tuple[float, int]:
     """Wall time in seconds and peak memory in KiB of one run (output discarded; stderr into
     a file, which never fills up as a pipe would while nobody reads it); it must exit with
-    `expect` (1 for a check that finds problems)."""
+    `expect` (1 for a check that finds problems).
+
+    The peak is the process's own high-water mark (VmHWM), read as it runs: Linux's
+    ru_maxrss of a child starts at the size of the process that started it (this one, which
+    may hold a whole input it built), so it is used only for a run too short to be read."""
+    import threading
+
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        marks: list[int] = []
+        done = threading.Event()
+        watcher = threading.Thread(target=_high_water, args=(process.pid, marks, done))
+        watcher.start()
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
+        done.set()
+        watcher.join()
         if os.waitstatus_to_exitcode(status) != expect:
             errors.seek(0)
             raise SystemExit(f"{' '.join(command)} failed: {errors.read(2000).decode()}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, max(marks) if marks else usage.ru_maxrss
+
+
+def _high_water(pid: int, marks: list[int], done) -> None:
+    """VmHWM (KiB) of process pid, every 20 ms until done (the last one read before it ends)."""
+    while not done.wait(0.02):
+        try:
+            with open(f"/proc/{pid}/status") as handle:
+                found = [int(x.split()[1]) for x in handle if x.startswith("VmHWM:")]
+        except (OSError, ValueError):
+            return
+        if found:
+            marks.append(found[0])
 
 
 class Scenario:
