@@ -140,25 +140,31 @@ def _construct(loader: Loader, node):
 def _construct_mapping(loader: Loader, node) -> Mapping:
     data = Mapping()
     data.position = _position(node)
-    data.key_positions, data.value_positions = {}, {}
+    # Positions written out here, not by _position: this runs for every key and value.
+    key_positions: dict[object, Position] = {}
+    value_positions: dict[object, Position] = {}
+    data.key_positions, data.value_positions = key_positions, value_positions
     if any(key_node.tag in _FLATTENED for key_node, _ in node.value):
         loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = _construct(loader, key_node)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark
-            ) from None
+        if key.__class__ is not str:
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                ) from None
+        mark = key_node.start_mark
         if key in data:
             loader.duplicates.append(
-                DuplicateKey(str(key), data.key_positions[key], _position(key_node))
+                DuplicateKey(str(key), key_positions[key], (mark.line + 1, mark.column + 1))
             )
             continue
         data[key] = _construct(loader, value_node)
-        data.key_positions[key] = _position(key_node)
-        data.value_positions[key] = _position(value_node)
+        key_positions[key] = mark.line + 1, mark.column + 1
+        mark = value_node.start_mark
+        value_positions[key] = mark.line + 1, mark.column + 1
     return data
 
 
