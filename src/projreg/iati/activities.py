@@ -1373,14 +1373,15 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
     activity = ElementTree.SubElement(root, "iati-activity", {XML_LANG: "en"})
     if project.hierarchy:
         activity.set("hierarchy", str(project.hierarchy))
-    ElementTree.SubElement(activity, "iati-identifier").text = writer.clean(
-        project.iati_id or f"{publisher.prefix or publisher.ref}-{project.id}"
-    )
     # to_iati_xml writes only projects missing_for_iati finds nothing missing in:
     # each has a reporting organisation and a status.
     organisation, status = reporting_org(project, publisher), _status_code(project, today)
     assert organisation is not None and status is not None
     ref, name, kind = organisation
+    # Without --id-prefix or --reporting-org-ref, the project's own reporting org is the prefix.
+    ElementTree.SubElement(activity, "iati-identifier").text = writer.clean(
+        project.iati_id or f"{publisher.prefix or publisher.ref or ref}-{project.id}"
+    )
     add(activity, "reporting-org", name, ref=ref, type=kind)
     add(activity, "title", project.title)
     descriptions = _descriptions(project) or [("1", placeholder)]
