@@ -215,19 +215,37 @@ _SCALAR_START = frozenset(" \t\r\n[]{},:?-")
 _LONG_NUMBER = re.compile(r"[0-9][0-9.]{15}")
 
 
+# A line whose value is one single-quoted scalar, after `key: ` or `- `: what the writers
+# write for text that looks like a number, a URL with a long run of digits, a ref such as
+# '22482-001_2021_2025'. Inside it nothing begins a scalar, a tag or a key, so a form the
+# checks below look for there is text to every reader. (Were the line inside a block or a
+# multi-line scalar, it would be text all the same; a quote closing a scalar begun on an
+# earlier line leaves text after it, which yaml-rs refuses.)
+_QUOTED_LINE = re.compile(
+    r" *(?:- +)*(?:[A-Za-z_][A-Za-z0-9_-]*: +|- +)('(?:[^'\n]|'')*')[ ]*(?:\n|\Z)"
+)
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Is text[at] inside the single-quoted value of its line (_QUOTED_LINE)?"""
+    match = _QUOTED_LINE.match(text, text.rfind("\n", 0, at) + 1)
+    return match is not None and match.start(1) < at < match.end(1) - 1
+
+
 def _number_form(text: str) -> bool:
     """Does text hold 0b.., 0O.. or digits with _ where a scalar begins (see above), or a
-    run of 16 digits?"""
-    if _LONG_NUMBER.search(text):
-        return True
+    run of 16 digits, outside a quoted value?"""
+    for match in _LONG_NUMBER.finditer(text):
+        if not _quoted(text, match.start()):
+            return True
     for match in _BASE_PREFIX.finditer(text):
-        if _scalar_starts(text, match.start()):
+        if _scalar_starts(text, match.start()) and not _quoted(text, match.start()):
             return True
     for match in _UNDERSCORE.finditer(text):
         start = match.start()
         while start and text[start - 1] in "0123456789.":
             start -= 1
-        if start < match.start() and _scalar_starts(text, start):
+        if start < match.start() and _scalar_starts(text, start) and not _quoted(text, start):
             return True
     return False
 
@@ -238,7 +256,8 @@ def _other_number_form(text: str) -> bool:
     0x1_0)."""
     for match in _ANY_BASE.finditer(text):
         at = match.start()
-        if at and text[at - 1] in "+-" and (at == 1 or text[at - 2] in _SCALAR_START):
+        signed = at and text[at - 1] in "+-" and (at == 1 or text[at - 2] in _SCALAR_START)
+        if signed and not _quoted(text, at):
             return True
     return "_" in text and _underscored_number(text)
 
@@ -254,8 +273,10 @@ def _underscored_number(text: str) -> bool:
             start -= 1
         while end < size and text[end] in _NUMBER_CHARS:
             end += 1
-        if (start == 0 or text[start - 1] in _SCALAR_START) and _NUMBER.fullmatch(
-            text[start:end].replace("_", "")
+        if (
+            (start == 0 or text[start - 1] in _SCALAR_START)
+            and _NUMBER.fullmatch(text[start:end].replace("_", ""))
+            and not _quoted(text, start)
         ):
             return True
         at = text.find("_", end)
@@ -271,7 +292,7 @@ def _reads_apart(text: str) -> bool:
     if "?" in text:
         at = text.find("?")
         while at != -1:
-            if at == 0 or text[at - 1] in _SCALAR_START:
+            if (at == 0 or text[at - 1] in _SCALAR_START) and not _quoted(text, at):
                 return True
             at = text.find("?", at + 1)
     return "\\" in text and _SURROGATE_ESCAPE.search(text) is not None
@@ -282,7 +303,8 @@ def _tag_or_alias(text: str) -> bool:
     []{},:- (where a tag, an anchor or an alias can be)?"""
     for match in _TAG_OR_ALIAS.finditer(text):
         start = match.start()
-        if start == 0 or text[start - 1].isspace() or text[start - 1] in "[]{},:-":
+        where = start == 0 or text[start - 1].isspace() or text[start - 1] in "[]{},:-"
+        if where and not _quoted(text, start):
             return True
     return False
 
