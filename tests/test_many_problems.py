@@ -135,6 +135,31 @@ def test_values_are_built_as_the_long_way_builds_them(pairs):
     assert answers[0] == answers[1]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",
+        "a: &x [1, &y two, 3.50]\nb: *x\nc: *y\n",
+        "a: &m {k: v, n: ~}\nb: *m\nc: [*m, *m]\n",
+        "base: &b {x: 1}\nd: {!!merge <<: *b, y: 2}\ne: {!!merge <<: [*b, {z: 3}]}\n",
+        "a: {!!value =: 1}\nb: !!str 2\nc: !!binary aGk=\n",
+        "? [k]\n: v\n",
+        "a: 1\na: 2\nb: {c: 1, c: 2}\n",
+        "a: !!str [x]\n",
+        "a: &x 1\nb: *y\n",
+    ],
+)
+def test_documents_with_aliases_merges_and_tags_are_read_as_the_long_way_reads_them(text):
+    answers = []
+    for load in (yamlsafe.load, _loaded_the_long_way):
+        try:
+            data, duplicates = load(text)
+            answers.append((_typed(data), [(d.key, d.first, d.second) for d in duplicates]))
+        except yaml.YAMLError as error:
+            answers.append(("error", str(error)))
+    assert answers[0] == answers[1]
+
+
 # --- hints and rendering: once per name, once per file ------------------------------------
 
 
