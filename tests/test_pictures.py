@@ -568,6 +568,9 @@ def test_the_svg_legend_and_titles_say_no_end_given_and_arrows_mean_it(write):
     root = ET.fromstring(timeline_svg(registry.projects, dt.date(2026, 11, 27)))
     texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
     assert "no end given: drawn to today (2026-11-27)" in texts and "ongoing," not in texts
+    description = root.find(f"{SVG}desc").text
+    assert "Projects with no end given are drawn to 2026-11-27." in description
+    assert "Ongoing" not in description
     groups = {g.get("data-id"): g for g in root.iter(f"{SVG}g") if g.get("data-id")}
     for name, arrow in (("NOEND", True), ("SAYS-ONGOING", True), ("DONE", False),
                         ("PLANNED-END", False), ("LATER", False)):  # fmt: skip

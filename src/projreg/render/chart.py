@@ -402,7 +402,7 @@ def _gantt_description(projects, dated, undated, axis, today, by, on_label: str)
         + (f"; {len(undated)} with unknown dates listed below" if undated else "")
         + (f"; grouped by {by}" if by else "")
         + (f"; marked: {on_label}" if on_label else "")
-        + f". Ongoing projects are drawn to {today.isoformat()}."
+        + f". Projects with no end given are drawn to {today.isoformat()}."
     )
 
 
