@@ -246,3 +246,39 @@ def test_problems_render_as_before_one_file_after_another(tmp_path):
     for width in (60, 80, 120, 200):  # wrapped lines: one problem after another, all kept
         shown = render_all(found, width)
         assert shown.count("error:") == 5 and shown.count("hint:") == 4
+
+
+# --- reading projects ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_project_read_is_the_project_its_constructor_makes(write, fast):
+    """decode makes each Project without the frozen dataclass's __init__ (a third of reading
+    a project): the same attributes, in the same order, as Project(...) sets."""
+    import dataclasses
+
+    from projreg import load_registry
+    from projreg.model.project import Project
+
+    bundled = load_registry(use_cache=False, fast=fast).projects
+    path = write(
+        """
+        projects:
+          - id: ALL
+            title: Many fields
+            acronym: AF
+            start: 2019-03
+            planned_end: 2024
+            activity_status: ongoing
+            countries: [Georgia, Turkey]
+            donors: [European Union]
+            budgets:
+              - {value: 100, currency: EUR, start: 2019-01-01, end: 2019-12-31}
+            notes: [a note]
+        """
+    )
+    for project in [*bundled, *load_registry(path, use_cache=False, fast=fast).projects]:
+        given = {f.name: getattr(project, f.name) for f in dataclasses.fields(Project)}
+        made = Project(**given)
+        assert made == project
+        assert list(vars(made).items()) == list(vars(project).items())
