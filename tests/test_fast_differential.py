@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projreg.registry import yamlsafe
+from tests.conftest import examples
 
 DPORTAL = Path(__file__).parent / "iati" / "dportal"
 
@@ -65,7 +66,7 @@ def _plain(value):
     return value
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_the_fast_parser_answers_only_what_the_careful_reader_reads_the_same(text):
     fast = yamlsafe.load_fast(text)
