@@ -102,7 +102,14 @@ def run_tree(command: list[str], env: dict) -> tuple[float, int]:
 def run_once(command: list[str], env: dict, expect: int = 0) -> tuple[float, int]:
     """Wall time in seconds and peak memory in KiB of one run (output discarded; stderr into
     a file, which never fills up as a pipe would while nobody reads it); it must exit with
-    `expect` (1 for a check that finds problems).
+    `expect` (1 for a check that finds problems)."""
+    elapsed, _cpu, peak = run_timed(command, env, expect)
+    return elapsed, peak
+
+
+def run_timed(command: list[str], env: dict, expect: int = 0) -> tuple[float, float, int]:
+    """run_once's wall time and peak memory, with the CPU time (user + system) between
+    them: on a shared machine the wall time is also the others' load, the CPU time less so.
 
     The peak is the process's own high-water mark (VmHWM), read as it runs: Linux's
     ru_maxrss of a child starts at the size of the process that started it (this one, which
@@ -123,13 +130,22 @@ def run_once(command: list[str], env: dict, expect: int = 0) -> tuple[float, int
         if os.waitstatus_to_exitcode(status) != expect:
             errors.seek(0)
             raise SystemExit(f"{' '.join(command)} failed: {errors.read(2000).decode()}")
-    return elapsed, max(marks) if marks else usage.ru_maxrss
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, max(marks) if marks else usage.ru_maxrss
 
 
 def _high_water(pid: int, marks: list[int], done) -> None:
-    """VmHWM (KiB) of process pid, every 20 ms until done (the last one read before it ends)."""
+    """VmHWM (KiB) of process pid, every 20 ms until done (the last one read before it ends),
+    once it runs its own program (before that it is a copy of this process)."""
+    with open("/proc/self/cmdline", "rb") as handle:
+        ours = handle.read()
+    started = False
     while not done.wait(0.02):
         try:
+            if not started:
+                with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                    started = handle.read() != ours
+                continue
             with open(f"/proc/{pid}/status") as handle:
                 found = [int(x.split()[1]) for x in handle if x.startswith("VmHWM:")]
         except (OSError, ValueError):
@@ -584,13 +600,18 @@ def many_problems(scenario: Scenario, runs: int) -> None:
         (dates, "16,000 bad dates, 8,000 duplicate ids"),
     ):
         command = [*projreg_command(), "check", str(path)]
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
             env = scenario.fresh_cache()
-            times.append(run_once(command, env, expect=1)[0])
+            elapsed, used, _peak = run_timed(command, env, expect=1)
+            times.append(elapsed)
+            cpu.append(used)
             shutil.rmtree(env["PROJREG_CACHE_DIR"], ignore_errors=True)
         elapsed = statistics.median(times)
         scenario.report(f"check: {what}", f"{elapsed:.2f} s", "<= 2 s", elapsed <= 2)
+        scenario.report(
+            "  CPU (user + system) of that check", f"{statistics.median(cpu):.2f} s", "", True
+        )
 
 
 def main() -> int:
@@ -601,6 +622,9 @@ def main() -> int:
     parser.add_argument("--iati-only", action="store_true", help="only issue 22's IATI targets")
     parser.add_argument("--record", type=Path, help="also write the output to this file")
     parser.add_argument("--only-live", action="store_true", help="only the live-data figure")
+    parser.add_argument(
+        "--only-problems", action="store_true", help="only check of 32,000 problems (issue 26)"
+    )
     args = parser.parse_args()
     if args.record:
         with open(args.record, "w", encoding="utf-8") as record:
@@ -664,6 +688,9 @@ def _run(args) -> int:
             return _verdict(scenario)
         if args.only_live:
             live_fetch(scenario, 2_000, 5)
+            return 1 if [row for row in scenario.rows if row[2] and not row[3]] else 0
+        if args.only_problems:
+            many_problems(scenario, runs)
             return 1 if [row for row in scenario.rows if row[2] and not row[3]] else 0
         startup(scenario, 11 if args.quick else 21, editable=False)
         startup(scenario, 11 if args.quick else 21, editable=True)

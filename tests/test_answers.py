@@ -19,6 +19,7 @@ from projreg.query.filters import Filters, select
 from projreg.query.reports import group_by
 from projreg.registry.lint import check
 from projreg.render.terminal import Terminal
+from tests.conftest import examples
 
 ONE = """
 projects:
@@ -410,7 +411,7 @@ COUNTRY_CODES = ["GE", "AM", "AZ", "UA", "KZ", "RS", "TR", "DE", "NO", "CH", "XK
 REGION_NAMES = [r.name for r in geo.REGIONS]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -593,7 +594,7 @@ def _outcome(path, **options):
     return registry.projects
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(_project(), min_size=1, max_size=3, unique_by=lambda p: p.id.casefold()))
 def test_warm_runs_equal_cold_runs_for_anything_the_format_holds(tmp_path_factory, projects):
     from projreg.registry.encode import registry_document, to_yaml
@@ -698,7 +699,7 @@ def test_piped_show_keeps_items_that_contain_semicolons(write):
     assert ("links[1].kind", "website") in lines
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(_project(valid=True))
 def test_piped_show_carries_every_fact_of_generated_projects(tmp_path_factory, project):
     from projreg.registry.encode import registry_document, to_yaml

@@ -503,3 +503,30 @@ def test_export_leaves_out_a_project_whose_reporting_org_has_no_type():
     ((pid, why),) = export.skipped
     assert pid == "P-1" and "a reporting organisation with a type" in why
     assert export.written == 0
+
+
+def test_a_project_with_its_own_reporting_org_and_no_iati_id_takes_that_org_as_prefix(
+    run, write, schema
+):
+    """No --reporting-org or --id-prefix options are needed (the project names its own
+    reporting organisation), so its new iati-identifier starts with that organisation's ref,
+    as IATI requires: never with the text None."""
+    registry = write(
+        """
+        projects:
+          - id: X-1
+            title: T
+            summary: S
+            donors: [D]
+            start: 2020-01-01
+            activity_status: ongoing
+            reporting_org:
+              - {name: Own Org, ref: XM-OWN, type: "40"}
+        """
+    )
+    result = run("--registry", str(registry), "export")
+    assert result.exit_code == 0, result.stderr
+    document = etree.fromstring(result.stdout.encode())
+    assert schema.validate(document), schema.error_log
+    assert document.xpath("//reporting-org/@ref") == ["XM-OWN"]
+    assert document.xpath("//iati-identifier/text()") == ["XM-OWN-X-1"]

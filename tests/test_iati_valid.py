@@ -13,6 +13,7 @@ from projreg.iati.activities import Publisher, to_iati_xml
 from projreg.model import geo, schema
 from projreg.model.dates import PartialDate
 from projreg.model.project import Project
+from tests.conftest import examples
 
 SCHEMA = etree.XMLSchema(
     etree.parse(str(Path(__file__).parent / "iati" / "schema-2.03" / "iati-activities-schema.xsd"))
@@ -75,7 +76,7 @@ registries = st.lists(st.fixed_dictionaries(FIELDS), min_size=1, max_size=3).map
 )
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(registries, st.none() | text)
 def test_every_export_validates(projects, placeholder):
     export = to_iati_xml(projects, PUBLISHER, TODAY, placeholder)

@@ -1,8 +1,7 @@
 """The code stays readable: no function longer than 60 lines, no class longer than 250.
 
 A definition's length runs from its `def` or `class` line to its last line (decorators
-aside), docstring and signature included. The few that are still longer are listed below
-with their length today: they may shrink, never grow, and leave the list once split.
+aside), docstring and signature included.
 """
 
 import ast
@@ -11,11 +10,6 @@ from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "projreg"
 FUNCTION_LIMIT, CLASS_LIMIT = 60, 250
-
-# path:qualified name -> its length when this list was made (to be split along what it does)
-STILL_LONG = {
-    "commands/iati.py:export": 90,  # the signature and its help; the work is iati.export_activities
-}
 
 
 def definitions():
@@ -37,19 +31,11 @@ def test_no_definition_is_longer_than_its_limit():
     too_long = {}
     for name, kind, length in definitions():
         limit = CLASS_LIMIT if kind == "class" else FUNCTION_LIMIT
-        if length > max(limit, STILL_LONG.get(name, 0)):
+        if length > limit:
             too_long[name] = length
     assert not too_long, (
         f"split these along what they do (limits {FUNCTION_LIMIT}/{CLASS_LIMIT}): {too_long}"
     )
-
-
-def test_the_list_of_long_definitions_is_current():
-    lengths = {name: length for name, _, length in definitions()}
-    stale = {
-        name: lengths.get(name) for name in STILL_LONG if lengths.get(name, 0) <= FUNCTION_LIMIT
-    }
-    assert not stale, f"no longer long (or gone): remove from STILL_LONG: {stale}"
 
 
 def test_the_measure_sees_a_long_function(tmp_path, monkeypatch):

@@ -91,7 +91,8 @@ def test_planned_ongoing_marker_and_undated(write):
     axis = Axis(dt.date(2019, 1, 1), dt.date(2023, 1, 1))
     (arrow,) = groups["OPEN"].iter(f"{SVG}path")
     assert arrow.get("d").startswith(f"M{round(axis.after(today), 2)} ")
-    assert "ongoing, drawn to today (2022-05-10)" in groups["OPEN"].find(f"{SVG}title").text
+    title = groups["OPEN"].find(f"{SVG}title").text
+    assert "no end given · drawn to today (2022-05-10)" in title and "ongoing," not in title
     marker = [e for e in root.iter(f"{SVG}line") if e.get("stroke") == "#cb181d"]
     assert [float(m.get("x1")) for m in marker] == [round(axis.x(dt.date(2020, 6, 1)), 2)]
     texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
@@ -501,8 +502,82 @@ def test_terminal_legend_is_never_cut(run, width):
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= width
     text = "\n".join(lines)
-    assert "ongoing, drawn to today (2026-11)" in text  # was cut at "today (2026" in 60
+    assert "no end given: drawn to today (2026-11)" in text  # was cut at "today (2026" in 60
     assert "┃ 1 June 2018" in text
+
+
+NO_END_REGISTRY = """
+projects:
+  - {id: DONE, title: ended, start: 2019-01, end: 2021-06}
+  - {id: NOEND, title: started and gives no end, start: 2020-03}
+  - {id: SAYS-ONGOING, title: no end; its status says ongoing, start: 2020-05, activity_status: ongoing}
+  - {id: PLANNED-END, title: an actual start and a planned end, start: 2021-01, planned_end: 2028-12}
+  - {id: LATER, title: starts after today and gives no end, start: 2028-01}
+"""
+
+
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+def test_the_terminal_legend_says_the_arrow_is_an_end_not_given(run, write, width):
+    """A project with a start and no end is "no end given", not ongoing, unless its status
+    says so: the arrow stands for the end the registry does not give, drawn at today, and
+    is drawn only where the bar does run to today (not at a planned end, not at a later start)."""
+    path = write(NO_END_REGISTRY)
+    result = run(
+        "timeline", "--registry", str(path), "--today", "2026-11-27", "--color", "never",
+        terminal=Terminal(stdout_tty=True, width=width),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    text = "\n".join(lines)
+    assert "▶ no end given: drawn to today (2026-11)" in text
+    assert "ongoing" not in text
+    axis = lines[0]
+    arrows = set()
+    for name in ("NOEND", "SAYS-ONGOING"):
+        row = next(line for line in lines if line.startswith(name))
+        assert row.rstrip().endswith("▶") and row.count("▶") == 1
+        arrows.add(row.index("▶"))
+        # at today: after where 2026 begins on the axis, before where 2027 does
+        if "2026" in axis:
+            assert row.index("▶") >= axis.index("2026")
+        if "2027" in axis:
+            assert row.index("▶") < axis.index("2027")
+    assert len(arrows) == 1  # both at today, whatever the status says
+    for name in ("DONE", "PLANNED-END", "LATER"):
+        row = next(line for line in lines if line.startswith(name))
+        assert "▶" not in row and "█" in row
+
+
+def test_a_piped_timeline_has_no_legend_and_its_records_are_unchanged(run, write):
+    path = write(NO_END_REGISTRY)
+    result = run("timeline", "--registry", str(path), "--today", "2026-11-27")
+    assert result.exit_code == 0, result.stderr
+    assert "drawn to today" not in result.stdout and "▶" not in result.stdout
+    assert result.stdout.splitlines() == [
+        "DONE\t2019-01\t2021-06\tfalse",
+        "NOEND\t2020-03\t\ttrue",
+        "SAYS-ONGOING\t2020-05\t\ttrue",
+        "PLANNED-END\t2021-01\t2028-12 (planned)\ttrue",
+        "LATER\t2028-01\t\ttrue",
+    ]
+
+
+def test_the_svg_legend_and_titles_say_no_end_given_and_arrows_mean_it(write):
+    registry = load(write, NO_END_REGISTRY)
+    root = ET.fromstring(timeline_svg(registry.projects, dt.date(2026, 11, 27)))
+    texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "no end given: drawn to today (2026-11-27)" in texts and "ongoing," not in texts
+    description = root.find(f"{SVG}desc").text
+    assert "Projects with no end given are drawn to 2026-11-27." in description
+    assert "Ongoing" not in description
+    groups = {g.get("data-id"): g for g in root.iter(f"{SVG}g") if g.get("data-id")}
+    for name, arrow in (("NOEND", True), ("SAYS-ONGOING", True), ("DONE", False),
+                        ("PLANNED-END", False), ("LATER", False)):  # fmt: skip
+        assert bool(list(groups[name].iter(f"{SVG}path"))) == arrow, name
+        title = groups[name].find(f"{SVG}title").text
+        assert ("drawn to today (2026-11-27)" in title) == arrow, title
+        assert "ongoing, drawn" not in title
 
 
 def test_file_names_are_safe_and_distinct():

@@ -231,7 +231,7 @@ def test_pieces_read_any_registry_as_the_whole_text_does(generated, indent, adde
     same_or_declined(head + "projects:\n" + "\n".join(lines), size)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(registries, st.integers(0, 4), st.integers(1, 3))
 def test_pieces_read_registries_projreg_writes(generated, indent, size):
     """...and they do read them, whenever the fast parser reads the whole text: the pieces
@@ -340,7 +340,7 @@ def test_a_damaged_row_stops_the_slices(tmp_path):
     assert cache.load(entry.stem) is None
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(registries)
 def test_an_entry_written_in_parts_reads_back_as_written(generated):
     from dataclasses import replace

@@ -16,7 +16,7 @@ from projreg.query import store
 from projreg.query.store import Store, write
 from projreg.registry import cache
 
-from .conftest import TODAY
+from .conftest import TODAY, examples
 
 
 @pytest.fixture
@@ -234,7 +234,9 @@ filters = st.builds(
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     registries(),
@@ -286,7 +288,9 @@ LISTED = [
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(80),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     registries(),

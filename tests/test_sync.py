@@ -28,7 +28,7 @@ def written(tmp_path: Path, projects, name="r.yaml") -> Path:
 
 
 def merge(path: Path, theirs, **options):
-    data = yaml.safe_load(path.read_text())
+    data = yaml.load(Loader=yaml.CSafeLoader, stream=path.read_text())
     result = plan(load_registry(path, use_cache=False), data["fetched"], theirs, **options)
     text = apply(path.read_bytes().decode("utf-8"), result, RECORD, "2026-12-02")
     return result, text
@@ -51,7 +51,7 @@ def test_the_rules_field_by_field(tmp_path):
     assert [(c.id, c.field, c.ours, c.theirs) for c in result.conflicts] == [
         ("B", "manager", "Ann Smith", "Bob")
     ]
-    after = yaml.safe_load(new_text)
+    after = yaml.load(Loader=yaml.CSafeLoader, stream=new_text)
     assert after["projects"][0]["title"] == "A2" and after["projects"][0]["end"] == "2021"
     assert after["projects"][1]["manager"] == "Ann Smith"
     path.write_text(new_text)
@@ -65,7 +65,7 @@ def test_a_field_added_and_one_removed_upstream_keep_the_other_lines(tmp_path):
     path.write_text(path.read_text().replace("- id: A\n", "# mine\n- id: A\n"))
     theirs = [replace(base[0], manager=None, acronym="AA")]
     _result, new_text = merge(path, theirs)
-    after = yaml.safe_load(new_text)["projects"][0]
+    after = yaml.load(Loader=yaml.CSafeLoader, stream=new_text)["projects"][0]
     assert "manager" not in after and after["acronym"] == "AA"
     assert list(after)[:4] == ["id", "iati_id", "acronym", "title"]  # the schema's order
     assert "# mine\n- id: A\n" in new_text
@@ -80,7 +80,7 @@ def test_crlf_files_stay_crlf(tmp_path):
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     _result, new_text = merge(path, [replace(base[0], title="B")])
     assert "\r\n" in new_text and "\n" not in new_text.replace("\r\n", "")
-    assert yaml.safe_load(new_text)["projects"][0]["title"] == "B"
+    assert yaml.load(Loader=yaml.CSafeLoader, stream=new_text)["projects"][0]["title"] == "B"
 
 
 def test_deleted_by_hand_stays_deleted_and_hand_projects_are_untouched(tmp_path):
@@ -91,7 +91,7 @@ def test_deleted_by_hand_stays_deleted_and_hand_projects_are_untouched(tmp_path)
     path.write_text(text[:start] + "- id: MINE\n  title: Mine\n" + text[end:])
     result, new_text = merge(path, [base[0], replace(base[1], title="B2")])
     assert result.changes == [] and result.added == []
-    ids = [p["id"] for p in yaml.safe_load(new_text)["projects"]]
+    ids = [p["id"] for p in yaml.load(Loader=yaml.CSafeLoader, stream=new_text)["projects"]]
     assert ids == ["A", "MINE"]
 
 
@@ -100,17 +100,19 @@ def test_unpublished_is_marked_once_and_unmarked_when_it_returns(tmp_path):
     path = written(tmp_path, base)
     result, new_text = merge(path, [base[0]])
     assert [c.describe() for c in result.changes] == ["B no longer published: B"]
-    notes = yaml.safe_load(new_text)["projects"][1]["notes"]
+    notes = yaml.load(Loader=yaml.CSafeLoader, stream=new_text)["projects"][1]["notes"]
     assert notes == ["No longer published in IATI (projreg sync, 2026-12-02)."]
     path.write_text(new_text)
     again, again_text = merge(path, [base[0]])
     assert again.changes == [] and again_text == new_text
     _back, back_text = merge(path, base)
-    assert "notes" not in yaml.safe_load(back_text)["projects"][1]
+    assert "notes" not in yaml.load(Loader=yaml.CSafeLoader, stream=back_text)["projects"][1]
 
 
 def test_prune_deletes(tmp_path):
     base = [project("XM-1-A", "A"), project("XM-1-B", "B")]
     path = written(tmp_path, base)
     _result, new_text = merge(path, [base[0]], prune=True)
-    assert [p["id"] for p in yaml.safe_load(new_text)["projects"]] == ["A"]
+    assert [p["id"] for p in yaml.load(Loader=yaml.CSafeLoader, stream=new_text)["projects"]] == [
+        "A"
+    ]

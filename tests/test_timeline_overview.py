@@ -349,6 +349,46 @@ def test_the_svg_overview_shows_the_counts(run, real_registry, tmp_path):
     assert "spread over its period in proportion to days" in text
 
 
+@pytest.mark.parametrize("by", [None, "donor"])
+def test_every_column_stands_on_its_axis_never_below_it(run, real_registry, tmp_path, by):
+    """The overview's columns (counts, then each currency's budget: the real registry's
+    DKK has one column) start on their chart's zero line and end under its top line: a
+    bar never reaches below the axis. Read with lxml, as a browser reads the SVG."""
+    path = tmp_path / "overview.svg"
+    result = run(
+        "--registry", str(real_registry), "timeline", "--overview", "-o", str(path),
+        "--today", TODAY.isoformat(), *(["--by", by] if by else []),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    ns = "{http://www.w3.org/2000/svg}"
+    root = etree.parse(str(path)).getroot()
+    grid = [
+        (float(line.get("y1")), line.getnext().text)
+        for line in root.iter(f"{ns}line")
+        if line.get("stroke") == "#e0e0e0" and line.getnext() is not None
+    ]
+    axes = sorted(y for y, label in grid if label == "0")
+    assert len(axes) == 4  # the counts, then USD, GBP and DKK
+    currencies = [t.text for t in root.iter(f"{ns}text") if t.get("font-weight") == "700"]
+    assert currencies == ["USD", "GBP", "DKK"]
+    columns: dict[float, list] = {axis: [] for axis in axes}
+    for rect in root.iter(f"{ns}rect"):
+        if rect.getparent().get("class") != "period":
+            continue
+        top, height = float(rect.get("y")), float(rect.get("height"))
+        axis = min(a for a in axes if a >= top)  # the chart the rect is drawn in
+        columns[axis].append((top, top + height))
+    for axis, rects in columns.items():
+        highest = min(y for y, _ in grid if y <= axis and not any(axis > a > y for a in axes))
+        assert rects, axis
+        # stacked parts: the lowest of each column on the axis, none below it or over the top
+        assert all(bottom <= axis + 0.011 and top >= highest - 0.011 for top, bottom in rects)
+        assert any(abs(bottom - axis) <= 0.011 for _, bottom in rects)
+    assert len(columns[axes[-1]]) == 1  # the one DKK column
+    top, bottom = columns[axes[-1]][0]
+    assert abs(bottom - axes[-1]) <= 0.011 and bottom - top > 50
+
+
 def test_a_forced_gantt_file_groups_rows_under_donors(run, real_registry, tmp_path):
     path = tmp_path / "gantt.svg"
     args = ["--registry", str(real_registry), "timeline", "-o", str(path), "--gantt"]
@@ -367,7 +407,10 @@ def test_the_site_timeline_page_shows_the_overview_then_the_grouped_gantt(real_r
     from projreg import load_registry
     from projreg.render.site import build
 
-    files = build(load_registry(real_registry), TODAY)
+    registry = load_registry(real_registry)
+    some = registry.projects[:: len(registry.projects) // 150]  # many publishers; all of them: 3 s
+    files = build(registry, TODAY, some)
+    assert len({o.ref for p in some for o in p.reporting_org}) > 10
     page = files["timeline.html"]
     assert page.index('src="overview.svg"') < page.index('src="timeline.svg"')
     assert 'src="overview.svg"' in files["index.html"]

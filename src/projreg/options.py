@@ -2,7 +2,8 @@
 
 Filter options (--country, --donor, --active-on, ...) become one `Filters`;
 output options (-f, --json, --fields, --color) one `OutputChoice`; registry
-options (--registry, --no-cache) one `Source`. Each set is added to a command
+options (--registry, --no-cache) one `Source`; export's (--reporting-org-*,
+--participations, ...) one `ExportChoice`. Each set is added to a command
 by a decorator, the way gh shares FilterOptions and sqlite-utils shares option
 decorators: a new filter is one entry here, and every command that filters gets it.
 """
@@ -353,8 +354,58 @@ def _source(ctx, registry=None, no_cache=False) -> Source:
     )
 
 
+class ExportChoice(NamedTuple):
+    """What `export`'s own options asked for, besides the format and the output: the CSV
+    tables, the IATI publisher and identifiers (`.iati()`), and how much to say."""
+
+    participations: Path | None = None
+    transactions: Path | None = None
+    spreadsheet_safe: bool = False
+    reporting_org_ref: str | None = None
+    reporting_org_name: str | None = None
+    reporting_org_type: str | None = None
+    id_prefix: str | None = None
+    placeholder_description: str | None = None
+    verbose: bool = False
+
+    def iati(self):
+        """The library's iati.ExportOptions."""
+        from projreg.iati.activities import ExportOptions
+
+        return ExportOptions(
+            self.reporting_org_ref,
+            self.reporting_org_name,
+            self.reporting_org_type,
+            self.id_prefix,
+            self.placeholder_description,
+        )
+
+    def names_publisher(self) -> bool:
+        """Was any of the options that only IATI takes (--reporting-org-*, --id-prefix) given?"""
+        return bool(
+            self.reporting_org_ref
+            or self.reporting_org_name
+            or self.reporting_org_type
+            or self.id_prefix
+        )
+
+
+EXPORT_OPTIONS = [
+    _option("participations", Annotated[Path | None, typer.Option("--participations", metavar="FILE", help="CSV: also write the long-form table of organisations by project to FILE.")]),
+    _option("transactions", Annotated[Path | None, typer.Option("--transactions", metavar="FILE", help="CSV: also write one row per transaction (project, type, value, currency, dates...) to FILE.")]),
+    _option("spreadsheet_safe", Annotated[bool, typer.Option("--spreadsheet-safe", help="CSV: prefix cells starting with = + - @ with ' so spreadsheets never run them.")], False),
+    _option("reporting_org_ref", Annotated[str | None, typer.Option("--reporting-org-ref", metavar="REF", help="IATI organisation identifier of the publisher.")]),
+    _option("reporting_org_name", Annotated[str | None, typer.Option("--reporting-org-name", metavar="NAME", help="Name of the publisher.")]),
+    _option("reporting_org_type", Annotated[str | None, typer.Option("--reporting-org-type", metavar="CODE", help="IATI OrganisationType code, e.g. 40 (multilateral).")]),
+    _option("id_prefix", Annotated[str | None, typer.Option("--id-prefix", metavar="PREFIX", help="Prefix of iati-identifiers. Default: the reporting-org ref.")]),
+    _option("placeholder_description", Annotated[str | None, typer.Option("--placeholder-description", metavar="TEXT", help="Description for projects without one (IATI requires one); without it they are left out.")]),
+    _option("verbose", Annotated[bool, typer.Option("--verbose", help="Name every project left out and every note (without it: a count and the first few).")], False),
+]  # fmt: skip
+
+
 filter_options = _adding(FILTER_OPTIONS, make_filters, "filters")
 output_options = _adding(
     OUTPUT_OPTIONS, lambda ctx, **values: OutputChoice(**values, terminal=terminal(ctx)), "output"
 )
 registry_options = _adding(REGISTRY_OPTIONS, _source, "source")
+export_options = _adding(EXPORT_OPTIONS, lambda ctx, **values: ExportChoice(**values), "choice")

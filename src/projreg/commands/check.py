@@ -54,7 +54,7 @@ def check(
       projreg check registry/ --strict
       projreg check my-projects.yaml --format json
     """
-    from projreg.model.problems import RegistryError
+    from projreg.model.problems import RegistryError, render_all
     from projreg.registry.lint import check as run_check
     from projreg.render.output import to_json
 
@@ -71,6 +71,6 @@ def check(
         from projreg.options import terminal
 
         width = terminal(ctx).error_width()  # wrapped on a terminal, one line each in a pipe
-        sys.stderr.write("\n".join(p.render(width) for p in problems) + "\n")
+        sys.stderr.write(render_all(problems, width) + "\n")
     if any(p.severity == "error" or strict for p in problems):
         raise typer.Exit(1)

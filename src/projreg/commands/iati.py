@@ -18,7 +18,15 @@ from projreg.commands.writing import (
     write_file,
 )
 from projreg.errors import UsageError, WriteError
-from projreg.options import Source, choices, filter_options, registry_options, terminal
+from projreg.options import (
+    ExportChoice,
+    Source,
+    choices,
+    export_options,
+    filter_options,
+    registry_options,
+    terminal,
+)
 from projreg.query.filters import Filters
 
 
@@ -148,92 +156,19 @@ OutputPath = Annotated[
         help="Write to FILE instead of stdout. CSV: a folder (or a name without an extension) gets projects.csv, participations.csv and transactions.csv.",
     ),
 ]
-Participations = Annotated[
-    Path | None,
-    typer.Option(
-        "--participations",
-        metavar="FILE",
-        help="CSV: also write the long-form table of organisations by project to FILE.",
-    ),
-]
-Transactions = Annotated[
-    Path | None,
-    typer.Option(
-        "--transactions",
-        metavar="FILE",
-        help="CSV: also write one row per transaction (project, type, value, currency, dates...) to FILE.",
-    ),
-]
-SpreadsheetSafe = Annotated[
-    bool,
-    typer.Option(
-        "--spreadsheet-safe",
-        help="CSV: prefix cells starting with = + - @ with ' so spreadsheets never run them.",
-    ),
-]
-ReportingOrgRef = Annotated[
-    str | None,
-    typer.Option(
-        "--reporting-org-ref",
-        metavar="REF",
-        help="IATI organisation identifier of the publisher.",
-    ),
-]
-ReportingOrgName = Annotated[
-    str | None,
-    typer.Option("--reporting-org-name", metavar="NAME", help="Name of the publisher."),
-]
-ReportingOrgType = Annotated[
-    str | None,
-    typer.Option(
-        "--reporting-org-type",
-        metavar="CODE",
-        help="IATI OrganisationType code, e.g. 40 (multilateral).",
-    ),
-]
-IdPrefix = Annotated[
-    str | None,
-    typer.Option(
-        "--id-prefix",
-        metavar="PREFIX",
-        help="Prefix of iati-identifiers. Default: the reporting-org ref.",
-    ),
-]
-PlaceholderDescription = Annotated[
-    str | None,
-    typer.Option(
-        "--placeholder-description",
-        metavar="TEXT",
-        help="Description for projects without one (IATI requires one); without it they are left out.",
-    ),
-]
-Verbose = Annotated[
-    bool,
-    typer.Option(
-        "--verbose",
-        help="Name every project left out and every note (without it: a count and the first few).",
-    ),
-]
 
 
 @app.command()
 @registry_options
 @filter_options
+@export_options
 def export(
     filters: Filters,
     source: Source,
+    choice: ExportChoice,
     fmt: Format = "iati-xml",
     path: OutputPath = None,
     force: Force = False,
-    participations: Participations = None,
-    transactions: Transactions = None,
-    spreadsheet_safe: SpreadsheetSafe = False,
-    reporting_org_ref: ReportingOrgRef = None,
-    reporting_org_name: ReportingOrgName = None,
-    reporting_org_type: ReportingOrgType = None,
-    id_prefix: IdPrefix = None,
-    placeholder_description: PlaceholderDescription = None,
-    verbose: Verbose = False,
 ) -> None:
     """Export projects as IATI 2.03 activities, JSON, CSV or an SQLite database.
 
@@ -267,34 +202,31 @@ def export(
       projreg export -f json -o projects.json
       projreg export -f csv -o tables/ --spreadsheet-safe
     """
-    from projreg.iati.activities import ExportOptions, export_activities
-    from projreg.query.filters import select
-    from projreg.render.output import Output
-
     if fmt in ("json", "csv"):
-        if reporting_org_ref or reporting_org_name or reporting_org_type or id_prefix:
-            raise UsageError("--reporting-org-* and --id-prefix are for -f iati-xml")
-        tables = {"participations": participations, "transactions": transactions}
-        _export_data(fmt, source, filters, path, force, tables, spreadsheet_safe)
-        return
+        return _export_data(fmt, source, filters, path, force, choice)
     if fmt == "sqlite":
         return _export_sqlite(source, filters, path, force)
     if fmt != "iati-xml":
         raise UsageError(f"unknown export format {fmt!r}; choose iati-xml, json, csv or sqlite")
+    _export_iati(source, filters, path, force, choice)
+
+
+def _export_iati(
+    source: Source, filters: Filters, path: Path | None, force: bool, choice: ExportChoice
+) -> None:
+    """export -f iati-xml: the library's export_activities, its messages on stderr, and the
+    document written (none when no project has what IATI requires)."""
+    from projreg.iati.activities import export_activities
+    from projreg.query.filters import select
+    from projreg.render.output import Output
+
     registry = source.load()
     if path is not None:
         refuse_inputs(path, registry.sources, force)
     projects = select(registry, filters).projects
-    options = ExportOptions(
-        reporting_org_ref,
-        reporting_org_name,
-        reporting_org_type,
-        id_prefix,
-        placeholder_description,
-    )
-    export = export_activities(projects, options, filters.today)
+    export = export_activities(projects, choice.iati(), filters.today)
     note = Output(terminal=source.terminal).note
-    for line in export.messages(verbose):
+    for line in export.messages(choice.verbose):
         note(line)
     if not export.written:  # IATI needs an activity: write no document rather than an invalid one
         note(
@@ -311,12 +243,16 @@ def export(
     note(f"wrote {export.written} activities to {where}{left_out}")
 
 
-def _export_data(fmt, source, filters, path, force, tables: dict, safe) -> None:
+def _export_data(fmt, source, filters, path, force, choice: ExportChoice) -> None:
     """export -f json|csv: the selected projects as data files (see dataexport.py)."""
     from projreg.query.filters import select
     from projreg.render import dataexport
     from projreg.render.output import Output, to_json
 
+    if choice.names_publisher():
+        raise UsageError("--reporting-org-* and --id-prefix are for -f iati-xml")
+    tables = {"participations": choice.participations, "transactions": choice.transactions}
+    safe = choice.spreadsheet_safe
     registry = source.load()
     projects = select(registry, filters).projects
     note = Output(terminal=source.terminal).note

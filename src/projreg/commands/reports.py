@@ -176,9 +176,10 @@ def timeline(
     On a terminal: one bar per project at month resolution. With --output
     FILE.svg: a chart drawn from the dates at day precision, the same whatever
     the terminal; a date that names a month or a year fades over that period,
-    planned dates are hatched, ongoing projects run to --today with an arrow,
-    and projects whose dates are unknown are listed under the chart. In a pipe,
-    or with --format, the bars are printed as records (id, start, end, open_end).
+    planned dates are hatched, projects with no end given run to --today with an
+    arrow (whatever their status says), and projects whose dates are unknown are
+    listed under the chart. In a pipe, or with --format, the bars are printed as
+    records (id, start, end, open_end).
 
     When more projects have dates than fit (--rows), the overview is drawn instead:
     the projects running in each year (each quarter for three years or less), counted

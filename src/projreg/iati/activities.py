@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Generic, Literal, TypeVar
 
 from projreg.errors import ProjregError
 from projreg.iati import transactions as iati_transactions
@@ -115,10 +116,17 @@ class ImportResult:
     def warnings(self) -> list[ImportWarning]:
         """Every value kept as published, activity by activity (from the projects' own lists)."""
         return [
-            ImportWarning(p.iati_id, k.field, k.value, k.problem)
+            ImportWarning(_iati_id(p), k.field, k.value, k.problem)
             for p in self.projects
             for k in p.published
         ]
+
+
+def _iati_id(project: Project) -> str:
+    """The iati-identifier of an imported project (project_from_activity gives each one)."""
+    if project.iati_id is None:
+        raise ValueError(f"{project.id}: not an imported project (it has no iati_id)")
+    return project.iati_id
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -295,7 +303,10 @@ def _root_language(handle, name: str, declares: bool) -> str:
         chunk = handle.read(1 << 16)
         if chunk:
             parser.feed(chunk)
-        for _event, element in parser.read_events():
+        for event in parser.read_events():
+            element = event[-1]
+            if not isinstance(element, ElementTree.Element):
+                continue  # only start events were asked for: each carries its element
             if root is None:
                 root = element.tag
                 if root not in ACTIVITY_ROOTS:
@@ -448,7 +459,7 @@ def _percentage(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def sector_vocabulary(vocabulary: str | None) -> str | bool | None:
+def sector_vocabulary(vocabulary: str | None) -> str | Literal[False] | None:
     """The 2.03 SectorVocabulary code of a vocabulary as written (2.0x code or 1.0x word).
 
     None when none is written (IATI's default, 1); False when it has no 2.03 code.
@@ -535,7 +546,8 @@ def _descriptions_of(activity, lang: str, notes: list[str]):
         if text:
             descriptions.setdefault(kind, []).append(text)
         notes += [f"Description type {kind} ({code}): {other}" for code, other in others]
-    labelled = {"Acronym": None, "Programme": None}  # what our own export writes as type 4
+    # What our own export writes as type 4:
+    labelled: dict[str, str | None] = {"Acronym": None, "Programme": None}
     for text in descriptions.get("4", []):
         label, _, value = text.partition(": ")
         if label in labelled and labelled[label] is None and value:
@@ -621,7 +633,7 @@ def _geography_of(activity, lang: str, notes: list[str], kept: list):
     Country codes that are not ISO 3166 and regions in vocabularies the registry's
     regions do not hold are kept as published in `kept`, verbatim.
     """
-    countries = _country_codes(activity.findall("recipient-country"), kept)
+    countries = _country_codes(activity.findall("recipient-country"), kept, notes)
     transaction_countries = [
         code
         for code in _country_codes(activity.findall("transaction/recipient-country"), None, notes)
@@ -637,7 +649,7 @@ def _geography_of(activity, lang: str, notes: list[str], kept: list):
 
 
 def _sectors_of(activity, lang: str, notes: list[str], kept: list) -> list[Sector]:
-    sectors = []
+    sectors: list[Sector] = []
     for element in activity.findall("sector"):
         code = (element.get("code") or "").strip()
         name, _ = _english(_texts(element, lang))
@@ -669,10 +681,10 @@ def _sectors_of(activity, lang: str, notes: list[str], kept: list) -> list[Secto
 
 
 def _budgets_of(activity, lang: str, notes: list[str], kept: list) -> list[Budget]:
-    budgets = []
+    budgets: list[Budget] = []
     for element in activity.findall("budget"):
         value_element = element.find("value")
-        text = value_element.text if value_element is not None else None
+        text = (value_element.text if value_element is not None else None) or ""
         value = decimal_of(text)
         if value is None:
             if text and text.strip():
@@ -771,9 +783,10 @@ def _regions(elements, lang: str, notes: list[str], kept: list | None) -> list[s
             why = f"a region in vocabulary {vocabulary}" + (f": {name}" if name else "")
             kept.append(Published("regions", code, why, element.get("vocabulary"), uri))
         else:
+            named = name or (region.name if region is not None else None)
             notes.append(
                 f"Transaction recipient region {code or '(no code)'} (vocabulary {vocabulary})"
-                f"{': ' + (name or region.name) if (name or region) else ''}."
+                f"{': ' + named if named is not None else ''}."
             )
     return regions
 
@@ -799,8 +812,11 @@ def _iso_country(code: str) -> str | None:
     return _COUNTRIES[code]
 
 
-def _country_codes(elements, kept: list | None, notes: list[str] | None = None) -> list[str]:
-    """ISO 3166 codes of recipient-country elements; any other code kept as published."""
+def _country_codes(elements, kept: list | None, notes: list[str]) -> list[str]:
+    """ISO 3166 codes of recipient-country elements; any other code kept as published.
+
+    kept=None (transactions): any other code is a note instead.
+    """
     codes = []
     for element in elements:
         code = (element.get("code") or "").strip()
@@ -818,7 +834,7 @@ def _country_codes(elements, kept: list | None, notes: list[str] | None = None) 
     return codes
 
 
-def import_files(paths: Iterable[str], progress=None, importer=None) -> ImportResult:
+def import_files(paths: Iterable[str], progress=None) -> ImportResult:
     """Every activity of every file, as projects with unique ids; skipped ones with a reason.
 
     Each file is parsed once, one activity at a time; `-` is standard input. Only an
@@ -828,11 +844,14 @@ def import_files(paths: Iterable[str], progress=None, importer=None) -> ImportRe
     Ids do not depend on the order of the files: see _unique_ids. progress(done, total)
     is called with bytes read after each activity.
     """
+    return _read_files(paths, progress, _Importer()).result()
+
+
+def _read_files(paths: Iterable[str], progress, collector: _Collected) -> _Collected:
+    """Every activity of every file, read into the collector (see import_files)."""
     import os
 
     paths = [str(p) for p in paths]
-    spool = importer is not None
-    importer = importer or _Importer()
     sizes = []
     for path in paths:
         try:
@@ -842,9 +861,9 @@ def import_files(paths: Iterable[str], progress=None, importer=None) -> ImportRe
     total, before = sum(sizes), 0
     for path, size in zip(paths, sizes, strict=True):
         advance = (lambda done, before=before: progress(before + done, total)) if progress else None
-        importer.read(iter_activities(path, advance), "standard input" if path == "-" else path)
+        collector.read(iter_activities(path, advance), "standard input" if path == "-" else path)
         before += size
-    return importer if spool else importer.result()
+    return collector
 
 
 def import_page(data: bytes, name: str = "page") -> ImportResult:
@@ -860,13 +879,15 @@ def import_page(data: bytes, name: str = "page") -> ImportResult:
     return importer.result()
 
 
-class _Importer:
+_Held = TypeVar("_Held")  # what a collector keeps of each project until the end
+
+
+class _Collector(Generic[_Held]):
     """Activities to projects, keeping one activity per iati-identifier (the last updated)."""
 
-    def __init__(self):
-        self.projects: dict[
-            str, tuple[Project, str, tuple[str, int]]
-        ] = {}  # iati_id -> (project, updated, (file, activity number)): text only if named
+    def __init__(self) -> None:
+        # iati_id -> (held, updated, (file, activity number)): made text only if named
+        self.projects: dict[str, tuple[_Held, str, tuple[str, int]]] = {}
         self.skipped: list[tuple[str, str]] = []
         self.files = self.activities = 0
 
@@ -877,28 +898,40 @@ class _Importer:
             where = (name, number)
             project, why = project_from_activity(activity, lang)
             if project is None:
+                assert why is not None  # project_from_activity gives a reason with every None
                 self.skipped.append((_where(where), why))
                 continue
+            identifier = _iati_id(project)
             updated = (activity.get("last-updated-datetime") or "").strip()
-            earlier = self.projects.get(project.iati_id)
+            earlier = self.projects.get(identifier)
             if earlier is None:
-                self.projects[project.iati_id] = (self.hold(project), updated, where)
+                self.projects[identifier] = (self.hold(project), updated, where)
                 continue
             kept, dropped = (earlier, (self.hold(project), updated, where))
             if updated > earlier[1]:
                 kept, dropped = dropped, kept
-                self.projects[project.iati_id] = kept
+                self.projects[identifier] = kept
             self.skipped.append(
                 (
                     _where(dropped[2]),
-                    f"iati-identifier {project.iati_id} again; kept the one "
+                    f"iati-identifier {identifier} again; kept the one "
                     f"{'last updated ' + kept[1] if kept[1] else 'read first'} "
                     f"({_where(kept[2])})",
                 )
             )
 
-    def hold(self, project: Project):
-        """What is kept of a project until the end: here, the project itself."""
+    def hold(self, project: Project) -> _Held:
+        """What is kept of a project until the end."""
+        raise NotImplementedError
+
+
+_Collected = TypeVar("_Collected", bound=_Collector)
+
+
+class _Importer(_Collector[Project]):
+    """The projects themselves, kept in memory (import_files, import_page)."""
+
+    def hold(self, project: Project) -> Project:
         return project
 
     def result(self) -> ImportResult:
@@ -921,7 +954,7 @@ class _Spooled:
     warnings: tuple[ImportWarning, ...]
 
 
-class Spool(_Importer):
+class Spool(_Collector[_Spooled]):
     """An import whose projects are written as YAML to a temporary file as they are read,
     so memory grows with the largest activity, not with the input (import-iati's path),
     but for what deciding repeats and ids needs: a few hundred bytes per activity.
@@ -930,7 +963,7 @@ class Spool(_Importer):
     registry_text writes for the same input.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         import tempfile
 
         super().__init__()
@@ -944,10 +977,11 @@ class Spool(_Importer):
         data = project_yaml(project, self.memo).encode("utf-8")
         offset = self.size  # (a seek to the end would flush the file's buffer every time)
         self.size += self.file.write(data)
+        identifier = _iati_id(project)
         found = tuple(
-            ImportWarning(project.iati_id, k.field, k.value, k.problem) for k in project.published
+            ImportWarning(identifier, k.field, k.value, k.problem) for k in project.published
         )
-        return _Spooled(project.id, project.iati_id, offset, len(data), found)
+        return _Spooled(project.id, identifier, offset, len(data), found)
 
     @property
     def count(self) -> int:
@@ -978,7 +1012,7 @@ class Spool(_Importer):
 
 def import_spooled(paths: Iterable[str], progress=None) -> Spool:
     """import_files, with each project written to a spool as it is read (see Spool)."""
-    return import_files(paths, progress, Spool())
+    return _read_files(paths, progress, Spool())
 
 
 def _unique_ids(projects: list[Project]) -> list[Project]:
@@ -1138,7 +1172,9 @@ def export_activities(projects: list[Project], options: ExportOptions, today: dt
             f"reporting-org: {own} projects name their own; {len(without)} take "
             "--reporting-org-ref/-name/-type."
         )
-    publisher = Publisher(*given.values(), prefix)
+    publisher = Publisher(
+        options.reporting_org_ref, options.reporting_org_name, options.reporting_org_type, prefix
+    )
     export = to_iati_xml(projects, publisher, today, options.placeholder_description)
     export.introduction = introduction
     return export
@@ -1148,9 +1184,11 @@ def reporting_org(project: Project, publisher: Publisher) -> tuple[str, str, str
     """(ref, name, type) of the project's reporting organisation: its own, else the publisher's."""
     own = _own_reporting_org(project)
     if own is not None:
-        name = own.name if _xml_text(own.name).strip() else own.ref
+        ref = own.ref
+        assert ref is not None  # _own_reporting_org gives only an organisation with a ref
+        name = own.name if own.name is not None and _xml_text(own.name).strip() else ref
         kind = own.type or publisher.type
-        return (own.ref, name, kind) if kind else None
+        return (ref, name, kind) if kind else None
     if publisher.ref and publisher.name and publisher.type:
         return publisher.ref, publisher.name, publisher.type
     return None
@@ -1342,7 +1380,9 @@ def to_iati_xml(
             "generated-datetime": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         },
     )
-    skipped, notes, written = [], [], 0
+    skipped: list[tuple[str, str]] = []
+    notes: list[str] = []
+    written = 0
     placeholder = _xml_text(placeholder_description).strip() or None
     for project in projects:
         missing = missing_for_iati(project, today, publisher, placeholder)
@@ -1372,10 +1412,15 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
     activity = ElementTree.SubElement(root, "iati-activity", {XML_LANG: "en"})
     if project.hierarchy:
         activity.set("hierarchy", str(project.hierarchy))
+    # to_iati_xml writes only projects missing_for_iati finds nothing missing in:
+    # each has a reporting organisation and a status.
+    organisation, status = reporting_org(project, publisher), _status_code(project, today)
+    assert organisation is not None and status is not None
+    ref, name, kind = organisation
+    # Without --id-prefix or --reporting-org-ref, the project's own reporting org is the prefix.
     ElementTree.SubElement(activity, "iati-identifier").text = writer.clean(
-        project.iati_id or f"{publisher.prefix or publisher.ref}-{project.id}"
+        project.iati_id or f"{publisher.prefix or publisher.ref or ref}-{project.id}"
     )
-    ref, name, kind = reporting_org(project, publisher)
     add(activity, "reporting-org", name, ref=ref, type=kind)
     add(activity, "title", project.title)
     descriptions = _descriptions(project) or [("1", placeholder)]
@@ -1391,7 +1436,7 @@ def _activity(root, project, publisher, today, writer: _Writer, notes, placehold
         for participant in participants:
             add(activity, "participating-org", participant.name, ref=participant.ref, role=role)
     add(activity, "other-identifier", ref=project.id, type="A1")
-    ElementTree.SubElement(activity, "activity-status", {"code": _status_code(project, today)})
+    ElementTree.SubElement(activity, "activity-status", {"code": status})
     for kind, date in _dates(project, today, notes):
         day = date.last_day() if kind in ("3", "4") else date.first_day()
         add(activity, "activity-date", date.human(), type=kind, iso_date=day.isoformat())

@@ -26,7 +26,7 @@ from projreg.errors import ProjregError
 from projreg.model import schema
 from projreg.model.project import Project, Registry
 from projreg.query.diff import ADDED, CHANGED, Change, value_text
-from projreg.registry.encode import to_registry, to_yaml
+from projreg.registry.encode import project_yaml, to_registry, to_yaml_direct
 
 MERGED = tuple(f for f in schema.PROJECT if f.name not in ("id", "iati_id"))
 UNPUBLISHED = "no longer published"
@@ -89,12 +89,15 @@ def read_base(fetched: dict) -> dict[str, dict[str, str]]:
 
 
 def registry_text(projects: list[Project], record: dict, source: str) -> str:
-    """A new registry of fetched projects, with its `fetched` record; checked to load back."""
+    """A new registry of fetched projects, with its `fetched` record.
+
+    Written as import-iati writes (encode.to_yaml_direct), and for the same reason not read
+    back: that writer writes only what the readers read back as the same projects
+    (tests/test_live.py reads every fetched registry with libyaml and with `check`).
+    """
     document = {"source": source, "projects": [to_registry(p) for p in projects]}
     record = {**record, "base": {p.iati_id: base_line(digests(p)) for p in projects}}
-    text = to_yaml(document | {"fetched": record})
-    _check_loads(text)
-    return text
+    return to_yaml_direct(document | {"fetched": record})
 
 
 def _check_loads(text: str) -> None:
@@ -232,7 +235,7 @@ def _unpublished(here: Project, values: dict, result: Plan) -> None:
 
 def apply(text: str, result: Plan, record: dict, today: str) -> str:
     """The registry's text with the plan written in. Only the lines of what changed are
-    rewritten (by the house writer, encode.to_yaml): every other line, comment and fold
+    rewritten (by import's writer, encode.to_yaml_direct): every other line, comment and fold
     stays byte for byte. The position-keeping reader (yamlsafe.load) says where each item
     and key is (lines and columns from 1; below, lines from 0)."""
     import yaml as pyyaml
@@ -266,11 +269,11 @@ def apply(text: str, result: Plan, record: dict, today: str) -> str:
     for identifier, writes in result.writes.items():
         index = by_id[identifier]
         edits += _field_edits(items[index], writes, ends[index], lines)
-    added = "".join(_indented(to_yaml([to_registry(p)]), _column(items)) for p in result.added)
+    added = "".join(_indented(project_yaml(p, {}), _column(items)) for p in result.added)
     if added:
         end = ends[-1] if items else _key_end(data, "projects", len(lines))
         edits.append((end, end, added))
-    fetched = to_yaml({"fetched": {**record, "base": result.base}})
+    fetched = to_yaml_direct({"fetched": {**record, "base": result.base}})
     if "fetched" in data:
         edits.append((_key(data, "fetched")[0], _key_end(data, "fetched", len(lines)), fetched))
     for first, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
@@ -325,7 +328,7 @@ def _field_edits(item, writes: dict, item_end: int, lines: list[str]) -> list:
     edits = []
     order = [f.name for f in schema.PROJECT]
     for name, value in writes.items():
-        new = _indented(to_yaml({name: value}), column) if value is not None else ""
+        new = _indented(to_yaml_direct({name: value}), column) if value is not None else ""
         if name in starts:
             position = keys.index(name)
             end = starts[keys[position + 1]] if position + 1 < len(keys) else item_end

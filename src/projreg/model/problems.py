@@ -40,13 +40,15 @@ class Problem(NamedTuple):
         With a width (stderr is a terminal), the headline and the hint wrap at word
         boundaries, FILE:LINE:COL staying first, and the quoted line is cut to fit.
         """
+        return render_all([self], width)
+
+    def _render(self, width: int | None, source: str | None, hint: str) -> str:
+        """render, given the quoted line and the hint's line (render_all works them out)."""
         lines = [wrapped(self.headline(), width)]
-        source = source_line(self.file, self.line)
         if source is not None:
             lines += self._excerpt(source, width)
-        if self.hint:
-            hint = f"  hint: {visible(self.hint, keep_newlines=False)}"
-            lines.append(wrapped(hint, width, " " * 8))
+        if hint:
+            lines.append(hint)
         return "\n".join(lines)
 
     def _excerpt(self, source: str, width: int | None) -> list[str]:
@@ -79,21 +81,49 @@ class Problem(NamedTuple):
         }
 
 
+def render_all(problems, width: int | None = None) -> str:
+    """The problems rendered (Problem.render), one after another. The work of a file (its
+    lines indexed) and of a hint (escaped, wrapped) is done once, not once per problem:
+    a file with 32,000 problems repeats one hint 32,000 times."""
+    hints: dict[str, str] = {}
+    file, lines = None, None
+    out = []
+    for problem in problems:
+        if problem.file != file:
+            file, lines = problem.file, _lines_of(problem.file)
+        hint = hints.get(problem.hint)
+        if hint is None:
+            shown = f"  hint: {visible(problem.hint, keep_newlines=False)}"
+            hint = hints[problem.hint] = wrapped(shown, width, " " * 8) if problem.hint else ""
+        source = _line(lines, problem.line) if lines else None
+        out.append(problem._render(width, source, hint))
+    return "\n".join(out)
+
+
 def source_line(file: str, line: int) -> str | None:
     """The text of one line of a file (1-based), as YAML counts lines; None if there is none.
 
     The file is read and its lines indexed once per version of it (one file at a time is
     kept), so that quoting the lines of 32,000 problems reads it once, not once each."""
-    if line < 1:
-        return None
+    lines = _lines_of(file)
+    return _line(lines, line) if lines else None
+
+
+def _lines_of(file: str):
+    """(the file's bytes, where each line starts) for the file as it is now; None when it
+    is not a regular file that can be read."""
     try:
         info = os.stat(file)
         if not stat.S_ISREG(info.st_mode):  # a pipe or a device cannot be read again
             return None
-        data, starts = _indexed(file, (info.st_ino, info.st_size, info.st_mtime_ns))
+        return _indexed(file, (info.st_ino, info.st_size, info.st_mtime_ns))
     except OSError:
         return None
-    if line > len(starts):
+
+
+def _line(lines, line: int) -> str | None:
+    data, starts = lines
+    if line < 1 or line > len(starts):
         return None
     end = starts[line] if line < len(starts) else len(data)
     text = data[starts[line - 1] : end].decode("utf-8", "replace")
@@ -134,7 +164,11 @@ class RegistryError(ProjregError):
         self.problems = sorted(problems, key=lambda p: (order[p.file], p.line, p.column))
         # What did load (the valid projects), so that `check` can still lint it.
         self.registry = registry
-        super().__init__("\n".join(p.headline() for p in self.errors))
+        super().__init__()
+
+    def __str__(self) -> str:
+        # Worked out when asked for: `check` renders the problems instead.
+        return "\n".join(p.headline() for p in self.errors)
 
     @property
     def errors(self) -> list[Problem]:
@@ -142,4 +176,4 @@ class RegistryError(ProjregError):
 
     def render(self, width: int | None = None) -> str:
         """The errors (not the warnings), each with its line and hint (see Problem.render)."""
-        return "\n".join(p.render(width) for p in self.errors)
+        return render_all(self.errors, width)

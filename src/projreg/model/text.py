@@ -49,6 +49,8 @@ def flat(text: str) -> str:
 
 def invisible_characters(text: str) -> list[str]:
     """The invisible or control characters in text (newlines and tabs excepted), escaped."""
+    if text.isascii() and text.isprintable():  # most text: none, no search
+        return []
     return [_escape(m) for m in UNSAFE.finditer(text) if m.group() not in "\t\n"]
 
 

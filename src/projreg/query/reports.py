@@ -261,7 +261,9 @@ def coverage_names(projects: list[Project], codes: Iterable[str]) -> dict[str, s
 
 @dataclass(frozen=True)
 class Bar:
-    """A project's place on the timeline, in month indexes; open_end when ongoing.
+    """A project's place on the timeline, in month indexes; open_end when no actual end is
+    given (the records' open_end); to_today when no end is given at all, actual or planned,
+    and the project has started: its bar runs to today (whatever its status says).
 
     start and end are the dates that answer, as written (Project.starts/ends): a piped
     timeline prints them at their own precision, not rounded to the bar's months.
@@ -273,6 +275,7 @@ class Bar:
     open_end: bool
     start: str | None = None
     end: str | None = None
+    to_today: bool = False
 
 
 @dataclass(frozen=True)
@@ -325,6 +328,7 @@ def timeline(projects: Iterable[Project], today: dt.date, on: dt.date | None = N
                 project.end is None,
                 project.starts(),
                 project.ends(),
+                to_today=project.last_day() is None and first <= last,
             )
         )
     bars.sort(key=lambda b: (b.first, b.last, b.id))

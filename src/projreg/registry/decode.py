@@ -14,6 +14,7 @@ FileReader (the file: parsing, the top level, the list of projects).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -27,6 +28,18 @@ from projreg.registry.kinds import ListReader
 __all__ = ["TOP_FIELDS", "FileReader", "NeedsPositions", "ProjectReader", "Rejected"]
 
 TOP_FIELDS = tuple(f.name for f in schema.TOP)
+# What Project(...) sets a field to when it is not given (no field has a default_factory).
+_PROJECT_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Project) if f.init}
+assert all(f.default_factory is dataclasses.MISSING for f in dataclasses.fields(Project))
+
+
+def _new_project(project_id: str, title: str, **values) -> Project:
+    """Project(project_id, title, **values), made as the cache makes one (cache._project):
+    the frozen dataclass's __init__ sets its 38 fields one object.__setattr__ at a time
+    (8 µs a project, a third of reading one)."""
+    project = object.__new__(Project)
+    project.__dict__.update(_PROJECT_DEFAULTS, id=project_id, title=title, **values)
+    return project
 
 
 class Rejected(NamedTuple):
@@ -102,7 +115,9 @@ class ProjectReader(ListReader):
             if project_id is not None:
                 self.rejected.append(Rejected(project_id, origin))
             return None
-        return Project(project_id, title, origin=origin, written_names=self.country_names, **fields)
+        return _new_project(
+            project_id, title, origin=origin, written_names=self.country_names, **fields
+        )
 
 
 class FileReader(ProjectReader):

@@ -53,10 +53,7 @@ class Reporter:
                 "<<",
             )
             return
-        hint = meaning_hint(key, mapping[key], allowed)
-        if hint is None:
-            close = closest(str(key), tuple(allowed), 0.6)
-            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(allowed)}"
+        hint = unknown_field_hint(key, mapping[key], tuple(allowed))
         self.problem(kpos(mapping, key), f"unknown {what} {key!r}", hint, str(key))
 
     def _check_fields(self, mapping, allowed, what="field") -> None:
@@ -134,22 +131,40 @@ def quote_hint(value) -> str:
     return ""
 
 
-def meaning_hint(key: str, value, allowed) -> str | None:
-    """A hint by meaning (synonyms.py) for an unknown field: `status: finished` is
-    `activity_status: completed`, and the values the field takes."""
+def unknown_field_hint(key: str, value, allowed: tuple) -> str:
+    """The hint for an unknown field: by meaning (synonyms.py), else the closest name,
+    else the names known. Worked out once per name: a file that repeats one unknown field
+    32,000 times is hinted once (only a field of choices looks at each value)."""
+    meant, hint = _hint_for_name(key, allowed)
+    return hint if meant is None else _choice_hint(meant, value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hint_for_name(key: str, allowed: tuple) -> tuple[str | None, str]:
+    """(the field of choices the name means, when its hint depends on the value; the hint)."""
     from projreg.model import synonyms  # read only when a person is shown the error
 
     meant = synonyms.field_meant(key, allowed)
-    if meant is None:
-        return None
-    hint = f"did you mean {meant!r}?"
-    field = schema.FIELDS.get(meant)
-    if field is None or field.kind != schema.CHOICE:
-        return hint
-    said = synonyms.value_meant(meant, value, field.choices) if isinstance(value, str) else None
-    if said is None and isinstance(value, str) and value.strip() in field.choices:
+    if meant is not None:
+        field = schema.FIELDS.get(meant)
+        if field is not None and field.kind == schema.CHOICE:
+            return meant, ""
+        return None, f"did you mean {meant!r}?"
+    close = closest(key, allowed, 0.6)
+    return None, f"did you mean {close[0]!r}?" if close else f"known: {', '.join(allowed)}"
+
+
+def _choice_hint(meant: str, value) -> str:
+    """A hint by meaning (synonyms.py) for an unknown field that means a field of choices:
+    `status: finished` is `activity_status: completed`, and the values the field takes."""
+    from projreg.model import synonyms
+
+    choices = schema.FIELDS[meant].choices
+    said = synonyms.value_meant(meant, value, choices) if isinstance(value, str) else None
+    if said is None and isinstance(value, str) and value.strip() in choices:
         said = value.strip()
-    takes = f"it takes {', '.join(field.choices)}"
+    hint = f"did you mean {meant!r}?"
+    takes = f"it takes {', '.join(choices)}"
     return f"{hint} write '{meant}: {said}' ({takes})" if said else f"{hint} ({takes})"
 
 

@@ -43,7 +43,8 @@ class DuplicateKey(Exception):
 
 
 def _position(node) -> Position:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1
 
 
 class Loader(_BASE):  # type: ignore[valid-type,misc]  # the C loader when PyYAML has one
@@ -67,6 +68,26 @@ for tag, pattern, first in (
     ),
 ):
     Loader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(rf"^(?:{pattern})$"), first)
+
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: Loader.DEFAULT_SCALAR_TAG,
+    yaml.SequenceNode: Loader.DEFAULT_SEQUENCE_TAG,
+    yaml.MappingNode: Loader.DEFAULT_MAPPING_TAG,
+}
+
+
+def _resolve(self, kind, value, implicit):
+    """BaseResolver.resolve for these resolvers alone (no wildcard, no path resolvers):
+    libyaml's composer calls it once per node, 144,000 times for a 16,000-project file."""
+    if kind is yaml.ScalarNode and implicit[0]:
+        for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+            if regexp.match(value):
+                return tag
+    return _DEFAULT_TAGS[kind]
+
+
+assert not Loader.yaml_path_resolvers and None not in Loader.yaml_implicit_resolvers
+Loader.resolve = _resolve
 
 
 def plain_is_text(value: str) -> bool:
@@ -99,32 +120,56 @@ def _construct_float(loader: Loader, node) -> Float:
     return value
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: Loader, node):
+    """loader.construct_object(node, deep=True), a plain scalar (most values) made by its
+    constructor directly: the same value, without construct_object's bookkeeping (kept
+    for shared and recursive nodes, which a scalar never holds) for each of them."""
+    if node.__class__ is yaml.ScalarNode:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        constructor = _SCALARS.get(tag)
+        if constructor is not None:
+            return constructor(loader, node)
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_mapping(loader: Loader, node) -> Mapping:
     data = Mapping()
     data.position = _position(node)
-    data.key_positions, data.value_positions = {}, {}
-    loader.flatten_mapping(node)
+    # Positions written out here, not by _position: this runs for every key and value.
+    key_positions: dict[object, Position] = {}
+    value_positions: dict[object, Position] = {}
+    data.key_positions, data.value_positions = key_positions, value_positions
+    if any(key_node.tag in _FLATTENED for key_node, _ in node.value):
+        loader.flatten_mapping(node)
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark
-            ) from None
+        key = _construct(loader, key_node)
+        if key.__class__ is not str:
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                ) from None
+        mark = key_node.start_mark
         if key in data:
             loader.duplicates.append(
-                DuplicateKey(str(key), data.key_positions[key], _position(key_node))
+                DuplicateKey(str(key), key_positions[key], (mark.line + 1, mark.column + 1))
             )
             continue
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.key_positions[key] = _position(key_node)
-        data.value_positions[key] = _position(value_node)
+        data[key] = _construct(loader, value_node)
+        key_positions[key] = mark.line + 1, mark.column + 1
+        mark = value_node.start_mark
+        value_positions[key] = mark.line + 1, mark.column + 1
     return data
 
 
 def _construct_sequence(loader: Loader, node) -> Sequence:
-    data = Sequence(loader.construct_object(child, deep=True) for child in node.value)
+    data = Sequence(_construct(loader, child) for child in node.value)
     data.position = _position(node)
     data.item_positions = [_position(child) for child in node.value]
     return data
@@ -134,6 +179,12 @@ Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_SCALARS = {
+    f"tag:yaml.org,2002:{name}": Loader.yaml_constructors[f"tag:yaml.org,2002:{name}"]
+    for name in ("null", "bool", "int", "float")
+}
+# Keys flatten_mapping rewrites (merge keys `<<` given as !!merge, and !!value).
+_FLATTENED = frozenset(("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"))
 
 
 NOT_FAST = object()
@@ -164,19 +215,37 @@ _SCALAR_START = frozenset(" \t\r\n[]{},:?-")
 _LONG_NUMBER = re.compile(r"[0-9][0-9.]{15}")
 
 
+# A line whose value is one single-quoted scalar, after `key: ` or `- `: what the writers
+# write for text that looks like a number, a URL with a long run of digits, a ref such as
+# '22482-001_2021_2025'. Inside it nothing begins a scalar, a tag or a key, so a form the
+# checks below look for there is text to every reader. (Were the line inside a block or a
+# multi-line scalar, it would be text all the same; a quote closing a scalar begun on an
+# earlier line leaves text after it, which yaml-rs refuses.)
+_QUOTED_LINE = re.compile(
+    r" *(?:- +)*(?:[A-Za-z_][A-Za-z0-9_-]*: +|- +)('(?:[^'\n]|'')*')[ ]*(?:\n|\Z)"
+)
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Is text[at] inside the single-quoted value of its line (_QUOTED_LINE)?"""
+    match = _QUOTED_LINE.match(text, text.rfind("\n", 0, at) + 1)
+    return match is not None and match.start(1) < at < match.end(1) - 1
+
+
 def _number_form(text: str) -> bool:
     """Does text hold 0b.., 0O.. or digits with _ where a scalar begins (see above), or a
-    run of 16 digits?"""
-    if _LONG_NUMBER.search(text):
-        return True
+    run of 16 digits, outside a quoted value?"""
+    for match in _LONG_NUMBER.finditer(text):
+        if not _quoted(text, match.start()):
+            return True
     for match in _BASE_PREFIX.finditer(text):
-        if _scalar_starts(text, match.start()):
+        if _scalar_starts(text, match.start()) and not _quoted(text, match.start()):
             return True
     for match in _UNDERSCORE.finditer(text):
         start = match.start()
         while start and text[start - 1] in "0123456789.":
             start -= 1
-        if start < match.start() and _scalar_starts(text, start):
+        if start < match.start() and _scalar_starts(text, start) and not _quoted(text, start):
             return True
     return False
 
@@ -187,7 +256,8 @@ def _other_number_form(text: str) -> bool:
     0x1_0)."""
     for match in _ANY_BASE.finditer(text):
         at = match.start()
-        if at and text[at - 1] in "+-" and (at == 1 or text[at - 2] in _SCALAR_START):
+        signed = at and text[at - 1] in "+-" and (at == 1 or text[at - 2] in _SCALAR_START)
+        if signed and not _quoted(text, at):
             return True
     return "_" in text and _underscored_number(text)
 
@@ -203,8 +273,10 @@ def _underscored_number(text: str) -> bool:
             start -= 1
         while end < size and text[end] in _NUMBER_CHARS:
             end += 1
-        if (start == 0 or text[start - 1] in _SCALAR_START) and _NUMBER.fullmatch(
-            text[start:end].replace("_", "")
+        if (
+            (start == 0 or text[start - 1] in _SCALAR_START)
+            and _NUMBER.fullmatch(text[start:end].replace("_", ""))
+            and not _quoted(text, start)
         ):
             return True
         at = text.find("_", end)
@@ -220,7 +292,7 @@ def _reads_apart(text: str) -> bool:
     if "?" in text:
         at = text.find("?")
         while at != -1:
-            if at == 0 or text[at - 1] in _SCALAR_START:
+            if (at == 0 or text[at - 1] in _SCALAR_START) and not _quoted(text, at):
                 return True
             at = text.find("?", at + 1)
     return "\\" in text and _SURROGATE_ESCAPE.search(text) is not None
@@ -231,7 +303,8 @@ def _tag_or_alias(text: str) -> bool:
     []{},:- (where a tag, an anchor or an alias can be)?"""
     for match in _TAG_OR_ALIAS.finditer(text):
         start = match.start()
-        if start == 0 or text[start - 1].isspace() or text[start - 1] in "[]{},:-":
+        where = start == 0 or text[start - 1].isspace() or text[start - 1] in "[]{},:-"
+        if where and not _quoted(text, start):
             return True
     return False
 
@@ -471,6 +544,28 @@ def _check_expansion(root, size: int | None = None) -> None:
         )
 
 
+def _check_depth(root) -> None:
+    """What _check_expansion refuses in a document without aliases (a tree: no node is
+    reached twice, so it can be neither recursive nor larger than the file): nesting past
+    MAX_DEPTH, named at the node _check_expansion would name (the last child of the first
+    container at MAX_DEPTH it comes to). Only containers are walked."""
+    scalar, mapping = yaml.ScalarNode, yaml.MappingNode
+    stack = [] if root.__class__ is scalar else [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.value
+        if depth == MAX_DEPTH and children:
+            last = children[-1][-1] if node.__class__ is mapping else children[-1]
+            raise Refused(
+                f"nested more than {MAX_DEPTH} levels deep",
+                _position(last),
+                "flatten the structure",
+            )
+        if node.__class__ is mapping:
+            children = [part for pair in children for part in pair]
+        stack.extend((child, depth + 1) for child in children if child.__class__ is not scalar)
+
+
 def _children(node) -> list:
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
@@ -496,7 +591,10 @@ def load(text: str) -> tuple[object, list[DuplicateKey]]:
             ) from None
         if node is None:
             return None, []
-        _check_expansion(node, len(text))
+        if "*" in text:  # an alias may make a node appear twice: measure what they expand to
+            _check_expansion(node, len(text))
+        else:
+            _check_depth(node)
         return loader.construct_document(node), loader.duplicates
     finally:
         loader.dispose()

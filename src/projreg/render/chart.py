@@ -4,9 +4,10 @@ Geometry is computed at day precision: x = days since the axis start (1 January
 of the first year) times pixels per day, so year gridlines and bars share one
 scale. A date that names a month or a year is drawn honestly: the bar's edge
 fades over the whole period the date names. Bars resting on planned dates are
-hatched, ongoing ones run to today and end in an arrow. Projects whose start is
-unknown are listed under the chart. Nothing depends on the terminal: the same
-projects, today and options give the same bytes.
+hatched; those of projects that started and give no end (whatever their status says)
+run to today and end in an arrow. Projects whose start is unknown are listed under
+the chart. Nothing depends on the terminal: the same projects, today and options
+give the same bytes.
 """
 
 from __future__ import annotations
@@ -90,8 +91,8 @@ class Bar(NamedTuple):
     start: float  # where the earliest possible start is
     sure_start: float  # where the start named by the date is over (the end of its month/year)
     sure_end: float  # where the end named by the date begins (its first day)
-    end: float  # where the latest possible end is (or today, ongoing)
-    ongoing: bool
+    end: float  # where the latest possible end is (or today, when no end is given)
+    to_today: bool  # started, no end given (actual or planned): drawn to today, an arrow
     planned: bool
 
 
@@ -106,19 +107,19 @@ def _bar(project: Project, axis: Axis, today: dt.date) -> Bar | None:
     if end is not None:
         x_end = axis.after(end.last_day())
         sure_end = x_end if end.precision == DAY else axis.x(end.first_day())
-        ongoing = False
+        to_today = False
         if sure_start > sure_end:  # start and end name overlapping periods (2021 to 2021)
             sure_start = sure_end = (x_start + x_end) / 2
     elif start.first_day() > today:  # planned to start later, no end given: the start alone
         x_end = sure_end = sure_start
-        ongoing = False
+        to_today = False
     else:
         x_end = max(axis.after(today), sure_start)
-        sure_end, ongoing = x_end, True
+        sure_end, to_today = x_end, True
     sure_start = min(sure_start, x_end)
     sure_end = max(min(sure_end, x_end), sure_start)
     return Bar(
-        project, x_start, sure_start, sure_end, x_end, ongoing, project.dates_basis() != "actual"
+        project, x_start, sure_start, sure_end, x_end, to_today, project.dates_basis() != "actual"
     )
 
 
@@ -165,12 +166,12 @@ def _bar_svg(bar: Bar, y: float, today: dt.date) -> list[str]:
             f'<rect x="{_n(bar.sure_start)}" y="{_n(top)}" '
             f'width="{_n(bar.sure_end - bar.sure_start)}" height="{h}" fill="{fill}"{stroke}/>'
         )
-    if bar.end > bar.sure_end and not bar.ongoing:
+    if bar.end > bar.sure_end and not bar.to_today:
         out.append(
             f'<rect x="{_n(bar.sure_end)}" y="{_n(top)}" width="{_n(bar.end - bar.sure_end)}" '
             f'height="{h}" fill="url(#tl-out-{"planned" if bar.planned else "actual"})"/>'
         )
-    if bar.ongoing:
+    if bar.to_today:
         tip = bar.end + 9
         out.append(
             f'<path d="M{_n(bar.end)} {_n(top - 2)}L{_n(tip)} {_n(mid)}L{_n(bar.end)} '
@@ -193,8 +194,8 @@ def _label_svg(project: Project, y: float, indent: float = 0) -> str:
 
 def _row_title(project: Project, bar: Bar | None, today: dt.date) -> str:
     parts = [f"{project.id}: {project.title}", _period(project)]
-    if bar is not None and bar.ongoing:
-        parts.append(f"ongoing, drawn to today ({today.isoformat()})")
+    if bar is not None and bar.to_today:  # its period says "no end given" already
+        parts.append(f"drawn to today ({today.isoformat()})")
     basis = project.dates_basis()
     if basis == "mixed":
         parts.append("some dates planned")
@@ -401,7 +402,7 @@ def _gantt_description(projects, dated, undated, axis, today, by, on_label: str)
         + (f"; {len(undated)} with unknown dates listed below" if undated else "")
         + (f"; grouped by {by}" if by else "")
         + (f"; marked: {on_label}" if on_label else "")
-        + f". Ongoing projects are drawn to {today.isoformat()}."
+        + f". Projects with no end given are drawn to {today.isoformat()}."
     )
 
 
@@ -658,7 +659,7 @@ def _legend(y: float, today: dt.date, on_label: str, dated: bool) -> tuple[list[
         (
             f'<rect width="14" height="{_BAR}" fill="{ACTUAL}"/>'
             f'<path d="M14 -2L23 7L14 16Z" fill="{ONGOING}"/>',
-            f"ongoing, drawn to today ({today.isoformat()})",
+            f"no end given: drawn to today ({today.isoformat()})",
         ),
     ]
     if on_label:

@@ -454,8 +454,8 @@ def timeline_lines(chart, width: int, today_month: int, marker: int | None, on=N
             text = Text(cap(visible(bar.id), name_width) + " ", style="cyan")
             for column in range(chart_width):
                 if first <= column <= last:
-                    end_of_open_bar = bar.open_end and column == last
-                    char, style = ("▶", "green") if end_of_open_bar else ("█", "blue")
+                    drawn_to_today = bar.to_today and column == last
+                    char, style = ("▶", "green") if drawn_to_today else ("█", "blue")
                 else:
                     char, style = " ", None
                 if column == marker_column:
@@ -464,7 +464,8 @@ def timeline_lines(chart, width: int, today_month: int, marker: int | None, on=N
             lines.append(text)
         items = [
             ("█", "blue", "running"),
-            ("▶", "green", f"ongoing, drawn to today ({_month_iso(today_month)})"),
+            # Whatever the status says: the arrow is the end the registry does not give.
+            ("▶", "green", f"no end given: drawn to today ({_month_iso(today_month)})"),
         ]
         if on is not None:
             items.append(("┃", "bold red", on.human()))
