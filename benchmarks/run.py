@@ -135,8 +135,8 @@ def run_timed(command: list[str], env: dict, expect: int = 0) -> tuple[float, fl
 
 
 def _high_water(pid: int, marks: list[int], done) -> None:
-    """VmHWM (KiB) of process pid, every 20 ms until done (the last one read before it ends),
-    once it runs its own program (before that it is a copy of this process)."""
+    """VmHWM (KiB) of process pid, read at short intervals until done (the last one read
+    before it ends), once it runs its own program (before that it is a copy of this one)."""
     with open("/proc/self/cmdline", "rb") as handle:
         ours = handle.read()
     started = False
@@ -504,7 +504,8 @@ def iati_real(scenario: Scenario, runs: int, large: bool) -> None:
 
 def _cycled_import(scenario: Scenario, folder: Path, count: int, runs: int, seconds) -> int:
     """import-iati of COUNT real activities in one file: time (judged against seconds, and
-    at 5,000 against lxml and 300 MB) and peak memory, printed; the peak (KiB) returned."""
+    at 5,000 against lxml and the memory target) and peak memory, printed; the peak (KiB)
+    returned."""
     import iati_input
 
     (path,) = iati_input.build(count, folder, one=True)
@@ -527,7 +528,7 @@ def _cycled_import(scenario: Scenario, folder: Path, count: int, runs: int, seco
 
 def _slowest_real_file(scenario: Scenario, folder: Path, runs: int) -> None:
     """import-iati of each real file of 100 activities or more, as published (the corpus's
-    gzipped, d-portal's page as served): the slowest, judged against 1 s."""
+    gzipped, d-portal's page as served): the slowest, judged against its target."""
     import iati_input
 
     out = folder / "imported.yaml"
