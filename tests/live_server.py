@@ -77,7 +77,11 @@ class PageServer:
         self._server.daemon_threads = True
         # A client that hangs up mid-answer (a timeout, a refused page) is what the tests want.
         self._server.handle_error = lambda request, address: None
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # serve_forever looks for shutdown() every poll_interval: 0.5 s by default, which was
+        # half a second at the end of every test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
