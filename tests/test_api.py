@@ -36,3 +36,18 @@ def test_the_public_names():
         "Problem",
     ):
         assert name in projreg.__all__
+
+
+def test_a_registry_error_says_what_is_wrong_in_str_and_repr(tmp_path):
+    import pytest
+
+    path = tmp_path / "r.yaml"
+    path.write_text("projects:\n  - id: A-1\n    title: A\n    start: 2019-13\n", encoding="utf-8")
+    with pytest.raises(projreg.RegistryError) as caught:
+        projreg.load_registry(path, use_cache=False)
+    assert (
+        str(caught.value)
+        == f"{path}:4:12: error: A-1: start: '2019-13': month 13 is not between 1 and 12"
+    )
+    assert repr(caught.value).startswith("RegistryError(1 errors; the first: ")
+    assert "2019-13" in repr(caught.value)

@@ -170,6 +170,10 @@ class RegistryError(ProjregError):
         # Worked out when asked for: `check` renders the problems instead.
         return "\n".join(p.headline() for p in self.errors)
 
+    def __repr__(self) -> str:
+        first = self.errors[0].headline() if self.errors else "no errors"
+        return f"RegistryError({len(self.errors)} errors; the first: {first!r})"
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
