@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from projreg.model.dates import DateError, PartialDate, parse_date
+from tests.conftest import any_text
 
 
 @pytest.mark.parametrize(
@@ -62,7 +63,7 @@ def test_iso_and_human_forms():
     assert parse_date("2019-01-01").human() == "1 January 2019"
 
 
-@given(st.text(max_size=40))
+@given(any_text(max_size=40))
 def test_any_text_gives_a_date_or_a_date_error(text):
     try:
         date = parse_date(text)

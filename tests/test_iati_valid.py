@@ -13,7 +13,7 @@ from projreg.iati.activities import Publisher, to_iati_xml
 from projreg.model import geo, schema
 from projreg.model.dates import PartialDate
 from projreg.model.project import Project
-from tests.conftest import examples
+from tests.conftest import any_text, examples
 
 SCHEMA = etree.XMLSchema(
     etree.parse(str(Path(__file__).parent / "iati" / "schema-2.03" / "iati-activities-schema.xsd"))
@@ -22,7 +22,7 @@ TODAY = dt.date(2026, 11, 27)
 PUBLISHER = Publisher("XM-EXAMPLE", "Example Publisher", "40", "XM-EXAMPLE")
 
 # Any text, control characters and all (the export must cope with what a registry holds).
-text = st.text(max_size=12)
+text = any_text(max_size=12)
 dates = st.builds(
     lambda y, m, d, precision: PartialDate(
         y, m if precision > 0 else None, d if precision > 1 else None
