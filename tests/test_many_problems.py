@@ -114,6 +114,15 @@ def _typed(value):
     return (type(value).__name__, repr(value), getattr(value, "text", None))  # NaN: by its text
 
 
+def _answer(load, text: str):
+    """What a reader makes of text: the data and duplicate keys, or its error."""
+    try:
+        data, duplicates = load(text)
+    except yaml.YAMLError as error:
+        return ("error", str(error))
+    return (_typed(data), [(d.key, d.first, d.second) for d in duplicates])
+
+
 @settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
@@ -125,14 +134,7 @@ def _typed(value):
 def test_values_are_built_as_the_long_way_builds_them(pairs):
     text = "".join(f"{key}: {value}\n" for key, value in pairs)
     text += "list:\n" + "".join(f"  - {value}\n" for _, value in pairs)
-    answers = []
-    for load in (yamlsafe.load, _loaded_the_long_way):
-        try:
-            data, duplicates = load(text)
-            answers.append((_typed(data), [(d.key, d.first, d.second) for d in duplicates]))
-        except yaml.YAMLError as error:
-            answers.append(("error", str(error)))
-    assert answers[0] == answers[1]
+    assert _answer(yamlsafe.load, text) == _answer(_loaded_the_long_way, text)
 
 
 @pytest.mark.parametrize(
@@ -150,14 +152,7 @@ def test_values_are_built_as_the_long_way_builds_them(pairs):
     ],
 )
 def test_documents_with_aliases_merges_and_tags_are_read_as_the_long_way_reads_them(text):
-    answers = []
-    for load in (yamlsafe.load, _loaded_the_long_way):
-        try:
-            data, duplicates = load(text)
-            answers.append((_typed(data), [(d.key, d.first, d.second) for d in duplicates]))
-        except yaml.YAMLError as error:
-            answers.append(("error", str(error)))
-    assert answers[0] == answers[1]
+    assert _answer(yamlsafe.load, text) == _answer(_loaded_the_long_way, text)
 
 
 # --- hints and rendering: once per name, once per file ------------------------------------
