@@ -19,6 +19,7 @@ import pytest
 import yaml
 from lxml import etree
 
+from projreg.registry import yamlsafe
 from tests.live_server import PageServer, real_activities
 
 
@@ -113,6 +114,7 @@ def test_fetch_writes_every_activity_and_records_the_query(tmp_path):
     assert record["at"].endswith("Z") and len(record["base"]) == record["count"]
     assert projreg("--registry", out, "check").returncode == 0
     assert f"wrote {record['count']} activities to {out}" in result.stderr
+    assert yamlsafe.load_fast(out.read_text()) is not yamlsafe.NOT_FAST  # read the fast way
 
 
 def test_filters_combine_into_the_query(server, tmp_path):
@@ -546,6 +548,7 @@ def test_sync_keeps_hand_edits_takes_upstream_changes_and_reports_conflicts(serv
     lines_now = set(text.splitlines())
     assert sum(line in lines_now for line in unchanged) >= len(unchanged) - 40  # layout kept
     assert projreg("--registry", out, "check").returncode == 0
+    assert yamlsafe.load_fast(text) is not yamlsafe.NOT_FAST  # what sync writes is read fast
 
     again = projreg("sync", out, "--endpoint", server.url, "--write", "--exit-code")
     assert again.returncode == 0, again.stdout + again.stderr
