@@ -400,12 +400,13 @@ def test_ctrl_c_in_the_middle(server, target):
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while not any(q.get("offset") == "10" for _p, q in server.requests):
+        assert process.poll() is None, process.communicate()[1]  # ended before page 3
         assert time.monotonic() < deadline
         time.sleep(0.05)
     time.sleep(0.2)
     process.send_signal(signal.SIGINT)
     _out, err = process.communicate(timeout=30)
-    assert process.returncode == 1
+    assert process.returncode == 1, err
     assert err == f"projreg: interrupted at page 3 (offset 10); {target} unchanged\n"
     assert target.read_bytes() == BEFORE
     assert [p.name for p in target.parent.iterdir()] == [target.name]
