@@ -100,18 +100,11 @@ def render_all(problems, width: int | None = None) -> str:
     return "\n".join(out)
 
 
-def source_line(file: str, line: int) -> str | None:
-    """The text of one line of a file (1-based), as YAML counts lines; None if there is none.
-
-    The file is read and its lines indexed once per version of it (one file at a time is
-    kept), so that quoting the lines of 32,000 problems reads it once, not once each."""
-    lines = _lines_of(file)
-    return _line(lines, line) if lines else None
-
-
 def _lines_of(file: str):
     """(the file's bytes, where each line starts) for the file as it is now; None when it
-    is not a regular file that can be read."""
+    is not a regular file that can be read. The file is read and its lines indexed once per
+    version of it (one file at a time is kept), so that quoting the lines of 32,000
+    problems reads it once, not once each."""
     try:
         info = os.stat(file)
         if not stat.S_ISREG(info.st_mode):  # a pipe or a device cannot be read again

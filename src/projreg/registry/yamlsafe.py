@@ -549,20 +549,17 @@ def _check_depth(root) -> None:
     reached twice, so it can be neither recursive nor larger than the file): nesting past
     MAX_DEPTH, named at the node _check_expansion would name (the last child of the first
     container at MAX_DEPTH it comes to). Only containers are walked."""
-    scalar, mapping = yaml.ScalarNode, yaml.MappingNode
+    scalar = yaml.ScalarNode
     stack = [] if root.__class__ is scalar else [(root, 0)]
     while stack:
         node, depth = stack.pop()
-        children = node.value
+        children = _children(node)
         if depth == MAX_DEPTH and children:
-            last = children[-1][-1] if node.__class__ is mapping else children[-1]
             raise Refused(
                 f"nested more than {MAX_DEPTH} levels deep",
-                _position(last),
+                _position(children[-1]),
                 "flatten the structure",
             )
-        if node.__class__ is mapping:
-            children = [part for pair in children for part in pair]
         stack.extend((child, depth + 1) for child in children if child.__class__ is not scalar)
 
 
