@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 LINT = [
     sys.executable,
@@ -44,36 +46,35 @@ def test_the_folders_are_the_layers():
     assert {"model", "registry", "query", "iati", "render", "commands"} <= packages
 
 
-def test_an_upward_import_breaks_the_contract(tmp_path):
-    # The same package with one leaf importing the command line: the test above must catch it.
+def _lint_with(tmp_path, module: str, line: str):
+    """import-linter on a copy of the package in which `module` (a path below projreg/)
+    ends with `line`."""
     shutil.copytree(ROOT / "src" / "projreg", tmp_path / "projreg")
-    leaf = tmp_path / "projreg" / "model" / "text.py"
-    leaf.write_text(leaf.read_text(encoding="utf-8") + "\nfrom projreg import cli  # noqa\n")
-    result = lint(ROOT / "pyproject.toml", tmp_path)
+    changed = tmp_path / "projreg" / module
+    changed.write_text(changed.read_text(encoding="utf-8") + f"\n{line}  # noqa\n")
+    return lint(ROOT / "pyproject.toml", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "broken"),
+    [
+        # A leaf importing the command line: the test above must catch it.
+        ("model/text.py", "from projreg import cli", "projreg.model.text -> projreg.cli"),
+        # A leaf of model/ importing the output fields above it, in the same folder.
+        (
+            "model/dates.py",
+            "from projreg.model import fields",
+            "projreg.model.dates -> projreg.model.fields",
+        ),
+        # Another module than the client importing the HTTP library (the forbidden contract).
+        ("iati/fetching.py", "import urllib3", "projreg.iati.fetching -> urllib3"),
+    ],
+    ids=["upward-import", "upward-inside-a-folder", "http-outside-the-client"],
+)
+def test_an_import_against_a_contract_breaks_it(tmp_path, module, line, broken):
+    result = _lint_with(tmp_path, module, line)
     assert result.returncode != 0
-    assert "projreg.model.text -> projreg.cli" in result.stdout
-
-
-def test_an_upward_import_inside_a_folder_breaks_its_contract(tmp_path):
-    # A leaf of model/ importing the output fields above it, in the same folder.
-    shutil.copytree(ROOT / "src" / "projreg", tmp_path / "projreg")
-    leaf = tmp_path / "projreg" / "model" / "dates.py"
-    leaf.write_text(
-        leaf.read_text(encoding="utf-8") + "\nfrom projreg.model import fields  # noqa\n"
-    )
-    result = lint(ROOT / "pyproject.toml", tmp_path)
-    assert result.returncode != 0
-    assert "projreg.model.dates -> projreg.model.fields" in result.stdout
-
-
-def test_only_the_iati_client_speaks_http(tmp_path):
-    # Another module importing the HTTP library breaks the forbidden contract.
-    shutil.copytree(ROOT / "src" / "projreg", tmp_path / "projreg")
-    module = tmp_path / "projreg" / "iati" / "fetching.py"
-    module.write_text(module.read_text(encoding="utf-8") + "\nimport urllib3  # noqa\n")
-    result = lint(ROOT / "pyproject.toml", tmp_path)
-    assert result.returncode != 0
-    assert "projreg.iati.fetching -> urllib3" in result.stdout
+    assert broken in result.stdout
 
 
 def test_the_type_checker_excuses_no_module():
