@@ -499,25 +499,27 @@ def test_real_odd_values_are_warnings_not_refusals(run, tmp_path, corpus):
 @pytest.fixture(scope="module")
 def every_file(corpus, tmp_path_factory):
     """Every real file, and a page of two activities sharing an other-identifier and the odd
-    one; with what import_files makes of them (the tests below read it, and do not change it)."""
+    one; with what import_files makes of them and registry_text writes of that, made once
+    (the tests below read them, and do not change them)."""
+    from projreg.iati.activities import registry_text
+
     shared = '<other-identifier ref="SAME" type="A1"/>'
     extra = written(
         tmp_path_factory.mktemp("extra"),
         page(activity("XM-A-1", shared), activity("XM-B-1", shared), ODD),
     )
     files = [*sorted(corpus.glob("*.xml")), *sorted(REAL.glob("*.xml")), extra]
-    return files, import_files(files)
+    result = import_files(files)
+    return files, result, registry_text(result, files)
 
 
 def test_the_two_readers_agree_on_what_import_writes(tmp_path, every_file):
     """import writes YAML without reading it back: both readers must load it as imported."""
     from dataclasses import replace
 
-    from projreg.iati.activities import registry_text
-
-    files, result = every_file
+    _files, result, text = every_file
     out = tmp_path / "all.yaml"
-    out.write_text(registry_text(result, files), encoding="utf-8")
+    out.write_text(text, encoding="utf-8")
     careful = load_registry(out, use_cache=False, fast=False).projects
     fast = load_registry(out, use_cache=False).projects
     imported = [replace(p, origin=None, written_names=None) for p in result.projects]
@@ -528,9 +530,9 @@ def test_the_two_readers_agree_on_what_import_writes(tmp_path, every_file):
 def test_the_spooled_import_writes_what_registry_text_writes(every_file):
     """import-iati writes a project at a time from a spool: the same text as in memory,
     ids made unique alike (two activities sharing an other-identifier)."""
-    from projreg.iati.activities import import_spooled, registry_text
+    from projreg.iati.activities import import_spooled
 
-    files, in_memory = every_file
+    files, in_memory, text = every_file
     spool = import_spooled(files)
     try:
         streamed = "".join(spool.chunks(files))
@@ -538,4 +540,18 @@ def test_the_spooled_import_writes_what_registry_text_writes(every_file):
     finally:
         spool.close()
     assert "XM-A-1" in streamed and "XM-B-1" in streamed
-    assert streamed == registry_text(in_memory, files)
+    assert streamed == text
+
+
+def test_real_projects_written_as_their_fields_are_walked_are_their_mappings_written(every_file):
+    """import-iati writes a project as its fields are walked (encode.project_yaml): every real
+    project (transactions, budgets, sectors, values kept as published: fields the generated
+    ones of tests/test_roundtrip.py do not have) as to_yaml_direct writes its mapping."""
+    from projreg.registry.encode import project_yaml, to_registry, to_yaml_direct
+
+    _files, result, _text = every_file
+    projects = result.projects
+    assert len(projects) > 1000
+    memo: dict = {}
+    each = "projects:\n" + "".join(project_yaml(p, memo) for p in projects)
+    assert each == to_yaml_direct({"projects": [to_registry(p) for p in projects]})

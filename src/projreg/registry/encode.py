@@ -227,7 +227,8 @@ def to_yaml_direct(data: dict) -> str:
 def project_yaml(project: Project, memo: dict) -> str:
     """One project as an item of the projects list, as to_yaml_direct writes to_registry's
     mapping of it; written as the fields are walked, without making that mapping first
-    (the mappings were half of import-iati's writing). tests/test_roundtrip.py holds the two equal."""
+    (the mappings were half of import-iati's writing). tests/test_roundtrip.py holds the two
+    equal on generated projects, tests/test_iati_published.py on every real one."""
     lines: list[str] = []
     lead = "- "
     for field in schema.PROJECT:
