@@ -31,20 +31,28 @@ def test_a_document_without_aliases_is_not_measured_for_alias_expansion(monkeypa
     assert data["b"] == [1, 2] and len(calls) == 1
 
 
+# The strategies of one level are built once, here: a composite strategy made anew at every
+# level (and validated each time) was most of what the test below took.
+_LEAF = st.sampled_from(["x", "1", "''", "[]", "{}", "[a, b]", "{k: v}"])
+_LEVEL = st.tuples(st.booleans(), st.booleans(), st.sampled_from(["list", "mapping", "key"]))
+
+
 @st.composite
 def nested(draw, depth: int) -> str:
     """A flow document nested `depth` levels, each level a list, a mapping or a mapping with
     a complex key, with or without siblings around the nested part."""
-    if depth == 0:
-        return draw(st.sampled_from(["x", "1", "''", "[]", "{}", "[a, b]", "{k: v}"]))
-    inner = draw(nested(depth - 1))
-    before, after = draw(st.booleans()), draw(st.booleans())
-    form = draw(st.sampled_from(["list", "mapping", "key"]))
-    if form == "list":
-        return f"[{'y, ' if before else ''}{inner}{', [z]' if after else ''}]"
-    if form == "mapping":
-        return f"{{{'a: 0, ' if before else ''}k: {inner}{', b: [1]' if after else ''}}}"
-    return f"{{{'a: 0, ' if before else ''}? {inner} : v{', b: 1' if after else ''}}}"
+    document = draw(_LEAF)
+    for _ in range(depth):  # from the innermost level out
+        before, after, form = draw(_LEVEL)
+        if form == "list":
+            document = f"[{'y, ' if before else ''}{document}{', [z]' if after else ''}]"
+        elif form == "mapping":
+            document = f"{{{'a: 0, ' if before else ''}k: {document}{', b: [1]' if after else ''}}}"
+        else:
+            document = (
+                f"{{{'a: 0, ' if before else ''}? {document} : v{', b: 1' if after else ''}}}"
+            )
+    return document
 
 
 @settings(max_examples=examples(400), deadline=None)
