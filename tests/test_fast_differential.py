@@ -34,24 +34,31 @@ KEYS = ["a", "b", "id", "?k", "1_0", "x y"]
 SEPARATORS = [" ", "\t", "  "]
 
 scalar = st.sampled_from(SCALARS)
+# Built once, here, not on every draw.
+_KEYS = st.lists(st.sampled_from(KEYS), min_size=1, max_size=4, unique=True)
+_FORM = st.sampled_from(["plain", "flow-seq", "flow-map", "block-seq"])
+_FLOW_SEQ = st.lists(scalar, max_size=3)
+_FLOW_MAP = st.lists(st.tuples(st.sampled_from(KEYS), scalar), max_size=3)
+_BLOCK_SEQ = st.lists(scalar, min_size=1, max_size=3)
+_SEPARATOR = st.sampled_from(SEPARATORS)
 
 
 @st.composite
 def documents(draw) -> str:
     lines = []
-    for key in draw(st.lists(st.sampled_from(KEYS), min_size=1, max_size=4, unique=True)):
-        form = draw(st.sampled_from(["plain", "flow-seq", "flow-map", "block-seq"]))
+    for key in draw(_KEYS):
+        form = draw(_FORM)
         if form == "plain":
             lines.append(f"{key}: {draw(scalar)}")
         elif form == "flow-seq":
-            lines.append(f"{key}: [{', '.join(draw(st.lists(scalar, max_size=3)))}]")
+            lines.append(f"{key}: [{', '.join(draw(_FLOW_SEQ))}]")
         elif form == "flow-map":
-            pairs = draw(st.lists(st.tuples(st.sampled_from(KEYS), scalar), max_size=3))
+            pairs = draw(_FLOW_MAP)
             lines.append(f"{key}: {{{', '.join(f'{k}: {v}' for k, v in pairs)}}}")
         else:
             lines.append(f"{key}:")
-            for item in draw(st.lists(scalar, min_size=1, max_size=3)):
-                lines.append(f"  -{draw(st.sampled_from(SEPARATORS))}{item}")
+            for item in draw(_BLOCK_SEQ):
+                lines.append(f"  -{draw(_SEPARATOR)}{item}")
     return "\n".join(lines) + "\n"
 
 
