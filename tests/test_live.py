@@ -504,6 +504,7 @@ def test_a_progress_bar_on_a_terminal(server, tmp_path, width):
     from projreg.render.terminal import Terminal
     from tests.conftest import Runner
 
+    server.activities = SAMPLE[: PAGE + 1]  # two pages (a full one, a short one) to draw
     out = tmp_path / "t.yaml"
     on_tty = Runner()(
         "fetch", "--endpoint", server.url, "--page-size", str(PAGE), "-o", str(out),
