@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import os
 import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 from typer.testing import CliRunner
 
 from projreg import load_registry
 from projreg.cli import app
 from projreg.options import Source
 from projreg.render.terminal import Terminal
-
-# No examples database: it would be written into the checkout (.hypothesis/), and no test
-# writes outside its temporary folder. A failing example is printed with its seed instead.
-settings.register_profile("projreg", database=None, print_blob=True)
-settings.load_profile("projreg")
 
 # Property tests try this share of the examples they ask for in an everyday run (the
 # suite runs in 30 s on 2 cores); PROJREG_EXAMPLES=1 tries them all, 4 four times as many.
@@ -56,18 +51,43 @@ def _session_cache(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _children_share_bytecode(tmp_path_factory, worker_id):
+    """The processes tests start (projreg, its import helpers, the linters) compile their
+    modules once for the whole run, into a folder of the run's own, never beside the
+    sources. Without it each one would compile projreg anew (PYTHONDONTWRITEBYTECODE, or a
+    new cache folder per test): a third of a second each, some two hundred times."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # pytest-xdist: the workers' folders share one parent
+        run_folder = run_folder.parent
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONPYCACHEPREFIX", str(run_folder / "bytecode"))
+        patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+        yield
+
+
 @pytest.fixture(scope="session")
 def registry(_session_cache):
     return load_registry()
 
 
+@pytest.fixture(scope="session")
+def _test_caches(tmp_path_factory):
+    """The folder of every test's own cache folder, and the numbers that name them."""
+    return tmp_path_factory.mktemp("caches"), itertools.count()
+
+
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch, tmp_path_factory):
+def _clean_env(monkeypatch, _test_caches):
     for name in ("PROJREG_REGISTRY", "NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "200")
-    # Each test gets an empty cache of its own, never the user's.
-    monkeypatch.setenv("PROJREG_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    # Each test gets an empty cache of its own, never the user's. (Not tmp_path_factory.mktemp,
+    # which looks through every folder made so far to number the next: 1 ms a test.)
+    parent, numbers = _test_caches
+    folder = parent / str(next(numbers))
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("PROJREG_CACHE_DIR", str(folder))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -142,13 +162,22 @@ def _checkout_files() -> dict[str, int]:
 
 def pytest_configure(config):
     """Hypothesis keeps what it learns about the code (.hypothesis/) in a temporary folder
-    of this run, not in the checkout."""
+    of this run, not in the checkout: the first process makes it, its workers inherit it.
+    Only a process that runs tests imports Hypothesis (a second of start-up): not the
+    controller of pytest-xdist's workers, whose start every worker waits for."""
     import tempfile
 
-    from hypothesis.configuration import set_hypothesis_home_dir
+    if not hasattr(config, "workerinput"):
+        config._hypothesis_home = tempfile.mkdtemp(prefix="projreg-hypothesis-")
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = config._hypothesis_home
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        from hypothesis import settings
 
-    config._hypothesis_home = tempfile.mkdtemp(prefix="projreg-hypothesis-")
-    set_hypothesis_home_dir(config._hypothesis_home)
+        # No examples database: it would be written into the checkout (.hypothesis/), and
+        # no test writes outside its temporary folder. A failing example is printed with
+        # its seed instead.
+        settings.register_profile("projreg", database=None, print_blob=True)
+        settings.load_profile("projreg")
 
 
 def pytest_unconfigure(config):

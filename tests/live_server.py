@@ -66,6 +66,10 @@ class PageServer:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out as two writes: with Nagle's algorithm the second waits
+            # for the client's delayed ACK of the first (40 ms on Linux) on every small answer
+            # (a 503, a redirect). Real servers send them together; urllib3 sets TCP_NODELAY.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass
@@ -80,7 +84,7 @@ class PageServer:
         # serve_forever looks for shutdown() every poll_interval: 0.5 s by default, which was
         # half a second at the end of every test.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True
         )
         self._thread.start()
         return self

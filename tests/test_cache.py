@@ -1,8 +1,9 @@
 """The cache of validated registry files: never stale, survives damage and concurrency, no pickle."""
 
 import json
-import multiprocessing
 import os
+import subprocess
+import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 
@@ -159,9 +160,10 @@ def test_a_file_with_duplicate_ids_is_not_cached(tmp_path):
     assert entries() == []
 
 
-def _load_in_another_process(path, folder, queue):
-    os.environ["PROJREG_CACHE_DIR"] = folder
-    queue.put([p.title for p in load_registry(path).projects])
+_LOAD_TITLES = (
+    "import json, sys; from projreg import load_registry;"
+    " print(json.dumps([p.title for p in load_registry(sys.argv[1]).projects]))"
+)
 
 
 def test_runs_at_the_same_time_share_the_cache_safely(registry_file):
@@ -170,19 +172,12 @@ def test_runs_at_the_same_time_share_the_cache_safely(registry_file):
         for n in range(3000)
     )
     registry_file.write_text(big, encoding="utf-8")
-    queue = multiprocessing.get_context("spawn").Queue()
-    context = multiprocessing.get_context("spawn")
-    workers = [
-        context.Process(
-            target=_load_in_another_process, args=(str(registry_file), str(cache.folder()), queue)
-        )
-        for _ in range(4)
-    ]
-    for worker in workers:
-        worker.start()
-    results = [queue.get(timeout=120) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=120)
+    # Four processes (a bare interpreter each, not a copy of this one) fill one cache at once.
+    env = {**os.environ, "PROJREG_CACHE_DIR": str(cache.folder())}
+    command = [sys.executable, "-c", _LOAD_TITLES, str(registry_file)]
+    workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE) for _ in range(4)]
+    results = [json.loads(worker.communicate(timeout=120)[0]) for worker in workers]
+    assert [worker.returncode for worker in workers] == [0] * 4
     assert all(r == results[0] for r in results) and len(results[0]) == 3000
     with ThreadPoolExecutor(4) as pool:
         titles = list(pool.map(lambda _: len(load_registry(registry_file).projects), range(8)))

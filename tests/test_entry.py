@@ -1,5 +1,6 @@
 """The `projreg` entry point, which builds only the command being run."""
 
+import os
 import subprocess
 import sys
 
@@ -69,7 +70,12 @@ def test_python_dash_m(tmp_path):
         [sys.executable, "-m", "projreg", "list", "--country", "Georgia"],
         capture_output=True,
         text=True,
-        env={"PROJREG_CACHE_DIR": str(tmp_path), "PATH": ""},
+        # No PATH; the run's bytecode folder (conftest), so nothing is written beside the sources.
+        env={
+            "PROJREG_CACHE_DIR": str(tmp_path),
+            "PATH": "",
+            "PYTHONPYCACHEPREFIX": os.environ["PYTHONPYCACHEPREFIX"],
+        },
     )
     assert result.returncode == 0, result.stderr
     assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [

@@ -7,6 +7,7 @@ without the start-up of a new interpreter); a few run the installed `projreg` sc
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import shutil
@@ -50,6 +51,20 @@ COMMANDS = [
 ]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _imported_once():
+    """Every module a command imports is imported here, once, before the children are forked:
+    each child would otherwise import (and compile) them again for itself."""
+    import importlib
+    import pkgutil
+
+    import projreg
+
+    for module in pkgutil.walk_packages(projreg.__path__, "projreg."):
+        if module.name != "projreg.__main__":
+            importlib.import_module(module.name)
+
+
 def forked(arguments: list[str], stdout: str) -> tuple[int, str]:
     """Exit status and stderr of cli.main(arguments) in a child whose stdout is `stdout`:
     "full" (/dev/full), "closed" (`>&-`) or "gone" (a pipe whose reader has closed it)."""
@@ -58,6 +73,7 @@ def forked(arguments: list[str], stdout: str) -> tuple[int, str]:
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
         code = 70
+        gc.disable()  # collecting would touch, and so copy, every page of this big process
         try:
             os.dup2(errors_write, 2)
             if stdout == "full":

@@ -549,6 +549,38 @@ def test_the_terminal_legend_says_the_arrow_is_an_end_not_given(run, write, widt
         assert "▶" not in row and "█" in row
 
 
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+def test_each_cell_of_a_terminal_bar_has_the_colour_of_what_it_draws(run, write, width):
+    """In colour, a row is cyan (its label, its empty cells), a month the bar runs blue,
+    the arrow green, the --on marker bold red: cell by cell, whatever the width."""
+    path = write(NO_END_REGISTRY)
+    result = run(
+        "timeline", "--registry", str(path), "--today", "2026-11-27", "--on", "2023-06",
+        "--color", "always", terminal=Terminal(stdout_tty=True, width=width),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    want = {"█": {"34"}, "▶": {"32"}, "┃": {"1", "31"}}
+    rows = [_coloured_cells(line) for line in result.stdout.splitlines()]
+    rows = [r for r in rows if "".join(c for c, _ in r).startswith(("DONE", "NOEND", "SAYS", "PLANNED", "LATER"))]  # fmt: skip
+    assert len(rows) == 5 and all(len(r) <= width for r in rows)
+    for cells in rows:
+        assert [codes for _, codes in cells] == [want.get(char, {"36"}) for char, _ in cells]
+    drawn = "".join(char for cells in rows for char, _ in cells)
+    assert {"█", "▶", "┃"} <= set(drawn)
+
+
+def _coloured_cells(line: str) -> list[tuple[str, set[str]]]:
+    """Each character of a line with the SGR codes in force (Rich writes each run of one
+    style whole: its codes, the text, a reset)."""
+    cells, codes = [], set()
+    for part in re.split(r"(\x1b\[[0-9;]*m)", line):
+        if part.startswith("\x1b["):
+            codes = set(part[2:-1].split(";")) - {"0", ""}
+        else:
+            cells += [(char, codes) for char in part]
+    return cells
+
+
 def test_a_piped_timeline_has_no_legend_and_its_records_are_unchanged(run, write):
     path = write(NO_END_REGISTRY)
     result = run("timeline", "--registry", str(path), "--today", "2026-11-27")

@@ -6,6 +6,7 @@ projects); the cache entry is then written and read a slice at a time. The refer
 load_fast on the whole text: the pieces must give exactly its data, or decline (then the
 file is read whole, as before)."""
 
+import os
 import re
 import signal
 import textwrap
@@ -378,7 +379,11 @@ def test_a_full_disk_costs_the_cache_not_the_answer(tmp_path):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
 
-    full = subprocess.run(command, capture_output=True, text=True, preexec_fn=small_files)
+    # Not the run's shared bytecode folder (conftest): under the limit, Python itself would
+    # leave compiled modules cut short there for every later process to trip on.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPYCACHEPREFIX"}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    full = subprocess.run(command, capture_output=True, text=True, preexec_fn=small_files, env=env)
     expected = load_registry(path, use_cache=False)
     assert full.returncode == 0, full.stderr
     assert [line.split("\t")[0] for line in full.stdout.splitlines()] == sorted(

@@ -48,16 +48,20 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
+def site(tmp_path_factory, registry):
     folder = tmp_path_factory.mktemp("site")
-    write(folder, build(load_registry(), TODAY))
+    write(folder, build(registry, TODAY))
     return folder
 
 
-@pytest.fixture
-def page(browser):
-    """A page that records console errors and uncaught exceptions; a test ends with none."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One page for the module's tests, which each open the site afresh (a new page is a new
+    renderer: a quarter of a second each). It records console errors and uncaught exceptions."""
+    context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -65,6 +69,16 @@ def page(browser):
     page.errors = errors
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(tab):
+    """The page at the desktop size, on a blank document; a test ends with no errors."""
+    tab.goto("about:blank")
+    tab.set_viewport_size(DESKTOP)
+    tab.errors.clear()
+    yield tab
+    errors, tab.errors[:] = list(tab.errors), []
     assert errors == []
 
 
@@ -120,20 +134,31 @@ def test_sorting_by_a_column_and_back(page, site):
     assert page.locator('th[data-key="0"]').get_attribute("aria-sort") is None
 
 
+# What a project page shows, in one call: each h1's and .ident's text (a list, so that two h1
+# fail as a strict locator would), and the href of each link in main.
+SHOWN = """() => ({
+    h1: Array.from(document.querySelectorAll("h1"), e => e.innerText),
+    ident: Array.from(document.querySelectorAll(".ident"), e => e.innerText),
+    hrefs: Array.from(document.querySelectorAll("main a"), a => a.getAttribute("href")),
+})"""
+
+
 def test_every_project_page_opens_from_the_index(page, site, registry):
-    page.goto((site / "index.html").as_uri())
+    index = (site / "index.html").as_uri()
+    page.goto(index)
     ids = page.locator("#rows a").all_inner_texts()
     assert sorted(ids) == sorted(p.id for p in registry.projects)
-    for project_id in ids:
-        page.goto((site / "index.html").as_uri())
+    for n, project_id in enumerate(ids):
+        if n:
+            page.goto(index)
         page.get_by_role("link", name=project_id, exact=True).click()  # follow the link
         page.wait_for_load_state()
         project = registry.get(project_id)
-        assert page.locator("h1").inner_text() == project.title
-        assert page.locator(".ident").inner_text() == project.id
+        shown = page.evaluate(SHOWN)  # a static page: all there once loaded
+        assert shown["h1"] == [project.title]
+        assert shown["ident"] == [project.id]
         # The links on a project page lead to pages that exist.
-        for link in page.locator("main a").all():
-            target = link.get_attribute("href")
+        for target in shown["hrefs"]:
             if not target.startswith(("http:", "https:", "mailto:")):
                 assert (site / "projects" / target.split("#")[0]).resolve().is_file(), target
 

@@ -20,7 +20,7 @@ from lxml import etree
 
 from projreg.render.terminal import Terminal, pager_command
 
-from .conftest import TODAY
+from .conftest import TODAY, Runner
 
 REAL = Path(__file__).parent / "iati" / "real"
 CORPUS = Path(__file__).parent / "iati" / "corpus"
@@ -53,17 +53,45 @@ def _readme() -> str:
 
 @pytest.fixture(scope="module")
 def real_registry(tmp_path_factory, real_files):
-    """A registry imported from every real IATI file: 1,758 activities of about 30 publishers."""
-    folder = tmp_path_factory.mktemp("real")
-    path = folder / "real.yaml"
-    result = subprocess.run(
-        [sys.executable, "-m", "projreg", "import-iati", *map(str, real_files), "-o", str(path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PROJREG_CACHE_DIR": str(folder / "cache")},
-    )
-    assert result.returncode == 0, result.stderr
+    """A registry imported from every real IATI file: 1,758 activities of about 30 publishers.
+    Imported in this process (the import is what a user's run does; a separate process
+    only added its start-up), into the cache the module's tests share."""
+    path = tmp_path_factory.mktemp("real") / "real.yaml"
+    result = _module_run(tmp_path_factory, "import-iati", *map(str, real_files), "-o", str(path))
+    assert result.exit_code == 0, result.stderr
     return path
+
+
+@pytest.fixture(scope="module")
+def overview_records(tmp_path_factory, real_registry) -> tuple[tuple[str, ...], ...]:
+    """The records `timeline --overview` prints in a pipe for the real registry: what the
+    overview on a terminal and in SVG is checked against. Read once for the module."""
+    return _module_records(tmp_path_factory, real_registry, "timeline", "--overview")
+
+
+@pytest.fixture(scope="module")
+def listed_records(tmp_path_factory, real_registry) -> tuple[tuple[str, ...], ...]:
+    """The records `list --fields id,start,planned_start` prints in a pipe (TSV)."""
+    return _module_records(
+        tmp_path_factory, real_registry, "list", "--fields", "id,start,planned_start"
+    )
+
+
+def _module_records(tmp_path_factory, registry, *args) -> tuple[tuple[str, ...], ...]:
+    """records(), for a module fixture."""
+    result = _module_run(
+        tmp_path_factory, "--registry", str(registry), *args, "--today", TODAY.isoformat()
+    )
+    assert result.exit_code == 0, result.stderr
+    return tuple(tuple(line.split("\t")) for line in result.stdout.splitlines())
+
+
+def _module_run(tmp_path_factory, *args: str):
+    """projreg run in-process for a module fixture, in the environment each test gets
+    (conftest's _clean_env) with the module's shared cache."""
+    env = {"PROJREG_REGISTRY": None, "NO_COLOR": None, "FORCE_COLOR": None, "COLUMNS": "200"}
+    env["PROJREG_CACHE_DIR"] = str(_shared_cache(tmp_path_factory))
+    return Runner()(*args, env=env)
 
 
 @pytest.fixture(autouse=True)
@@ -141,9 +169,8 @@ def test_the_whole_id_stays_in_records_and_show(run, long_ids):
 # --- the overview: what it counts --------------------------------------------------------
 
 
-def test_overview_counts_what_active_on_lists_for_each_year(run, real_registry):
-    rows = records(run, real_registry, "timeline", "--overview")
-    counts = {row[0]: int(row[1]) for row in rows}
+def test_overview_counts_what_active_on_lists_for_each_year(run, real_registry, overview_records):
+    counts = {row[0]: int(row[1]) for row in overview_records}
     years = [y for y in counts if y.isdigit()]
     assert len(years) > 10
     busiest = max(years, key=counts.get)
@@ -152,10 +179,9 @@ def test_overview_counts_what_active_on_lists_for_each_year(run, real_registry):
         assert counts[year] == len(active), year
 
 
-def test_overview_counts_unknown_dates_apart(run, real_registry, real_files):
-    rows = records(run, real_registry, "timeline", "--overview")
+def test_overview_counts_unknown_dates_apart(real_files, overview_records, listed_records):
+    rows, listed = overview_records, listed_records
     undated = [int(row[1]) for row in rows if row[0] == "dates unknown"]
-    listed = records(run, real_registry, "list", "--fields", "id,start,planned_start")
     without_start = [row for row in listed if not row[1] and not row[2]]
     assert sum(undated) == len(without_start)
     # Read independently: activities of the real files with no start date of any kind.
@@ -269,7 +295,7 @@ def test_short_spans_are_drawn_per_quarter(write, run):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_many_projects_get_the_overview_on_a_terminal(run, real_registry, width):
+def test_many_projects_get_the_overview_on_a_terminal(run, real_registry, overview_records, width):
     result = run(
         "--registry", str(real_registry), "timeline", "--today", TODAY.isoformat(),
         terminal=tty(width, height=24),
@@ -282,7 +308,7 @@ def test_many_projects_get_the_overview_on_a_terminal(run, real_registry, width)
     assert any(line.startswith("GBP, ") for line in lines)  # the budget per year
     # The number at the end of each year's line (or a run of years' line) is what the
     # records say for each of its years.
-    counts = {r[0]: r[1] for r in records(run, real_registry, "timeline", "--overview")}
+    counts = {r[0]: r[1] for r in overview_records}
     legend = next(i for i, line in enumerate(lines) if re.match(r"[█▓▒░] [a-z]", line))
     shown = {}
     for line in lines[:legend]:
@@ -306,18 +332,19 @@ def test_gantt_and_rows_choose_what_is_drawn(run, real_registry):
 
     assert first_line().startswith("Projects running")
     assert not first_line("--gantt").startswith("Projects running")  # the year axis
-    assert not first_line("--rows", "5000").startswith("Projects running")
     indonesia = ("--country", "Indonesia")  # 98 projects: the height of the terminal decides
     assert first_line(*indonesia, height=60).startswith("Projects running")
     assert not first_line(*indonesia, height=110).startswith("Projects running")
+    # unless --rows says how many rows to draw: all 98 here, however low the terminal
+    assert not first_line(*indonesia, "--rows", "98", height=60).startswith("Projects running")
     assert first_line("--by", "donor", "--rows", "5000").startswith(
         "Projects running in each year, by donor"
     )
 
 
-def test_in_a_pipe_records_stay_one_per_project(run, real_registry):
+def test_in_a_pipe_records_stay_one_per_project(run, real_registry, listed_records):
     rows = records(run, real_registry, "timeline")
-    listed = records(run, real_registry, "list", "-f", "tsv", "--fields", "id")
+    listed = listed_records  # list in a pipe: TSV, id first
     assert len(rows) == len(listed) and {r[0] for r in rows} == {r[0] for r in listed}
     assert run("--registry", str(real_registry), "timeline", "--by", "donor").exit_code == 2
 
@@ -325,7 +352,7 @@ def test_in_a_pipe_records_stay_one_per_project(run, real_registry):
 # --- the overview and the Gantt as SVG ---------------------------------------------------
 
 
-def test_the_svg_overview_shows_the_counts(run, real_registry, tmp_path):
+def test_the_svg_overview_shows_the_counts(run, real_registry, overview_records, tmp_path):
     path = tmp_path / "overview.svg"
     result = run(
         "--registry", str(real_registry), "timeline", "-o", str(path), "--rows", "5",
@@ -335,7 +362,7 @@ def test_the_svg_overview_shows_the_counts(run, real_registry, tmp_path):
     root = ET.fromstring(path.read_text(encoding="utf-8"))
     ns = "{http://www.w3.org/2000/svg}"
     titles = [g.find(f"{ns}title").text for g in root.iter(f"{ns}g") if g.get("class") == "period"]
-    counts = {r[0]: r[1] for r in records(run, real_registry, "timeline", "--overview")}
+    counts = {r[0]: r[1] for r in overview_records}
     years = [y for y in counts if y.isdigit()]
     drawn = {}  # a column per year, or one for a run of years with the same numbers
     for title in titles[: len(titles) // 4]:  # the counts, then three currencies' budgets

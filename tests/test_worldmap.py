@@ -203,6 +203,53 @@ def test_classes_cover_every_count_once():
         assert all(b[0] == a[1] + 1 for a, b in pairwise(found))
 
 
+def _drawn_as_view_pixel_draws(view, ring) -> str:
+    """The path of one ring drawn point by point with View.pixel (what the map drew before
+    it kept the latitudes' terms and skipped the rings out of view): the reference."""
+    turns = 360 * round((sum(lon for lon, _ in ring) / len(ring) - view.lon0) / 360)
+    points = [view.pixel(lon - turns, lat) for lon, lat in ring]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    if max(xs) < 0 or min(xs) > worldmap.WIDTH or max(ys) < 0 or min(ys) > view.height:
+        return ""
+    out: list[str] = []
+    for x, y in points:
+        p = f"{round(x, 1) + 0.0:.1f} {round(y, 1) + 0.0:.1f}"
+        if not out or out[-1] != p:
+            out.append(p)
+    return "M" + "L".join(out) + "Z" if len(out) > 2 else ""
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [set(SAMPLE), {"FJ"}, {"RU"}, {"AM"}],
+    ids=["sample", "fiji", "russia", "armenia"],
+)
+def test_every_ring_is_drawn_as_view_pixel_draws_it_and_only_rings_out_of_view_are_skipped(
+    codes,
+):
+    view = view_for(codes)
+    rings = worldmap._atlas_rings()
+    for country, kept in zip(countries(), rings, strict=True):
+        everyone = [r for polygon in country.polygons for r in polygon]
+        assert len(kept) == len(everyone)
+        for points, terms in zip(everyone, kept, strict=True):
+            assert worldmap._path(view, [terms]) == _drawn_as_view_pixel_draws(view, points)
+
+
+def test_a_ring_is_skipped_only_when_none_of_it_is_in_view():
+    """The bounds a ring is skipped by hold all its points: triangles wide at one latitude
+    and narrow at another, slid across the edges of a small view."""
+    view = view_for({"AM"})
+    for west in range(-60, 150, 3):
+        for wide, narrow in ((0, 70), (70, 0), (-30, 50), (38, 44), (-85, 85)):
+            for points in (
+                [(west, wide), (west + 25, wide), (west, narrow)],
+                [(west, wide), (west + 25, wide), (west + 25, narrow)],
+            ):
+                terms = worldmap._ring_terms(points)
+                assert worldmap._path(view, [terms]) == _drawn_as_view_pixel_draws(view, points)
+
+
 # --- The SVG -----------------------------------------------------------------
 
 

@@ -59,8 +59,9 @@ def _hashed(value: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def digests(project: Project) -> dict[str, str]:
-    entry = to_registry(project)
+def digests(project: Project, entry: dict | None = None) -> dict[str, str]:
+    """Each field's digest; entry: to_registry(project), where the caller has it already."""
+    entry = entry if entry is not None else to_registry(project)
     out = {}
     for f in MERGED:
         value = digest(_value(project, f.name, entry))
@@ -95,9 +96,10 @@ def registry_text(projects: list[Project], record: dict, source: str) -> str:
     back: that writer writes only what the readers read back as the same projects
     (tests/test_live.py reads every fetched registry with libyaml and with `check`).
     """
-    document = {"source": source, "projects": [to_registry(p) for p in projects]}
-    record = {**record, "base": {p.iati_id: base_line(digests(p)) for p in projects}}
-    return to_yaml_direct(document | {"fetched": record})
+    entries = [to_registry(p) for p in projects]  # each project encoded once
+    document = {"source": source, "projects": entries}
+    base = {p.iati_id: base_line(digests(p, e)) for p, e in zip(projects, entries, strict=True)}
+    return to_yaml_direct(document | {"fetched": {**record, "base": base}})
 
 
 def _check_loads(text: str) -> None:
@@ -167,14 +169,15 @@ def plan(ours: Registry, fetched: dict, theirs: list[Project], prefer_source=Fal
     )
     for project in theirs:
         identifier = _iati_id(project)
-        result.base[identifier] = base_line(digests(project))
+        entry = to_registry(project)  # once, for the base and the merge
+        result.base[identifier] = base_line(digests(project, entry))
         here = mine.get(identifier)
         if here is None:
             if identifier not in base:  # new upstream (one deleted here stays deleted)
                 result.added.append(project)
                 result.changes.append(Change(ADDED, project.id, new=project.title))
             continue
-        _merge_fields(here, project, base.get(identifier), result)
+        _merge_fields(here, project, base.get(identifier), result, entry)
     for identifier, values in base.items():
         if identifier in result.base:
             continue
@@ -192,8 +195,10 @@ def _iati_id(project: Project) -> str:
     return project.iati_id
 
 
-def _merge_fields(ours: Project, theirs: Project, base: dict | None, result: Plan) -> None:
-    ours_entry, theirs_entry = to_registry(ours), to_registry(theirs)
+def _merge_fields(
+    ours: Project, theirs: Project, base: dict | None, result: Plan, theirs_entry: dict
+) -> None:
+    ours_entry = to_registry(ours)
     writes = {}
     for f in MERGED:
         mine = _value(ours, f.name, ours_entry)

@@ -18,6 +18,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,7 +82,9 @@ def _json_for_html(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+@cache
 def _environment():
+    """The templates' environment: one a process, so each template is compiled once."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
     from markupsafe import Markup
 

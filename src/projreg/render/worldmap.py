@@ -146,13 +146,18 @@ def equal_earth(lon: float, lat: float, lon0: float = 0.0) -> Point:
     Degrees in, unit-sphere coordinates out, y pointing north. Longitudes are not
     wrapped, so a shape never tears across the far meridian; it runs off the side.
     """
-    lam = math.radians(lon - lon0)
+    cos_theta, divisor, y = _latitude_terms(lat)
+    return math.radians(lon - lon0) * cos_theta / divisor, y
+
+
+def _latitude_terms(lat: float) -> tuple[float, float, float]:
+    """What the projection of a point takes from its latitude alone: x is
+    radians(lon - lon0) * cos_theta / divisor, y is y."""
     theta = math.asin(_M * math.sin(math.radians(lat)))
     t2 = theta * theta
     t6 = t2 * t2 * t2
-    x = lam * math.cos(theta) / (_M * (_A1 + 3 * _A2 * t2 + t6 * (7 * _A3 + 9 * _A4 * t2)))
-    y = theta * (_A1 + _A2 * t2 + t6 * (_A3 + _A4 * t2))
-    return x, y
+    divisor = _M * (_A1 + 3 * _A2 * t2 + t6 * (7 * _A3 + 9 * _A4 * t2))
+    return math.cos(theta), divisor, theta * (_A1 + _A2 * t2 + t6 * (_A3 + _A4 * t2))
 
 
 # --- The view ----------------------------------------------------------------
@@ -259,24 +264,70 @@ def _attr(s: str) -> str:
     return quoteattr(NOT_XML.sub("", s))
 
 
-def _path(view: View, polys: list[Polygon]) -> str:
+class _Ring(NamedTuple):
+    """A ring of the atlas with what its projection takes from the latitudes, worked out
+    once: a map then projects only the rings that may reach into its view."""
+
+    lons: tuple[float, ...]
+    terms: tuple[tuple[float, float, float], ...]  # _latitude_terms of each point
+    mean_lon: float
+    lon_range: tuple[float, float]
+    k_range: tuple[float, float]  # of cos_theta / divisor: x is radians(lon - lon0) times it
+    y_range: tuple[float, float]
+
+
+@cache
+def _atlas_rings() -> tuple[tuple[_Ring, ...], ...]:
+    """The rings of each country of countries(), in its order."""
+    return tuple(
+        tuple(_ring_terms(r) for polygon in country.polygons for r in polygon)
+        for country in countries()
+    )
+
+
+def _ring_terms(r: Ring) -> _Ring:
+    lons = tuple(lon for lon, _ in r)
+    terms = tuple(_latitude_terms(lat) for _, lat in r)
+    ks = [c / d for c, d, _ in terms]
+    ys = [y for _, _, y in terms]
+    bounds = (min(lons), max(lons)), (min(ks), max(ks)), (min(ys), max(ys))
+    return _Ring(lons, terms, sum(lons) / len(r), *bounds)
+
+
+def _out_of_view(view: View, r: _Ring, turns: int) -> bool:
+    """True when the ring surely lies outside the view: its projection is bounded by
+    its longitudes, latitudes and latitude factors; a pixel's margin covers rounding."""
+    lams = [math.radians(lon - turns - view.lon0) for lon in r.lon_range]
+    xs = [lam * k for lam in lams for k in r.k_range]
+    left, right = (min(xs) - view.x0) * view.scale, (max(xs) - view.x0) * view.scale
+    top, bottom = (view.y1 - r.y_range[1]) * view.scale, (view.y1 - r.y_range[0]) * view.scale
+    return right < -1 or left > WIDTH + 1 or bottom < -1 or top > view.height + 1
+
+
+def _path(view: View, rings: Sequence[_Ring]) -> str:
     """SVG path data for the rings that reach into the view, at 0.1 px."""
     parts = []
-    for polygon in polys:
-        for r in polygon:
-            # Shift the ring by whole turns to the side of the globe the view faces.
-            turns = 360 * round((sum(lon for lon, _ in r) / len(r) - view.lon0) / 360)
-            pts = [view.pixel(lon - turns, lat) for lon, lat in r]
-            xs, ys = [x for x, _ in pts], [y for _, y in pts]
-            if max(xs) < 0 or min(xs) > WIDTH or max(ys) < 0 or min(ys) > view.height:
-                continue
-            out: list[str] = []
-            for x, y in pts:
-                p = f"{round(x, 1) + 0.0:.1f} {round(y, 1) + 0.0:.1f}"  # + 0.0: no "-0.0"
-                if not out or out[-1] != p:
-                    out.append(p)
-            if len(out) > 2:
-                parts.append("M" + "L".join(out) + "Z")
+    x0, y1, scale, lon0 = view.x0, view.y1, view.scale, view.lon0
+    for r in rings:
+        # Shift the ring by whole turns to the side of the globe the view faces.
+        turns = 360 * round((r.mean_lon - lon0) / 360)
+        if _out_of_view(view, r, turns):
+            continue
+        # As View.pixel(lon - turns, lat) for each point, from the latitudes' terms.
+        pts = [
+            ((math.radians(lon - turns - lon0) * c / d - x0) * scale, (y1 - y) * scale)
+            for lon, (c, d, y) in zip(r.lons, r.terms, strict=True)
+        ]
+        xs, ys = [x for x, _ in pts], [y for _, y in pts]
+        if max(xs) < 0 or min(xs) > WIDTH or max(ys) < 0 or min(ys) > view.height:
+            continue
+        out: list[str] = []
+        for x, y in pts:
+            p = f"{round(x, 1) + 0.0:.1f} {round(y, 1) + 0.0:.1f}"  # + 0.0: no "-0.0"
+            if not out or out[-1] != p:
+                out.append(p)
+        if len(out) > 2:
+            parts.append("M" + "L".join(out) + "Z")
     return "".join(parts)
 
 
@@ -409,8 +460,8 @@ def _country_paths(atlas, view, counts, shades, names) -> list[str]:
         return "url(#via)" if via > 0 else NONE_FILL
 
     out = []
-    for country in atlas:
-        d = _path(view, country.polygons)
+    for country, rings in zip(atlas, _atlas_rings(), strict=True):
+        d = _path(view, rings)
         if not d:
             continue
         if country.code in counts:
