@@ -77,11 +77,17 @@ def _test_caches(tmp_path_factory):
     return tmp_path_factory.mktemp("caches"), itertools.count()
 
 
+# What every test's environment says (None: not set), besides a cache folder of its own.
+TEST_ENV = {"PROJREG_REGISTRY": None, "NO_COLOR": None, "FORCE_COLOR": None, "COLUMNS": "200"}
+
+
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch, _test_caches):
-    for name in ("PROJREG_REGISTRY", "NO_COLOR", "FORCE_COLOR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
+    for name, value in TEST_ENV.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
     # Each test gets an empty cache of its own, never the user's. (Not tmp_path_factory.mktemp,
     # which looks through every folder made so far to number the next: 1 ms a test.)
     parent, numbers = _test_caches
@@ -116,10 +122,18 @@ class Runner:
         self.runner = CliRunner()
         self.terminal = Terminal()
 
-    def __call__(self, *args: str, env: dict | None = None, terminal: Terminal | None = None):
+    def __call__(
+        self,
+        *args: str,
+        env: dict | None = None,
+        terminal: Terminal | None = None,
+        input: bytes | str | None = None,
+    ):
+        """input: what projreg reads on its standard input (`-`)."""
         return self.runner.invoke(
             app,
             list(args),
+            input=input,
             env=env,
             catch_exceptions=False,
             obj=Source(terminal=terminal or self.terminal),

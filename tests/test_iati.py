@@ -310,18 +310,13 @@ def test_many_activities_show_progress_on_a_terminal(run, tmp_path):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_a_real_terminal_shows_the_progress_bar_and_the_pipe_gets_nothing(
-    tmp_path, tmp_path_factory
-):
+def test_a_real_terminal_shows_the_progress_bar_and_the_pipe_gets_nothing(tmp_path):
     """What a person sees: stderr on a pseudo-terminal, stdout into a pipe. (The bar is drawn
     when the import starts, however many activities follow.)"""
     import pty
 
     source = _many_activities(tmp_path)
-    # The worker's processes share a cache folder: projreg's modules are compiled into it
-    # once (under PYTHONDONTWRITEBYTECODE, cli._keep_bytecode), not again for each test.
-    cache = tmp_path_factory.getbasetemp() / "process-cache"
-    env = {**os.environ, "COLUMNS": "80", "PROJREG_CACHE_DIR": str(cache)}
+    env = {**os.environ, "COLUMNS": "80"}
     env.pop("NO_COLOR", None)
     command = [sys.executable, "-m", "projreg", "import-iati", str(source)]
     command += ["-o", str(tmp_path / "out.yaml")]

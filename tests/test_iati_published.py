@@ -197,9 +197,7 @@ def test_gzip_is_told_by_its_bytes_not_its_name(run, tmp_path):
         assert result.exit_code == 0, result.stderr
         texts.append(out.read_text(encoding="utf-8").split("\n", 1)[1])  # after the source line
     assert texts[0] == texts[1] and texts[0].count("\n- id: ") == 13  # its 13 activities
-    piped = _with_input(
-        run, gzip.compress(plain), "import-iati", "-", "-o", str(tmp_path / "p.yaml")
-    )
+    piped = run("import-iati", "-", "-o", str(tmp_path / "p.yaml"), input=gzip.compress(plain))
     assert piped.exit_code == 0, piped.stderr
     assert (tmp_path / "p.yaml").read_text(encoding="utf-8").split("\n", 1)[1] == texts[0]
 
@@ -350,8 +348,8 @@ def test_import_page_gives_projects_and_warnings(tmp_path):
 
 
 # --- issue 26: inputs that are not plain files -----------------------------------------------
-# In-process (the `run` fixture): projreg reads these inputs alike in a process of its own.
-# Only /dev/stdin needs one, as that name is the process's own standard input.
+# In-process (the `run` fixture, `input=` for standard input): projreg reads these inputs
+# alike in a process of its own. Only /dev/stdin needs one: that name is the process's own.
 
 
 def _one_line(result) -> str:
@@ -359,16 +357,6 @@ def _one_line(result) -> str:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     return lines[0]
-
-
-def _with_input(run, data: bytes, *args: str):
-    """projreg run in-process, as `run` does, with data on its standard input (what - reads)."""
-    from projreg.cli import app
-    from projreg.options import Source
-
-    return run.runner.invoke(
-        app, list(args), input=data, catch_exceptions=False, obj=Source(terminal=run.terminal)
-    )
 
 
 def test_an_unknown_encoding_is_one_line(run, tmp_path):
@@ -386,22 +374,18 @@ def test_special_files_are_one_line(run, tmp_path, name):
     assert line.startswith(f"projreg: {name}:1:")
 
 
-def test_standard_input_dash_and_dev_stdin(run, tmp_path, tmp_path_factory):
+def test_standard_input_dash_and_dev_stdin(run, tmp_path):
     data = page(activity("XM-A-1")).encode()
     out = tmp_path / "dash.yaml"
-    result = _with_input(run, data, "import-iati", "-", "-o", str(out))
+    result = run("import-iati", "-", "-o", str(out), input=data)
     assert result.exit_code == 0, result.stderr
     assert [p.iati_id for p in load_registry(out).projects] == ["XM-A-1"]
     out = tmp_path / "dev.yaml"
-    # The worker's processes share a cache folder: projreg's modules are compiled into it
-    # once (under PYTHONDONTWRITEBYTECODE, cli._keep_bytecode), not again for each test.
-    cache = tmp_path_factory.getbasetemp() / "process-cache"
     process = subprocess.run(
         [sys.executable, "-m", "projreg", "import-iati", "/dev/stdin", "-o", str(out)],
         input=data,
         capture_output=True,
         timeout=60,
-        env={**os.environ, "PROJREG_CACHE_DIR": str(cache)},
     )
     assert process.returncode == 0, process.stderr
     assert [p.iati_id for p in load_registry(out).projects] == ["XM-A-1"]

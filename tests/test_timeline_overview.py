@@ -20,7 +20,7 @@ from lxml import etree
 
 from projreg.render.terminal import Terminal, pager_command
 
-from .conftest import TODAY, Runner
+from .conftest import TEST_ENV, TODAY, Runner
 
 REAL = Path(__file__).parent / "iati" / "real"
 CORPUS = Path(__file__).parent / "iati" / "corpus"
@@ -89,8 +89,7 @@ def _module_records(tmp_path_factory, registry, *args) -> tuple[tuple[str, ...],
 def _module_run(tmp_path_factory, *args: str):
     """projreg run in-process for a module fixture, in the environment each test gets
     (conftest's _clean_env) with the module's shared cache."""
-    env = {"PROJREG_REGISTRY": None, "NO_COLOR": None, "FORCE_COLOR": None, "COLUMNS": "200"}
-    env["PROJREG_CACHE_DIR"] = str(_shared_cache(tmp_path_factory))
+    env = {**TEST_ENV, "PROJREG_CACHE_DIR": str(_shared_cache(tmp_path_factory))}
     return Runner()(*args, env=env)
 
 
