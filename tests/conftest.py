@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import itertools
 import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -51,21 +52,6 @@ def _session_cache(tmp_path_factory):
         yield
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _children_share_bytecode(tmp_path_factory, worker_id):
-    """The processes tests start (projreg, its import helpers, the linters) compile their
-    modules once for the whole run, into a folder of the run's own, never beside the
-    sources. Without it each one would compile projreg anew (PYTHONDONTWRITEBYTECODE, or a
-    new cache folder per test): a third of a second each, some two hundred times."""
-    run_folder = tmp_path_factory.getbasetemp()
-    if worker_id != "master":  # pytest-xdist: the workers' folders share one parent
-        run_folder = run_folder.parent
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PYTHONPYCACHEPREFIX", str(run_folder / "bytecode"))
-        patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
-        yield
-
-
 @pytest.fixture(scope="session")
 def registry(_session_cache):
     return load_registry()
@@ -88,12 +74,12 @@ def _clean_env(monkeypatch, _test_caches):
             monkeypatch.delenv(name, raising=False)
         else:
             monkeypatch.setenv(name, value)
-    # Each test gets an empty cache of its own, never the user's. (Not tmp_path_factory.mktemp,
-    # which looks through every folder made so far to number the next: 1 ms a test.)
+    # Each test gets an empty cache of its own, never the user's, made by projreg when it
+    # first caches something (most tests never do: the run leaves fewer folders to remove).
+    # Not tmp_path_factory.mktemp, which looks through every folder made so far to number
+    # the next: 1 ms a test.
     parent, numbers = _test_caches
-    folder = parent / str(next(numbers))
-    folder.mkdir(mode=0o700)
-    monkeypatch.setenv("PROJREG_CACHE_DIR", str(folder))
+    monkeypatch.setenv("PROJREG_CACHE_DIR", str(parent / str(next(numbers))))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -175,29 +161,44 @@ def _checkout_files() -> dict[str, int]:
 
 
 def pytest_configure(config):
-    """Hypothesis keeps what it learns about the code (.hypothesis/) in a temporary folder
-    of this run, not in the checkout: the first process makes it, its workers inherit it.
-    Only a process that runs tests imports Hypothesis (a second of start-up): not the
-    controller of pytest-xdist's workers, whose start every worker waits for."""
-    import tempfile
-
+    """What the run compiles and learns is kept between runs, never beside the sources:
+    bytecode (of projreg, of the tests as pytest rewrites them, of the processes tests start)
+    and Hypothesis's notes on the code (.hypothesis/) go in pytest's own cache folder
+    (.pytest_cache/, ignored by git), or a folder of this run's alone with `-p no:cacheprovider`.
+    Without it each worker compiles everything again on every run (3 s of its start, with
+    PYTHONDONTWRITEBYTECODE) and every process a test starts compiles projreg anew.
+    The first process decides; pytest-xdist's workers and every child inherit it. Only a
+    process that runs tests imports Hypothesis (a second of start-up): not the controller
+    of pytest-xdist's workers, whose start every worker waits for."""
     if not hasattr(config, "workerinput"):
-        config._hypothesis_home = tempfile.mkdtemp(prefix="projreg-hypothesis-")
-        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = config._hypothesis_home
+        kept = _kept_folder(config)
+        os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = str(kept / "bytecode")
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        sys.dont_write_bytecode = False  # for what this process imports from now on
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(kept / "hypothesis")
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         from hypothesis import settings
 
-        # No examples database: it would be written into the checkout (.hypothesis/), and
-        # no test writes outside its temporary folder. A failing example is printed with
-        # its seed instead.
+        # No examples database: a failing example is printed with its seed instead.
         settings.register_profile("projreg", database=None, print_blob=True)
         settings.load_profile("projreg")
+
+
+def _kept_folder(config) -> Path:
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        with contextlib.suppress(OSError):
+            return cache.mkdir("projreg-run")
+    import tempfile
+
+    config._run_folder = tempfile.mkdtemp(prefix="projreg-run-")
+    return Path(config._run_folder)
 
 
 def pytest_unconfigure(config):
     import shutil
 
-    shutil.rmtree(getattr(config, "_hypothesis_home", ""), ignore_errors=True)
+    shutil.rmtree(getattr(config, "_run_folder", ""), ignore_errors=True)
 
 
 def pytest_sessionstart(session):

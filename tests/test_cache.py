@@ -313,6 +313,64 @@ def plant(entry, title):
     reseal(entry, retitle)
 
 
+FIELD = {f.name: n for n, f in enumerate(schema.PROJECT)}
+
+
+def _reshaped(change):
+    """A body change: the first project's row (a line of its own) passed through change."""
+
+    def reshape(body: bytes) -> bytes:
+        head, row, rest = body.split(b"\n", 2)
+        values = json.loads(row)
+        change(values)
+        return b"\n".join((head, json.dumps(values).encode(), rest))
+
+    return reshape
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda row: row.__setitem__(FIELD["summary"], 5),  # an optional text
+        lambda row: row.__setitem__(FIELD["title"], None),  # a required one
+        lambda row: row.__setitem__(FIELD["title"], ["First"]),
+        lambda row: row[FIELD["donors"]][0].__setitem__(0, 5),  # a record's text
+        lambda row: row[FIELD["donors"]][0].__setitem__(3, {"ENPI": 1}),
+        lambda row: row[FIELD["donors"]][0].append(None),  # a record of the wrong width
+        lambda row: row.__setitem__(FIELD["start"], "2014"),  # a date
+        lambda row: row.__setitem__(FIELD["countries"], "GE"),
+        lambda row: row.__setitem__(FIELD["id"], 5),  # the first field
+        lambda row: row.__setitem__(FIELD["budgets"], [["1000", 5, None, None, None]]),
+    ],
+    ids=[
+        "summary",
+        "title-null",
+        "title-list",
+        "donor-name",
+        "instrument",
+        "width",
+        "date",
+        "texts",
+        "id",
+        "budget-currency",  # a budget's currency: a record's only text
+    ],
+)
+def test_a_sealed_entry_of_the_wrong_shape_is_not_believed(registry_file, change):
+    """The seal says who wrote an entry, the shape check what it holds: a value of another
+    kind than the format's is never served, even under the folder's own seal."""
+    load_registry(registry_file)
+    (entry,) = entries()
+    reseal(entry, _reshaped(lambda row: None))
+    assert cache.load(entry.stem) is not None  # resealed unchanged: believed
+    reseal(entry, _reshaped(change))
+    assert cache.load(entry.stem) is None
+    (project,) = load_registry(registry_file).projects  # read from the YAML again
+    assert (project.title, project.summary, project.donors[0].name) == (
+        "First", None, "European Commission",
+    )  # fmt: skip
+    assert str(project.start) == "2014-07" and project.countries == ("GE",)
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
 def test_an_entry_owned_by_another_user_is_ignored(registry_file):
     load_registry(registry_file)

@@ -23,7 +23,7 @@ import stat
 from _operator import _compare_digest as compare_digest
 from contextlib import suppress
 from functools import cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -711,12 +711,27 @@ def _part(part):
     return _choice(part) if part.kind == schema.CHOICE else _PART[part.kind]
 
 
+def _texts_of(readers) -> tuple:
+    """(the positions whose reader is _optional_text as one getter, the others with their
+    readers): a row's optional texts are checked at once, in C, not by a call each."""
+    at = [i for i, read in enumerate(readers) if read is _optional_text]
+    others = tuple((i, read) for i, read in enumerate(readers) if read is not _optional_text)
+    if len(at) > 1:
+        return itemgetter(*at), others
+    return (lambda row: [row[i] for i in at]), others
+
+
+_TEXT_TYPES = frozenset((str, type(None)))
+
+
 def _records(field):
     record, parts = field.record, field.parts
     width = len(record._fields)
     by_name = {p.name: p for p in parts}
     # In the record's own order; a record field this list does not use (a donor's role) is empty.
     readers = [_part(by_name[n]) if n in by_name else _optional_text for n in record._fields]
+    texts, others = _texts_of(readers)
+    is_text = _TEXT_TYPES.issuperset
     new = tuple.__new__
 
     @cache
@@ -733,7 +748,11 @@ def _records(field):
         for item in value:
             if item.__class__ is not list or len(item) != width:
                 raise Damaged
-            out.append(frozen(*[r(v) for r, v in zip(readers, item, strict=True)]))
+            if not is_text(map(type, texts(item))):
+                raise Damaged
+            for i, read_part in others:  # in place: the row is this entry's own, just parsed
+                item[i] = read_part(item[i])
+            out.append(frozen(*item))
         return tuple(out)
 
     return read
@@ -759,6 +778,7 @@ def _reader(field):
 
 
 _READERS = tuple(_reader(f) for f in _FIELDS)
+_PROJECT_TEXTS, _PROJECT_OTHERS = _texts_of(_READERS)
 _WIDTH = len(_FIELDS) + 1
 _ORGANISATION = _records(schema.TOP[1])
 
@@ -767,7 +787,11 @@ def _project(row: list, file: str, written: dict | None = None) -> Project:
     # The hot loop of a warm start (100,000 calls).
     if row.__class__ is not list or len(row) != _WIDTH or row[-1].__class__ is not int:
         raise Damaged
-    values = {name: read(value) for name, read, value in zip(_NAMES, _READERS, row, strict=False)}
+    if not _TEXT_TYPES.issuperset(map(type, _PROJECT_TEXTS(row))):
+        raise Damaged
+    for i, read in _PROJECT_OTHERS:  # in place: the row is this entry's own, just parsed
+        row[i] = read(row[i])
+    values = dict(zip(_NAMES, row, strict=False))  # the names end before the row's line
     values["origin"] = Origin(file, row[-1])
     values["written_names"] = written
     project = _new(Project)
