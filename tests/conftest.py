@@ -19,7 +19,7 @@ from projreg.options import Source
 from projreg.render.terminal import Terminal
 
 # Property tests try this share of the examples they ask for in an everyday run (the
-# suite runs in 30 s on 2 cores); PROJREG_EXAMPLES=1 tries them all, 4 four times as many.
+# suite aims at 30 s on 2 cores); PROJREG_EXAMPLES=1 tries them all, 4 four times as many.
 # CI runs them all after the suite (.ci/run: `PROJREG_EXAMPLES=1 pytest -m property`).
 EXAMPLES = float(os.environ.get("PROJREG_EXAMPLES", "0.15"))
 
@@ -182,8 +182,15 @@ def pytest_configure(config):
         # No examples database: a failing example is printed with its seed instead.
         settings.register_profile("projreg", database=None, print_blob=True)
         settings.load_profile("projreg")
-    if hasattr(config, "workerinput"):
+    if hasattr(config, "workerinput") and _collects_every_test_module(config):
         _import_a_share_of_the_tests(config.workerinput)
+
+
+def _collects_every_test_module(config) -> bool:
+    """Does the run collect this folder whole (not a file or two of it named)?"""
+    here = Path(__file__).parent
+    named = (config.invocation_params.dir / arg.partition("::")[0] for arg in config.args)
+    return any(here.is_relative_to(path.resolve()) for path in named)
 
 
 def _import_a_share_of_the_tests(workerinput) -> None:
