@@ -176,6 +176,7 @@ def pytest_configure(config):
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
         sys.dont_write_bytecode = False  # for what this process imports from now on
         os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(kept / "hypothesis")
+        _temporary_files_in_memory()
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         from hypothesis import settings
 
@@ -184,6 +185,31 @@ def pytest_configure(config):
         settings.load_profile("projreg")
     if hasattr(config, "workerinput") and _collects_every_test_module(config):
         _import_a_share_of_the_tests(config.workerinput)
+
+
+# The memory-backed folder tests' temporary files go in, when it exists and has room.
+IN_MEMORY, ROOM = Path("/dev/shm"), 2 << 30
+
+
+def _temporary_files_in_memory() -> None:
+    """Tests make some 7,000 files and folders and sync hundreds of writes; on a disk that is
+    several seconds of the run (sys time 9 -> 6 s on 2 cores), in memory next to none. So
+    unless TMPDIR says where they go, they go in /dev/shm, if it is there with 2 GiB free (a
+    container's is often 64 MB) and lets programs run (a test runs git's hooks). The workers
+    and every process a test starts inherit it."""
+    import tempfile
+
+    if os.environ.get("TMPDIR") or os.environ.get("PYTEST_DEBUG_TEMPROOT"):
+        return
+    try:
+        free = os.statvfs(IN_MEMORY)
+        usable = os.access(IN_MEMORY, os.W_OK | os.X_OK) and not IN_MEMORY.is_symlink()
+    except OSError:
+        return
+    runs = not free.f_flag & getattr(os, "ST_NOEXEC", 0)
+    if usable and runs and free.f_bavail * free.f_frsize >= ROOM:
+        os.environ["TMPDIR"] = str(IN_MEMORY)
+        tempfile.tempdir = None  # computed again from TMPDIR when next asked
 
 
 def _collects_every_test_module(config) -> bool:

@@ -2,6 +2,7 @@
 names are importable from the package."""
 
 import doctest
+import tempfile
 from pathlib import Path
 
 import projreg
@@ -9,7 +10,8 @@ import projreg
 API = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 
 
-def test_the_walk_through_runs():
+def test_the_walk_through_runs(monkeypatch, tmp_path):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # its mkdtemp(): not left behind
     result = doctest.testfile(
         str(API), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     )
