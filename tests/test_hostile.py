@@ -155,9 +155,7 @@ def test_a_50_mb_file_is_refused_cleanly(run, tmp_path):
     # Someone points projreg at a data dump instead of a registry.
     path = tmp_path / "dump.yaml"
     line = "<iati-activity><title>" + "x" * 200 + "</title></iati-activity>\n"
-    with path.open("w", encoding="utf-8") as handle:
-        for _ in range(50 * 1024 * 1024 // len(line) + 1):
-            handle.write(line)
+    path.write_text(line * (50 * 1024 * 1024 // len(line) + 1), encoding="utf-8")
     assert path.stat().st_size >= 50 * 1024 * 1024
     result = run("check", str(path))
     assert result.exit_code == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from projreg.model import problems as problems_module
@@ -249,6 +249,36 @@ def test_problems_render_as_before_one_file_after_another(tmp_path):
     for width in (60, 80, 120, 200):  # wrapped lines: one problem after another, all kept
         shown = render_all(found, width)
         assert shown.count("error:") == 5 and shown.count("hint:") == 4
+
+
+def _lines_split(data: bytes) -> list[str]:
+    """A file's lines as a problem quotes them, the plain way: split at each line break (none
+    after the last), the break's carriage return and a leading byte-order mark dropped."""
+    lines = data.split(b"\n")
+    if len(lines) > 1 and lines[-1] == b"":
+        lines.pop()
+    return [line.decode("utf-8", "replace").rstrip("\r").lstrip("\ufeff") for line in lines]
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    st.lists(st.sampled_from([b"a", b"\n", b"\r", b"\r\n", b"\xef\xbb\xbf", b"\xff", b"  x: 1"])),
+    st.lists(st.integers(min_value=-1, max_value=12), max_size=8),
+)
+@example([b"\xef\xbb\xbf", b"a", b"\r\n", b"\n", b"\n"], [3, 1, 2, 4, 0])
+def test_a_quoted_line_is_the_line_whatever_was_asked_before(parts, asked):
+    """Lines are indexed only as far as asked: asked in any order, each is the file's line."""
+    data = b"".join(parts)
+    lines, plain = problems_module._Lines(data), _lines_split(data)
+    for number in asked:
+        expected = plain[number - 1] if 1 <= number <= len(plain) else None
+        assert lines.line(number) == expected, (data, number)
+
+
+def test_the_first_line_of_a_large_file_is_quoted_without_indexing_the_rest():
+    lines = problems_module._Lines(b"<xml>\n" * 100_000)
+    assert lines.line(1) == "<xml>" and len(lines.starts) <= 2
+    assert lines.line(100_000) == "<xml>" and lines.line(100_001) is None
 
 
 # --- reading projects ---------------------------------------------------------------------
