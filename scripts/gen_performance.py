@@ -4,7 +4,8 @@ The document is made of: the targets (benchmarks/run.py's TARGETS), the proporti
 the IATI-shaped registry (benchmarks/generate.py --describe, worked out from
 tests/iati/real/ each time), the output of the last recorded run, verbatim
 (benchmarks/latest-run.txt, written by `python benchmarks/run.py --record
-benchmarks/latest-run.txt`), and the hand-written records of earlier sessions
+benchmarks/latest-run.txt`), the test suite's timing (benchmarks/suite-run.txt, written
+with `--only-suite`), and the hand-written records of earlier sessions
 (benchmarks/notes.md). No figure is typed into the document itself. A test fails when
 it drifts (a target changed, a real IATI file added, a run recorded): regenerate.
 
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
 BENCHMARKS = ROOT / "benchmarks"
 LATEST = BENCHMARKS / "latest-run.txt"
+SUITE = BENCHMARKS / "suite-run.txt"
 NOTES = BENCHMARKS / "notes.md"
 
 INTRO = """\
@@ -114,11 +116,34 @@ def latest() -> str:
     return "\n".join(head) + "\n"
 
 
+def suite() -> str:
+    """The test suite's last recorded timing (`benchmarks/run.py --only-suite`), if any."""
+    if not SUITE.exists():
+        return ""
+    text = SUITE.read_text(encoding="utf-8").rstrip("\n")
+    return "\n".join(
+        [
+            "## The test suite",
+            "",
+            "`python -m pytest`, the README's test command, timed by",
+            "`python benchmarks/run.py --only-suite --record benchmarks/suite-run.txt`. The",
+            "machine's figure is the time of a fixed piece of Python just before each run: these",
+            "machines are shared, and a larger figure is a slower machine.",
+            "",
+            "```text",
+            text,
+            "```",
+            "",
+        ]
+    )
+
+
 def render() -> str:
     notes = NOTES.read_text(encoding="utf-8")
     if notes.startswith("<!--"):  # the note to editors of notes.md stays there
         notes = notes.split("-->", 1)[1].lstrip("\n")
-    return "\n".join([INTRO, targets(), shapes(), latest(), notes.rstrip("\n") + "\n"])
+    parts = [INTRO, targets(), shapes(), latest(), suite(), notes.rstrip("\n") + "\n"]
+    return "\n".join(part for part in parts if part)
 
 
 def main(argv: list[str]) -> int:
