@@ -602,9 +602,10 @@ def _machine_speed() -> float:
 
 def whole_suite(scenario: Scenario, runs: int) -> None:
     """Issue 22: the whole suite, the README's test command (`python -m pytest`), on this
-    machine's cores, against the target beside it. A first run, as after a clone (`-p no:cacheprovider`: nothing compiled
-    nor kept from an earlier run), then `runs` runs as a developer makes them; each beside the
-    machine's speed just before it (a larger figure: a slower machine)."""
+    machine's cores, against the target beside it. A first run, as after a clone
+    (`-p no:cacheprovider`: nothing compiled nor kept from an earlier run), then `runs` runs
+    as a developer makes them; each beside its CPU time and the machine's speed just before
+    it (a larger figure: a slower machine)."""
     root = HERE.parent
     command = [sys.executable, "-m", "pytest", "-q"]
     print(f"The whole suite (`python -m pytest`, {os.cpu_count()} cores)")
