@@ -416,11 +416,11 @@ def test_ctrl_c_in_the_middle(server, target):
                "--page-size", str(PAGE), "-o", str(target), "--force"]  # fmt: skip
     # A run started in the background (`pytest &` in a script) has Ctrl-C ignored, and a
     # program inherits that: projreg would never see it. Caught here, it starts out default.
-    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     finally:
-        signal.signal(signal.SIGINT, ignored)
+        signal.signal(signal.SIGINT, before)
     try:
         deadline = time.monotonic() + 30
         # Ctrl-C once page 3 is asked for and the process waits for the rest (asleep in the
