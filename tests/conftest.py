@@ -172,7 +172,10 @@ def pytest_configure(config):
     of pytest-xdist's workers, whose start every worker waits for."""
     if not hasattr(config, "workerinput"):
         kept = _kept_folder(config)
+        first = not (kept / "bytecode").exists()
         os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = str(kept / "bytecode")
+        if first:
+            _bytecode_this_process_has()
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
         sys.dont_write_bytecode = False  # for what this process imports from now on
         os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(kept / "hypothesis")
@@ -230,6 +233,28 @@ def _import_a_share_of_the_tests(workerinput) -> None:
     names = sorted(path.stem for path in Path(__file__).parent.glob("test_*.py"))
     for name in names[index :: workerinput["workercount"]]:
         importlib.import_module(f"{__package__}.{name}")
+
+
+def _bytecode_this_process_has() -> None:
+    """A new bytecode folder starts with the compiled files of the modules this process has
+    imported, from their own __pycache__ (pytest, its plugins, Typer, Rich...): each worker
+    imports them again as it starts, and compiled them all into the empty folder, both at
+    once (a first run's workers collected at 6.0 s, now 4.3-4.8 s). A module whose compiled
+    file is missing or stale is compiled as before: Python checks each against its source."""
+    import importlib.util
+    import shutil
+
+    for module in list(sys.modules.values()):
+        source, cached = getattr(module, "__file__", None), getattr(module, "__cached__", None)
+        if not source or not cached or not source.endswith(".py"):
+            continue
+        target = importlib.util.cache_from_source(source)  # in the new folder
+        with contextlib.suppress(OSError):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            try:
+                os.link(cached, target)
+            except OSError:  # another file system
+                shutil.copyfile(cached, target)
 
 
 def _kept_folder(config) -> Path:
