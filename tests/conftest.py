@@ -197,13 +197,13 @@ IN_MEMORY, ROOM = Path("/dev/shm"), 2 << 30
 def _temporary_files_in_memory() -> None:
     """Tests make some 7,000 files and folders and sync hundreds of writes; on a disk that is
     several seconds of the run (sys time 9 -> 6 s on 2 cores), in memory next to none. So
-    unless TMPDIR says where they go, they go in /dev/shm, if it is there with 2 GiB free (a
-    container's is often 64 MB) and lets programs run (a test runs git's hooks). The workers
-    and every process a test starts inherit it."""
+    unless TMPDIR, TEMP or TMP says where they go, they go in /dev/shm, if it is there with
+    2 GiB free (a container's is often 64 MB) and lets programs run (a test runs git's
+    hooks). The workers and every process a test starts inherit it."""
     import tempfile
 
-    if os.environ.get("TMPDIR") or os.environ.get("PYTEST_DEBUG_TEMPROOT"):
-        return
+    if any(os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP", "PYTEST_DEBUG_TEMPROOT")):
+        return  # tempfile (and pytest) would follow what the person set: so does this
     try:
         free = os.statvfs(IN_MEMORY)
         usable = os.access(IN_MEMORY, os.W_OK | os.X_OK) and not IN_MEMORY.is_symlink()
