@@ -16,11 +16,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from projreg.render.terminal import Terminal, pager_command
 
-from .conftest import TEST_ENV, TODAY, Runner
+from .conftest import TEST_ENV, TODAY, Runner, examples
 
 REAL = Path(__file__).parent / "iati" / "real"
 CORPUS = Path(__file__).parent / "iati" / "corpus"
@@ -288,6 +290,56 @@ def test_short_spans_are_drawn_per_quarter(write, run):
     assert counts["2024-Q1"] == 1 and counts["2024-Q2"] == 2 and counts["2025-Q1"] == 1
     between = records(run, path, "list", "--between", "2024-04", "2024-06")
     assert counts["2024-Q2"] == len(between)
+
+
+def _cell_styles(cells, to_today, width, marker) -> list[str | None]:
+    """A Gantt row's style for each column, by the rule itself: a cell of the bar is blue, its
+    last cell green when the bar runs to today, the marker's column bold red."""
+    first, last = cells
+    styles: list[str | None] = []
+    for column in range(width):
+        style = None
+        if first <= column <= last:
+            style = "green" if to_today and column == last else "blue"
+        if column == marker:
+            style = "bold red"
+        styles.append(style)
+    return styles
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    st.tuples(st.integers(-5, 45), st.integers(-5, 45)),
+    st.booleans(),
+    st.integers(1, 40),
+    st.none() | st.integers(-2, 42),
+)
+@example(cells=(0, 3), to_today=False, width=5, marker=-1)  # a marker left of the chart
+def test_a_gantt_row_styles_each_cell_by_the_rule(cells, to_today, width, marker):
+    from rich.text import Text
+
+    from projreg.render.output import _bar_cells
+
+    text = Text("label ", style="cyan")
+    _bar_cells(text, cells, to_today, width, marker)
+    shown = [None] * width
+    for span in text.spans:  # later spans win, as Rich draws them
+        for column in range(span.start - 6, span.end - 6):
+            shown[column] = span.style
+    assert shown == _cell_styles(cells, to_today, width, marker)
+    glyphs = {None: " ", "blue": "█", "green": "▶", "bold red": "┃"}
+    assert text.plain[6:] == "".join(glyphs[s] for s in shown)
+
+
+def test_a_gantt_row_in_colour_has_a_colour_code_a_run_not_a_cell(write, run):
+    """A bar of many cells is one blue run: one colour code, not one a cell."""
+    path = write("projects:\n  - {id: A, title: a, start: 2010-01, end: 2019-12}\n")
+    colour = Terminal(stdout_tty=True, width=60, height=24, force_color=True)
+    args = ["--registry", str(path), "timeline", "--gantt", "--today", TODAY.isoformat()]
+    result = run(*args, terminal=colour)
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "█" in line)
+    assert row.count("█") > 30 and row.count("\x1b[34m") == 1, repr(row)
 
 
 # --- the overview on a terminal ------------------------------------------------------------
