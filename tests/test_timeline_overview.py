@@ -97,9 +97,34 @@ def _module_run(tmp_path_factory, *args: str):
 
 @pytest.fixture(autouse=True)
 def _one_cache(monkeypatch, tmp_path_factory, request):
-    """The tests of this module share a cache: the large registry is validated once."""
+    """The tests of this module share the large registry: validated once (into a cache of
+    their own), then read from that cache once in this process and kept while the file is
+    unchanged. Its 40 in-process runs of projreg read it again each time before: the module
+    took 7.3 s of CPU, now 5.1 s (medians of 4, one process)."""
     if "real_registry" in request.fixturenames:
         monkeypatch.setenv("PROJREG_CACHE_DIR", str(_shared_cache(tmp_path_factory)))
+        from projreg.registry import load
+
+        real = request.getfixturevalue("real_registry")
+        monkeypatch.setattr(load, "load_registry", _kept(load.load_registry, real))
+
+
+_KEPT: dict = {}
+
+
+def _kept(load_registry, real: Path):
+    """load_registry, keeping what it gives for the real registry while the file is unchanged."""
+
+    def loaded(path=None, use_cache: bool = True, fast: bool = True):
+        if path is None or Path(path) != real or not use_cache or not fast:
+            return load_registry(path, use_cache=use_cache, fast=fast)
+        stat = real.stat()
+        key = (real, stat.st_mtime_ns, stat.st_size, stat.st_ino, os.environ["PROJREG_CACHE_DIR"])
+        if key not in _KEPT:
+            _KEPT[key] = load_registry(path, use_cache=use_cache, fast=fast)
+        return _KEPT[key]
+
+    return loaded
 
 
 _CACHE: list[Path] = []
