@@ -496,7 +496,8 @@ def _bar_cells(text, cells: tuple[int, int], to_today: bool, width: int, marker:
     from rich.text import Span
 
     first, last = cells
-    chars, styles = [" "] * width, [None] * width
+    chars = [" "] * width
+    styles: list[str | None] = [None] * width
     low, high = max(first, 0), min(last, width - 1)
     if low <= high:
         chars[low : high + 1] = ["█"] * (high - low + 1)
@@ -507,7 +508,7 @@ def _bar_cells(text, cells: tuple[int, int], to_today: bool, width: int, marker:
         chars[marker], styles[marker] = "┃", "bold red"
     at = len(text)
     text.append("".join(chars))
-    spans = []
+    spans: list[Span] = []
     for style, run in groupby(styles):
         size = len(list(run))
         if style:
