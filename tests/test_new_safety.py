@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import io
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def _writers_at_once(path: Path, ids: list[str], errors: Path) -> list[int]:
         if pid == 0:  # the child: never returns into pytest
             code = 70
             gc.disable()  # collecting would touch, and so copy, every page of this process
+            signal.alarm(120)  # a writer that hangs is ended, and the test fails, never waits
             try:
                 os.close(go_write)
                 quiet = os.open(os.devnull, os.O_RDWR)
