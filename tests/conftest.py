@@ -126,6 +126,32 @@ class Runner:
         )
 
 
+def import_every_module() -> None:
+    """Every module a command imports, imported in this process: a test imports them once
+    before it forks children, each of which would otherwise import (and compile) them again."""
+    import importlib
+    import pkgutil
+
+    import projreg
+
+    for module in pkgutil.walk_packages(projreg.__path__, "projreg."):
+        if module.name != "projreg.__main__":
+            importlib.import_module(module.name)
+
+
+def cli_exit_status(arguments: list[str]) -> int:
+    """cli.main() on `arguments` in this process, as the `projreg` script runs it: the
+    status it exits with. For a test's forked child, which then ends with os._exit."""
+    from projreg import cli
+
+    sys.argv = ["projreg", *arguments]
+    try:
+        cli.main()
+    except SystemExit as exit:
+        return exit.code if isinstance(exit.code, int) else 1
+    return 0
+
+
 @pytest.fixture
 def run():
     """Run projreg with arguments; returns the result (stdout, stderr, exit_code)."""

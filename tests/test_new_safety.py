@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from .conftest import cli_exit_status, import_every_module
+
 
 def test_new_creates_a_registry_that_does_not_exist(run, tmp_path):
     path = tmp_path / "fresh.yaml"
@@ -50,8 +52,7 @@ def _writers_at_once(path: Path, ids: list[str], errors: Path) -> list[int]:
     (the end of a pipe they all wait on closes): their exit statuses. Each child's stderr
     goes to errors/ID. Forked from this process, which has imported projreg: a writer is
     ready in milliseconds, where a new interpreter takes 150 ms and its start staggers them."""
-    from projreg import cli
-
+    import_every_module()
     go_read, go_write = os.pipe()
     children = []
     for id_ in ids:
@@ -69,13 +70,8 @@ def _writers_at_once(path: Path, ids: list[str], errors: Path) -> list[int]:
                 sys.stdin = open(0)  # noqa: SIM115
                 sys.stdout = io.TextIOWrapper(open(1, "wb"))  # noqa: SIM115
                 sys.stderr = io.TextIOWrapper(open(2, "wb"), write_through=True)  # noqa: SIM115
-                sys.argv = ["projreg", "new", str(path), "--id", id_, "--title", f"Writer {id_}"]
                 os.read(go_read, 1)  # waits until the pipe's last writer closes it
-                try:
-                    cli.main()
-                    code = 0
-                except SystemExit as exit:
-                    code = exit.code if isinstance(exit.code, int) else 1
+                code = cli_exit_status(["new", str(path), "--id", id_, "--title", f"Writer {id_}"])
                 sys.stdout.flush()
             finally:
                 os._exit(code)

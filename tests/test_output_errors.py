@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from projreg import cli
+from .conftest import cli_exit_status, import_every_module
 
 COMMANDS = [
     ["list"],
@@ -53,16 +53,7 @@ COMMANDS = [
 
 @pytest.fixture(scope="module", autouse=True)
 def _imported_once():
-    """Every module a command imports is imported here, once, before the children are forked:
-    each child would otherwise import (and compile) them again for itself."""
-    import importlib
-    import pkgutil
-
-    import projreg
-
-    for module in pkgutil.walk_packages(projreg.__path__, "projreg."):
-        if module.name != "projreg.__main__":
-            importlib.import_module(module.name)
+    import_every_module()
 
 
 def forked(arguments: list[str], stdout: str) -> tuple[int, str]:
@@ -85,12 +76,7 @@ def forked(arguments: list[str], stdout: str) -> tuple[int, str]:
                 os.close(1)
             sys.stdout = None if stdout == "closed" else io.TextIOWrapper(open(1, "wb"))  # noqa: SIM115
             sys.stderr = io.TextIOWrapper(open(2, "wb"), write_through=True)  # noqa: SIM115
-            sys.argv = ["projreg", *arguments]
-            try:
-                cli.main()
-                code = 0
-            except SystemExit as exit:
-                code = exit.code if isinstance(exit.code, int) else 1
+            code = cli_exit_status(arguments)
             try:
                 sys.stdout and sys.stdout.flush()
             except OSError:
