@@ -488,9 +488,9 @@ def timeline_lines(chart, width: int, today_month: int, marker: int | None, on=N
 
 
 def _bar_cells(text, cells: tuple[int, int], to_today: bool, width: int, marker: int | None):
-    """A bar's cells after its label, with a span for each run of cells of one style: the
-    picture a span a cell gives, with a colour code a run instead of one around every
-    cell (a 1,758-row Gantt on a colour terminal: 304 kB before, 272 kB; its run, 0.50 → 0.43 s)."""
+    """A bar's cells after its label, with one span for each run of cells of one style:
+    the picture of a span per cell, with one colour code per run instead of one around
+    every cell (a 1,758-row Gantt on a colour terminal: 304 -> 272 kB, 0.50 -> 0.43 s)."""
     from itertools import groupby
 
     from rich.text import Span
